@@ -1,0 +1,1 @@
+"""Analysis: weekly statistics, emerging terms, spikes and coordination."""

@@ -1,0 +1,463 @@
+"""The weekly summary of one host country: summary.json (schema v1) from the lake's posts.
+
+DuckDB scans the Parquet partitions through a pyarrow dataset (projection and filters pushed down) and
+does the grouping; Python only turns counts and moments into estimates, intervals and tests
+(:mod:`listening_post.analysis.stats`). The SQL is plain enough to run on Athena as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import duckdb
+import regex
+
+from listening_post.analysis import stats
+from listening_post.analysis.stats import INSUFFICIENT, Moments
+from listening_post.codes import COUNTRIES, LANGUAGES
+from listening_post.config import Analysis, Config
+from listening_post.lake import Lake
+from listening_post.weeks import IsoWeek
+
+SCHEMA_VERSION = 1
+EXCERPT_CHARS = 280
+EXAMPLES_PER_LABEL = 3
+_MENTION = regex.compile(r"(?<![\w@])@[\w.@-]+")
+
+CAVEAT_POPULATION = (
+    "Online voices are not the population: the people who post are few, self-selected and louder on "
+    "outrage than the public at large. Read shares and tone as what was said online, not as opinion polls."
+)
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    id: str
+    label: str
+
+
+@dataclass
+class SummaryInput:
+    """What the summary needs to know besides the posts."""
+
+    country: str
+    week: IsoWeek
+    timezone: str = "UTC"
+    name: str | None = None
+    languages: list[str] = field(default_factory=list)
+    topics: list[TopicInfo] = field(default_factory=list)
+    analysis: Analysis = field(default_factory=Analysis)
+    scored_languages: frozenset[str] = frozenset({"en"})
+
+    @classmethod
+    def from_config(cls, config: Config | None, country: str, week: IsoWeek, **kwargs: Any) -> SummaryInput:
+        if config is None:
+            return cls(country=country, week=week, **kwargs)
+        try:
+            c = config.country(country)
+        except KeyError:
+            return cls(
+                country=country,
+                week=week,
+                topics=[TopicInfo(t.id, t.label) for t in config.topics],
+                analysis=config.analysis,
+                **kwargs,
+            )
+        return cls(
+            country=country,
+            week=week,
+            timezone=c.timezone,
+            name=c.display_name,
+            languages=list(c.languages),
+            topics=[TopicInfo(t.id, t.label) for t in config.topics_for(country)],
+            analysis=config.analysis,
+            **kwargs,
+        )
+
+
+def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None) -> dict[str, Any]:
+    now = now or datetime.now(UTC)
+    week_start, week_end = spec.week.bounds(spec.timezone)
+    trend_weeks = spec.analysis.trend_weeks
+    first_week = spec.week.shift(-(trend_weeks - 1))
+    trend_start, _ = first_week.bounds(spec.timezone)
+    # Partitions are UTC dates: widen by a day on each side, the timestamps filter exactly.
+    dataset = lake.posts_dataset(
+        spec.country, trend_start.date() - timedelta(days=1), week_end.date() + timedelta(days=1)
+    )
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET TimeZone = 'UTC'")
+    con.register("raw", dataset)
+    con.execute(
+        """
+        CREATE TEMP TABLE p AS
+        SELECT post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model,
+               topics, dup_group,
+               coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
+               created_at,
+               CAST(timezone($tz, created_at) AS DATE) AS local_day,
+               CAST(floor(date_diff('day', $monday, CAST(timezone($tz, created_at) AS DATE)) / 7.0) AS INTEGER)
+                   AS w
+        FROM raw
+        WHERE created_at >= $lo AND created_at < $hi
+        QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1
+        """,
+        {"tz": spec.timezone, "monday": spec.week.monday, "lo": trend_start, "hi": week_end},
+    )
+    min_n = spec.analysis.min_n
+    weekly = _weekly_rows(con)
+    this, last = weekly.get(0, _empty_week()), weekly.get(-1, _empty_week())
+    baseline_weeks = [weekly.get(-k, _empty_week()) for k in range(1, spec.analysis.baseline_weeks + 1)]
+
+    summary: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "country": spec.country,
+        "country_name": spec.name or COUNTRIES.get(spec.country, spec.country),
+        "week": str(spec.week),
+        "period": {
+            "start": week_start.isoformat(),
+            "end": week_end.isoformat(),
+            "timezone": spec.timezone,
+            "local_start": spec.week.monday.isoformat(),
+            "local_end": (spec.week.monday + timedelta(days=6)).isoformat(),
+        },
+        "generated_at": now.isoformat(),
+        "volume": _volume(con, this, last, baseline_weeks),
+        "sentiment": _sentiment(con, this, last, min_n),
+        "topics": _topics(con, spec, this, min_n),
+        "emerging_terms": [],
+        "spikes": [],
+        "coordination": [],
+        "examples": _examples(con, lake, spec, week_start, week_end),
+        "coverage": _coverage(con, spec, this),
+        "caveats": [],
+        "trend": _trend(weekly, spec.week, trend_weeks, min_n),
+    }
+    summary["caveats"] = _caveats(summary, min_n)
+    con.close()
+    return summary
+
+
+def weeks_with_posts(lake: Lake, country: str, timezone: str = "UTC") -> list[IsoWeek]:
+    """The ISO weeks, in the country's time zone, that hold at least one post."""
+    files = lake.post_files(country, date.min, date.max)
+    if not files:
+        return []
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET TimeZone = 'UTC'")
+    con.register("raw", lake.posts_dataset(country, date.min, date.max))
+    rows = con.execute("SELECT DISTINCT CAST(timezone($tz, created_at) AS DATE) FROM raw", {"tz": timezone}).fetchall()
+    con.close()
+    return sorted({IsoWeek.of(d) for (d,) in rows})
+
+
+# --- weekly aggregates -------------------------------------------------------------------------
+
+_WEEK_AGG = """
+    count(*) AS posts,
+    count(*) FILTER (WHERE is_repost) AS reposts,
+    count(DISTINCT author_id) AS authors,
+    count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
+    avg(sentiment) FILTER (WHERE NOT is_repost) AS mean,
+    stddev_samp(sentiment) FILTER (WHERE NOT is_repost) AS sd,
+    count(*) FILTER (WHERE sentiment_label = 'positive' AND NOT is_repost) AS positive,
+    count(*) FILTER (WHERE sentiment_label = 'neutral' AND NOT is_repost) AS neutral,
+    count(*) FILTER (WHERE sentiment_label = 'negative' AND NOT is_repost) AS negative
+"""
+_WEEK_KEYS = ("posts", "reposts", "authors", "scored", "mean", "sd", "positive", "neutral", "negative")
+
+
+def _empty_week() -> dict[str, Any]:
+    return {
+        "posts": 0,
+        "reposts": 0,
+        "authors": 0,
+        "scored": 0,
+        "mean": None,
+        "sd": None,
+        "positive": 0,
+        "neutral": 0,
+        "negative": 0,
+    }
+
+
+def _weekly_rows(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
+    rows = con.execute(f"SELECT w, {_WEEK_AGG} FROM p GROUP BY w").fetchall()
+    return {int(r[0]): dict(zip(_WEEK_KEYS, r[1:], strict=True)) for r in rows}
+
+
+def _moments(week: dict[str, Any]) -> Moments:
+    return Moments.of(week["scored"], week["mean"], week["sd"])
+
+
+def _pct_change(current: float, previous: float) -> float | None:
+    return None if not previous else (current - previous) / previous
+
+
+def _volume(
+    con: duckdb.DuckDBPyConnection, this: dict[str, Any], last: dict[str, Any], baseline: list[dict[str, Any]]
+) -> dict[str, Any]:
+    by_source = con.execute(
+        "SELECT source, count(*) AS n, count(DISTINCT author_id) FROM p WHERE w = 0 GROUP BY source ORDER BY n DESC"
+    ).fetchall()
+    by_lang = con.execute(
+        "SELECT lang, count(*) AS n FROM p WHERE w = 0 AND NOT is_repost GROUP BY lang ORDER BY n DESC"
+    ).fetchall()
+    posts = this["posts"]
+    base_mean = sum(w["posts"] for w in baseline) / len(baseline) if baseline else 0.0
+    test = stats.count_change_test(posts, last["posts"])
+    return {
+        "posts": posts,
+        "original_posts": posts - this["reposts"],
+        "reposts": this["reposts"],
+        "authors": this["authors"],
+        "by_source": [
+            {"source": s, "posts": n, "authors": a, "share": n / posts if posts else None} for s, n, a in by_source
+        ],
+        "by_language": [
+            {
+                "lang": lang,
+                "name": LANGUAGES.get(lang, "undetermined"),
+                "posts": n,
+                "share": n / (posts - this["reposts"]) if posts - this["reposts"] else None,
+            }
+            for lang, n in by_lang
+        ],
+        "previous_week": {
+            "posts": last["posts"],
+            "authors": last["authors"],
+            "change": _pct_change(posts, last["posts"]),
+            "test": test,
+            "verdict": stats.verdict(test),
+        },
+        "baseline": {
+            "weeks": len(baseline),
+            "mean_posts": base_mean,
+            "change": _pct_change(posts, base_mean),
+        },
+    }
+
+
+def _tone(week: dict[str, Any], min_n: int) -> dict[str, Any]:
+    """Mean compound, label shares with Wilson intervals, and net tone, for one group of posts."""
+    n = int(week["scored"] or 0)
+    shares = {
+        label: stats.share_estimate(int(week[label] or 0), n, min_n) for label in ("positive", "neutral", "negative")
+    }
+    if n >= min_n:
+        pos, neg = (week["positive"] or 0) / n, (week["negative"] or 0) / n
+        lo, hi = stats.difference_of_shares_interval(pos, neg, n)
+        net: dict[str, Any] = {"n": n, "value": pos - neg, "ci95": [lo, hi], "status": "ok"}
+    else:
+        net = {"n": n, "value": None, "ci95": None, "status": INSUFFICIENT}
+    return {"mean": stats.mean_estimate(_moments(week), min_n), "shares": shares, "net_tone": net}
+
+
+def _change(this: dict[str, Any], last: dict[str, Any], min_n: int) -> dict[str, Any]:
+    a, b = _moments(this), _moments(last)
+    if a.n < min_n or b.n < min_n:
+        return {"test": None, "verdict": INSUFFICIENT, "difference": None}
+    test = stats.welch_test(a, b)
+    return {"test": test, "verdict": stats.verdict(test), "difference": test["difference"] if test else None}
+
+
+def _sentiment(
+    con: duckdb.DuckDBPyConnection, this: dict[str, Any], last: dict[str, Any], min_n: int
+) -> dict[str, Any]:
+    models = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT sentiment_model FROM p WHERE w = 0 AND sentiment_model IS NOT NULL ORDER BY 1"
+        ).fetchall()
+    ]
+    original = this["posts"] - this["reposts"]
+    return {
+        "models": models,
+        "scored_share": stats.share_estimate(this["scored"], original, 1) if original else None,
+        **_tone(this, min_n),
+        "previous_week": _tone(last, min_n),
+        "change": _change(this, last, min_n),
+    }
+
+
+def _topics(
+    con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str, Any], min_n: int
+) -> list[dict[str, Any]]:
+    rows = con.execute(
+        f"""
+        SELECT topic, w, {_WEEK_AGG}
+        FROM (SELECT *, unnest(topics) AS topic FROM p WHERE w IN (0, -1))
+        GROUP BY topic, w
+        """
+    ).fetchall()
+    by_topic: dict[str, dict[int, dict[str, Any]]] = {}
+    for topic, w, *values in rows:
+        by_topic.setdefault(topic, {})[int(w)] = dict(zip(_WEEK_KEYS, values, strict=True))
+    labels = {t.id: t.label for t in spec.topics}
+    ids = list(labels) + sorted(set(by_topic) - set(labels))
+    out = []
+    for tid in ids:
+        weeks = by_topic.get(tid, {})
+        now_, prev = weeks.get(0, _empty_week()), weeks.get(-1, _empty_week())
+        change = _change(now_, prev, min_n)
+        out.append(
+            {
+                "id": tid,
+                "label": labels.get(tid, tid),
+                "posts": now_["posts"],
+                "authors": now_["authors"],
+                "share_of_voice": stats.share_estimate(now_["posts"], this["posts"], 1) if this["posts"] else None,
+                "previous_week_posts": prev["posts"],
+                "volume_change": _pct_change(now_["posts"], prev["posts"]),
+                "sentiment": _tone(now_, min_n),
+                "previous_week": _tone(prev, min_n),
+                "change": change,
+            }
+        )
+
+    # What changed most first: a significant tone shift, then by size of the shift, then by volume change.
+    def order(t: dict[str, Any]) -> tuple[int, float, float]:
+        diff = t["change"]["difference"]
+        vol = t["volume_change"]
+        return (
+            0 if t["change"]["verdict"] == "significant" else 1,
+            -abs(diff) if diff is not None else 0.0,
+            -abs(vol) if vol is not None else -float(t["posts"]),
+        )
+
+    out.sort(key=order)
+    return out
+
+
+def _examples(
+    con: duckdb.DuckDBPyConnection, lake: Lake, spec: SummaryInput, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """The most engaged posts per tone label, overall and per topic: excerpt, source, link, engagement."""
+    ranked = con.execute(
+        f"""
+        SELECT post_id, sentiment_label, topic, engagement, sentiment FROM (
+            SELECT post_id, sentiment_label, topic, engagement, sentiment,
+                   row_number() OVER (PARTITION BY sentiment_label, topic ORDER BY engagement DESC, post_id) AS r
+            FROM (SELECT post_id, sentiment_label, engagement, sentiment,
+                         unnest(CASE WHEN len(topics) = 0 THEN [NULL] ELSE list_prepend(NULL, topics) END) AS topic
+                  FROM p WHERE w = 0 AND NOT is_repost AND sentiment_label != 'unscored'))
+        WHERE r <= {EXAMPLES_PER_LABEL}
+        """
+    ).fetchall()
+    if not ranked:
+        return {"overall": {}, "by_topic": {}}
+    wanted = sorted({r[0] for r in ranked})
+    texts = con.execute(
+        "SELECT post_id, any_value(text), any_value(url), any_value(source), epoch_ms(any_value(created_at)) "
+        "FROM raw WHERE created_at >= $lo AND created_at < $hi AND post_id IN (SELECT unnest($ids)) "
+        "GROUP BY post_id",
+        {"lo": start, "hi": end, "ids": wanted},
+    ).fetchall()
+    detail = {pid: (text, url, source, created) for pid, text, url, source, created in texts}
+    overall: dict[str, list[dict[str, Any]]] = {}
+    by_topic: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for pid, label, topic, engagement, score in sorted(ranked, key=lambda r: (-r[3], r[0])):
+        text, url, source, created_ms = detail.get(pid, ("", None, None, None))
+        created = datetime.fromtimestamp(created_ms / 1000, tz=UTC).isoformat() if created_ms is not None else None
+        item = {
+            "excerpt": excerpt(text),
+            "source": source,
+            "url": url,
+            "engagement": engagement,
+            "sentiment": score,
+            "created_at": created,
+        }
+        target = overall if topic is None else by_topic.setdefault(topic, {})
+        target.setdefault(label, []).append(item)
+    return {"overall": overall, "by_topic": by_topic}
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """A quotable excerpt: mentions of other accounts masked, cut at a word boundary."""
+    text = _MENTION.sub("@…", text or "")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def _coverage(con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str, Any]) -> dict[str, Any]:
+    unscored = con.execute(
+        "SELECT lang, count(*) FROM p WHERE w = 0 AND NOT is_repost AND sentiment IS NULL GROUP BY lang ORDER BY 2 DESC"
+    ).fetchall()
+    original = this["posts"] - this["reposts"]
+    days = con.execute("SELECT local_day, count(*) FROM p WHERE w = 0 GROUP BY local_day ORDER BY local_day").fetchall()
+    seen = {d for d, _ in days}
+    all_days = [spec.week.monday + timedelta(days=i) for i in range(7)]
+    n_unscored = sum(n for _, n in unscored)
+    return {
+        "unscored": {
+            "posts": n_unscored,
+            "share": n_unscored / original if original else None,
+            "by_language": [
+                {
+                    "lang": lang,
+                    "name": LANGUAGES.get(lang, "undetermined"),
+                    "posts": n,
+                    "reason": _unscored_reason(lang, spec),
+                }
+                for lang, n in unscored
+            ],
+        },
+        "days_without_posts": [d.isoformat() for d in all_days if d not in seen],
+        "daily_posts": [{"date": d.isoformat(), "posts": n} for d, n in days],
+    }
+
+
+def _unscored_reason(lang: str, spec: SummaryInput) -> str:
+    if lang == "und":
+        return "language could not be determined (too short, or only links and emoji)"
+    if lang not in spec.scored_languages:
+        return f"no sentiment backend reads {LANGUAGES.get(lang, lang)}"
+    return "empty text"
+
+
+def _trend(weekly: dict[int, dict[str, Any]], week: IsoWeek, n_weeks: int, min_n: int) -> list[dict[str, Any]]:
+    out = []
+    for k in range(-(n_weeks - 1), 1):
+        row = weekly.get(k, _empty_week())
+        out.append(
+            {
+                "week": str(week.shift(k)),
+                "posts": row["posts"],
+                "authors": row["authors"],
+                "sentiment": stats.mean_estimate(_moments(row), min_n),
+            }
+        )
+    return out
+
+
+def _caveats(summary: dict[str, Any], min_n: int) -> list[str]:
+    caveats = [CAVEAT_POPULATION]
+    volume, sentiment = summary["volume"], summary["sentiment"]
+    if volume["posts"] == 0:
+        caveats.insert(
+            0,
+            "No posts were collected for this country in this week: there is nothing to report, "
+            "and the absence may be a gap in collection rather than silence.",
+        )
+        return caveats
+    if sentiment["mean"]["status"] == INSUFFICIENT:
+        caveats.append(
+            f"Fewer than {min_n} posts could be scored for tone this week: tone figures are "
+            "reported as insufficient data."
+        )
+    unscored = summary["coverage"]["unscored"]
+    if unscored["share"]:
+        langs = ", ".join(f"{u['name']} ({u['posts']})" for u in unscored["by_language"][:4])
+        caveats.append(
+            f"{unscored['share']:.0%} of original posts carry no tone score: {langs}. The tone "
+            "figures describe only the scored posts."
+        )
+    if summary["coverage"]["days_without_posts"]:
+        caveats.append(
+            "No posts on " + ", ".join(summary["coverage"]["days_without_posts"]) + ": possibly a gap in collection."
+        )
+    return caveats

@@ -1,0 +1,57 @@
+"""summary.json -> brief.html (self-contained: inline CSS and SVG, prints on A4) and brief.md."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+
+from listening_post.briefs import findings as f
+
+BRIEF_FILES = ("summary.json", "brief.html", "brief.md")
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("listening_post.briefs", "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(signed=f.signed, pct=f.pct, pct_change=f.pct_change, md=_md_escape)
+    env.globals.update(interval=_interval, share=_share, tone_word=f.tone_word)
+    return env
+
+
+def _interval(est: dict[str, Any] | None, kind: str = "signed") -> str:
+    if not est or est.get("value") is None:
+        return "insufficient data"
+    fmt = f.signed if kind == "signed" else f.pct
+    lo, hi = est["ci95"]
+    return f"{fmt(est['value'])} ({fmt(lo)} to {fmt(hi)})"
+
+
+def _share(est: dict[str, Any] | None) -> str:
+    return _interval(est, "pct")
+
+
+def _md_escape(text: str) -> str:
+    for ch in "\\`*_[]|<>":
+        text = text.replace(ch, "\\" + ch)
+    return " ".join(text.split())
+
+
+def render(summary: dict[str, Any]) -> dict[str, str]:
+    """The three brief files, by name."""
+    context = {"s": summary, "findings": f.findings(summary)}
+    env = _env()
+    return {
+        "summary.json": json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n",
+        "brief.html": env.get_template("brief.html.j2").render(context),
+        "brief.md": env.get_template("brief.md.j2").render(context),
+    }

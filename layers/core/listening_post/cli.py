@@ -1,0 +1,229 @@
+"""The ``listening-post`` command line. Each command parses its arguments and calls one library function.
+
+Exit codes: 0 done; 1 nothing useful could be done (every input failed); 2 bad usage, configuration or
+missing key. Bad input never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from listening_post import __version__
+from listening_post.codes import COUNTRIES
+from listening_post.config import SOURCE_NAMES, Config, ConfigError, load_config
+from listening_post.enrich.pseudonym import MissingAuthorKeyError, Pseudonymiser
+from listening_post.settings import DEFAULT_CONFIG, Settings, get_settings
+from listening_post.weeks import IsoWeek, WeekError
+
+log = logging.getLogger("listening_post")
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2 with the message."""
+
+
+def _country(value: str) -> str:
+    if value not in COUNTRIES:
+        hint = f" (did you mean {value.upper()}?)" if value.upper() in COUNTRIES else ""
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 3166-1 alpha-2 country code{hint}")
+    return value
+
+
+def _week(value: str) -> IsoWeek:
+    try:
+        return IsoWeek.parse(value)
+    except WeekError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _lake(args: argparse.Namespace, settings: Settings) -> Any:
+    from listening_post.lake import Lake
+
+    return Lake.from_uri(args.lake or settings.lake, endpoint_url=settings.aws_endpoint_url, region=settings.aws_region)
+
+
+def _config(path: str | None, settings: Settings, *, required: bool) -> Config | None:
+    """The configuration named on the command line, in the environment, or the example by default."""
+    chosen = path or settings.config
+    if chosen is None:
+        if not Path(DEFAULT_CONFIG).exists():
+            if required:
+                raise UsageError(
+                    f"no configuration: pass --config or set LISTENING_POST_CONFIG ({DEFAULT_CONFIG} "
+                    "does not exist here)"
+                )
+            log.warning("no configuration found: topics will not be matched (pass --config)")
+            return None
+        chosen = DEFAULT_CONFIG
+    return load_config(chosen)
+
+
+def _pseudonymiser(settings: Settings) -> Pseudonymiser:
+    key = settings.author_key.get_secret_value() if settings.author_key else None
+    return Pseudonymiser(key)
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def cmd_validate_config(args: argparse.Namespace, settings: Settings) -> int:
+    path = args.config or settings.config or DEFAULT_CONFIG
+    config = load_config(path)
+    queries = sum(len(c.queries) for c in config.countries)
+    print(f"{path}: valid ({len(config.countries)} countries, {queries} queries, {len(config.topics)} topics)")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.pipeline import Enricher, ingest_payloads, read_files
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise UsageError("no such file: " + ", ".join(missing))
+    pseudonymiser = _pseudonymiser(settings)
+    config = _config(args.config, settings, required=False)
+    lake = _lake(args, settings)
+    enricher = Enricher.from_config(config, pseudonymiser)
+    result = ingest_payloads(
+        read_files(args.files),
+        source=args.source,
+        country=args.country,
+        query_id=args.query_id,
+        lake=lake,
+        enricher=enricher,
+    )
+    print(json.dumps(result.counts()))
+    if result.failed_payloads == result.payloads:
+        log.error(
+            "none of the %d files could be read as %s responses; see quarantine/ in %s",
+            result.payloads,
+            args.source,
+            lake.uri,
+        )
+        return 1
+    return 0
+
+
+def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.pipeline import summarise
+
+    config = _config(args.config, settings, required=False)
+    lake = _lake(args, settings)
+    result = summarise(lake, config, args.country, args.week, out_dir=args.out)
+    for path in result.out_paths or result.lake_paths:
+        print(path)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.demo import run_demo
+
+    result = run_demo(args.lake or "demo-lake", echo=lambda line: print(line, flush=True))
+    print()
+    print(f"Briefs are in {result.briefs_dir}:")
+    for path in result.latest_briefs:
+        print(f"  {path}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.enrich.language import UNDETERMINED, LanguageDetector
+    from listening_post.enrich.text import clean_text
+    from listening_post.scoring.sentiment import default_scorer
+
+    scorer, detector = default_scorer(), LanguageDetector()
+    out = sys.stdout
+    for line in sys.stdin:
+        text = clean_text(line)
+        lang = args.lang or (detector.detect(text) if text else UNDETERMINED)
+        s = scorer.score(text, lang)
+        out.write(
+            json.dumps(
+                {"lang": lang, "sentiment": s.compound, "label": s.label, "model": s.model},
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    return 0
+
+
+# --- parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="listening-post",
+        description="Public-opinion listening for diplomatic missions: collect, score, store, brief.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="more progress on stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func: Callable[[argparse.Namespace, Settings], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("validate-config", cmd_validate_config, "check a configuration file and list every problem")
+    p.add_argument(
+        "config", nargs="?", help=f"configuration file (default: $LISTENING_POST_CONFIG or {DEFAULT_CONFIG})"
+    )
+
+    p = command("import", cmd_import, "parse saved API responses into the lake")
+    p.add_argument("--source", required=True, choices=SOURCE_NAMES)
+    p.add_argument("--country", required=True, type=_country, help="host country, ISO 3166-1 alpha-2")
+    p.add_argument("--query-id", default=None, help="the configured query these responses answer")
+    p.add_argument("--lake", help="local folder or s3://bucket/prefix (default: $LISTENING_POST_LAKE or ./lake)")
+    p.add_argument("--config", help="configuration whose topics are matched")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = command("summarize", cmd_summarize, "write summary.json, brief.html and brief.md for a country and week")
+    p.add_argument("--country", required=True, type=_country)
+    p.add_argument("--week", required=True, type=_week, help="ISO week, e.g. 2026-W47")
+    p.add_argument("--lake")
+    p.add_argument("--out", help="also write the three files into this folder")
+    p.add_argument("--config")
+
+    p = command("demo", cmd_demo, "run the whole flow offline on the bundled sample data")
+    p.add_argument("--lake", help="where to build the demo lake (default: ./demo-lake)")
+
+    p = command("score", cmd_score, "score one text per stdin line, one JSON line each")
+    p.add_argument("--lang", help="ISO 639-1 language of every line (default: detect per line)")
+    return parser
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"listening-post: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        settings = get_settings()
+        return int(args.func(args, settings))
+    except ConfigError as exc:
+        print(f"listening-post: the configuration has {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except (UsageError, MissingAuthorKeyError) as exc:
+        _fail(str(exc), 2)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,492 @@
+"""The configuration: host countries, their queries and sources, topics, secrets references, thresholds.
+
+One model, used by ``listening-post validate-config``, by the CLI and by every Lambda at cold start.
+:func:`load_config` reports *every* problem at once, each with the file, line and column it is at.
+Secrets are never values here, only references: ``{env: NAME}`` or ``{secretsmanager: NAME, key: FIELD}``.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from listening_post.codes import COUNTRIES, LANGUAGES
+from listening_post.query import Query, QuerySyntaxError
+
+SourceName = Literal["rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"]
+SOURCE_NAMES: tuple[str, ...] = (
+    "rss",
+    "google_news",
+    "mastodon",
+    "bluesky",
+    "reddit",
+    "x",
+    "youtube",
+    "gdelt",
+)
+# Which credentials each source needs before it can run (``sources.<name>.<field>`` in the file).
+REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {
+    "reddit": ("client_id", "client_secret"),
+    "bluesky": ("identifier", "app_password"),
+    "x": ("bearer_token",),
+    "youtube": ("api_key",),
+}
+_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+
+def _check_language(v: str) -> str:
+    if v not in LANGUAGES:
+        hint = f"; did you mean {v.lower()!r}?" if v.lower() in LANGUAGES else ""
+        raise ValueError(f"{v!r} is not an ISO 639-1 language code{hint}")
+    return v
+
+
+Language = Annotated[str, AfterValidator(_check_language)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SecretRef(_Strict):
+    """Where a secret lives; never the secret itself."""
+
+    env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    secretsmanager: str | None = Field(default=None, min_length=1)
+    key: str | None = Field(default=None, min_length=1, description="field of a JSON secret")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SecretRef:
+        if (self.env is None) == (self.secretsmanager is None):
+            raise ValueError("a secret reference names exactly one of 'env' or 'secretsmanager'")
+        if self.key is not None and self.secretsmanager is None:
+            raise ValueError("'key' only applies to a 'secretsmanager' reference")
+        return self
+
+    def describe(self) -> str:
+        if self.env:
+            return f"environment variable {self.env}"
+        suffix = f" (key {self.key})" if self.key else ""
+        return f"Secrets Manager secret {self.secretsmanager}{suffix}"
+
+
+class Feed(_Strict):
+    url: str = Field(pattern=r"^https?://\S+$")
+    language: Language | None = None
+    name: str | None = None
+
+
+class CountryRss(_Strict):
+    feeds: list[Feed] = Field(default_factory=list)
+
+
+class CountryGoogleNews(_Strict):
+    # Editions to search, as language codes; defaults to the country's languages.
+    languages: list[Language] | None = None
+
+
+class CountryMastodon(_Strict):
+    hashtags: list[str] = Field(default_factory=list)
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        return [t.lstrip("#") for t in v]
+
+
+class CountryReddit(_Strict):
+    subreddits: list[str] = Field(default_factory=list)
+
+
+class CountryYoutube(_Strict):
+    video_ids: list[str] = Field(default_factory=list)
+    region_code: str | None = None
+
+
+class CountrySources(_Strict):
+    rss: CountryRss = Field(default_factory=CountryRss)
+    google_news: CountryGoogleNews = Field(default_factory=CountryGoogleNews)
+    mastodon: CountryMastodon = Field(default_factory=CountryMastodon)
+    reddit: CountryReddit = Field(default_factory=CountryReddit)
+    youtube: CountryYoutube = Field(default_factory=CountryYoutube)
+
+
+class QueryConfig(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    query: str = Field(min_length=1)
+    sources: list[SourceName] = Field(min_length=1)
+
+    @cached_property
+    def compiled(self) -> Query:
+        return Query(self.query)
+
+
+class Country(_Strict):
+    code: str
+    name: str | None = None
+    languages: list[Language] = Field(min_length=1)
+    timezone: str = "UTC"
+    queries: list[QueryConfig] = Field(default_factory=list)
+    sources: CountrySources = Field(default_factory=CountrySources)
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if v in COUNTRIES:
+            return v
+        hint = f"; did you mean {v.upper()!r}?" if v.upper() in COUNTRIES else ""
+        raise ValueError(f"{v!r} is not an ISO 3166-1 alpha-2 country code{hint}")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(v)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{v!r} is not an IANA time zone (for example Europe/Berlin)") from None
+        return v
+
+    @property
+    def display_name(self) -> str:
+        return self.name or COUNTRIES[self.code]
+
+
+class Topic(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str = Field(min_length=1)
+    query: str = Field(min_length=1)
+    # Restrict a topic to some countries; by default it applies to all.
+    countries: list[str] | None = None
+
+    @cached_property
+    def compiled(self) -> Query:
+        return Query(self.query)
+
+
+class MastodonSettings(_Strict):
+    instances: list[str] = Field(default_factory=lambda: ["mastodon.social"])
+    access_token: SecretRef | None = None
+
+
+class RedditSettings(_Strict):
+    client_id: SecretRef | None = None
+    client_secret: SecretRef | None = None
+    requests_per_minute: int = Field(default=100, ge=1, le=1000)
+
+
+class BlueskySettings(_Strict):
+    identifier: SecretRef | None = None
+    app_password: SecretRef | None = None
+    service: str = "https://bsky.social"
+
+
+class XSettings(_Strict):
+    bearer_token: SecretRef | None = None
+
+
+class YoutubeSettings(_Strict):
+    api_key: SecretRef | None = None
+
+
+class GdeltSettings(_Strict):
+    window_hours: int = Field(default=6, ge=1, le=168)
+
+
+class SourceSettings(_Strict):
+    mastodon: MastodonSettings = Field(default_factory=MastodonSettings)
+    reddit: RedditSettings = Field(default_factory=RedditSettings)
+    bluesky: BlueskySettings = Field(default_factory=BlueskySettings)
+    x: XSettings = Field(default_factory=XSettings)
+    youtube: YoutubeSettings = Field(default_factory=YoutubeSettings)
+    gdelt: GdeltSettings = Field(default_factory=GdeltSettings)
+
+
+class Secrets(_Strict):
+    # Key of the HMAC that pseudonymises authors: without it nothing is written.
+    author_key: SecretRef
+
+
+class Coordination(_Strict):
+    min_authors: int = Field(default=3, ge=2)
+    window_minutes: int = Field(default=120, ge=1)
+    min_chars: int = Field(default=40, ge=1)
+
+
+class Analysis(_Strict):
+    min_n: int = Field(default=30, ge=1, description="below this many posts a figure is insufficient data")
+    trend_weeks: int = Field(default=12, ge=2, le=104)
+    baseline_weeks: int = Field(default=4, ge=1, le=52)
+    coordination: Coordination = Field(default_factory=Coordination)
+
+
+class Config(_Strict):
+    version: Literal[1] = 1
+    countries: list[Country] = Field(min_length=1)
+    topics: list[Topic] = Field(default_factory=list)
+    sources: SourceSettings = Field(default_factory=SourceSettings)
+    secrets: Secrets
+    analysis: Analysis = Field(default_factory=Analysis)
+    retention_days: int = Field(default=730, ge=1)
+
+    def country(self, code: str) -> Country:
+        for c in self.countries:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    def topics_for(self, code: str) -> list[Topic]:
+        return [t for t in self.topics if t.countries is None or code in t.countries]
+
+
+# --- loading with located problems ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.column}"
+        field = f" {self.path}:" if self.path else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+Loc = tuple[str | int, ...]
+
+
+def _format_path(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Locator:
+    """Maps a path into the YAML document to the line and column of its node."""
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self.root = root
+
+    def node(self, loc: Loc) -> tuple[yaml.Node | None, bool]:
+        """The deepest node on ``loc``, and whether it is the node itself (not a parent)."""
+        node = self.root
+        for part in loc:
+            child = None
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                child = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                child = node.value[part]
+            if child is None:
+                return node, False
+            node = child
+        return node, True
+
+    def key_node(self, loc: Loc) -> yaml.Node | None:
+        """The key node of the last element of ``loc`` (to point at an unknown field)."""
+        parent, exact = self.node(loc[:-1])
+        if exact and isinstance(parent, yaml.MappingNode):
+            return next((k for k, _ in parent.value if getattr(k, "value", None) == loc[-1]), None)
+        return None
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        node = self.key_node(loc) if key else None
+        if node is None:
+            node, _ = self.node(loc)
+        if node is None:
+            return None, None
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def load_config(path: str | Path) -> Config:
+    """Load and validate a configuration file; raises :class:`ConfigError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([Problem(str(path), None, None, "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(str(path), None, None, "", f"cannot read the file: {exc}")]) from None
+    return parse_config(text, name=str(path))
+
+
+def parse_config(text: str, *, name: str = "<config>") -> Config:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ConfigError([Problem(name, line, col, "", f"YAML syntax error: {exc.problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([Problem(name, None, None, "", f"YAML error: {exc}")]) from None
+    locator = _Locator(root)
+    if not isinstance(data, dict):
+        raise ConfigError([Problem(name, 1, 1, "", "the configuration must be a mapping (key: value)")])
+
+    problems: list[Problem] = []
+    config: Config | None = None
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = _drop_union_tags(tuple(err["loc"]))
+            line, col = locator.position(loc, key=err["type"] == "extra_forbidden")
+            problems.append(Problem(name, line, col, _format_path(loc), _message(err, loc)))
+    # Cross-field checks run even when the model did not validate, so one pass shows every problem.
+    problems.extend(_semantic_problems(data, locator, name))
+    if problems or config is None:
+        raise ConfigError(_unique(problems))
+    return config
+
+
+def _drop_union_tags(loc: Loc) -> Loc:
+    # pydantic inserts the chosen Literal/union member name into the location; it is not a YAML key.
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("literal[", "list["))))
+
+
+def _message(err: Any, loc: Loc) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown field {loc[-1]!r}" if loc else "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "literal_error" and "sources" in loc:
+        return f"unknown source {err['input']!r}; known sources: {', '.join(SOURCE_NAMES)}"
+    msg = str(err["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in problems:
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            out.append(p)
+    return out
+
+
+def _query_problem(name: str, locator: _Locator, loc: Loc, query: str, exc: QuerySyntaxError) -> Problem:
+    node, exact = locator.node(loc)
+    line = col = None
+    if node is not None:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        style = getattr(node, "style", None)
+        if exact and style in (None, "'", '"') and "\n" not in query:
+            col += exc.column - 1 + (1 if style in ("'", '"') else 0)
+    return Problem(name, line, col, _format_path(loc), f"bad query syntax: {exc.message} at column {exc.column}")
+
+
+def _items(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _semantic_problems(data: dict[str, Any], locator: _Locator, name: str) -> Iterator[Problem]:
+    """Checks across fields, on the raw mapping so that they run even where the model did not validate."""
+
+    def at(loc: Loc, message: str) -> Problem:
+        line, col = locator.position(loc)
+        return Problem(name, line, col, _format_path(loc), message)
+
+    codes: dict[str, int] = {}
+    query_ids: dict[str, Loc] = {}
+    for i, country in _items(data.get("countries")):
+        code = country.get("code")
+        if isinstance(code, str):
+            if code in codes:
+                yield at(
+                    ("countries", i, "code"),
+                    f"duplicate country {code!r} (first defined at countries[{codes[code]}])",
+                )
+            codes.setdefault(code, i)
+        for j, q in _items(country.get("queries")):
+            loc: Loc = ("countries", i, "queries", j)
+            qid = q.get("id")
+            if isinstance(qid, str):
+                if qid in query_ids:
+                    yield at(
+                        (*loc, "id"),
+                        f"duplicate query id {qid!r} (first used at {_format_path(query_ids[qid])})",
+                    )
+                query_ids.setdefault(qid, loc)
+            if isinstance(q.get("query"), str):
+                yield from _check_query(name, locator, (*loc, "query"), q["query"])
+            sources: list[Any] = q["sources"] if isinstance(q.get("sources"), list) else []
+            for source in dict.fromkeys(s for s in sources if isinstance(s, str)):
+                for field in REQUIRED_SECRETS.get(source, ()):
+                    if _get(data, "sources", source, field) is None:
+                        yield at(
+                            (*loc, "sources"),
+                            f"missing secret reference: query {qid!r} runs on {source}, "
+                            f"which needs sources.{source}.{field} ({{env: NAME}} or {{secretsmanager: NAME}})",
+                        )
+                if source == "rss" and not _get(country, "sources", "rss", "feeds"):
+                    yield at(
+                        (*loc, "sources"),
+                        f"query {qid!r} runs on rss but countries[{i}].sources.rss.feeds is empty",
+                    )
+                if source == "mastodon" and not _get(country, "sources", "mastodon", "hashtags"):
+                    yield at(
+                        (*loc, "sources"),
+                        f"query {qid!r} runs on mastodon but countries[{i}].sources.mastodon"
+                        ".hashtags is empty (Mastodon is read through hashtag timelines)",
+                    )
+    topic_ids: dict[str, int] = {}
+    for i, topic in _items(data.get("topics")):
+        tid = topic.get("id")
+        if isinstance(tid, str):
+            if tid in topic_ids:
+                yield at(
+                    ("topics", i, "id"),
+                    f"duplicate topic {tid!r} (first defined at topics[{topic_ids[tid]}])",
+                )
+            topic_ids.setdefault(tid, i)
+        if isinstance(topic.get("query"), str):
+            yield from _check_query(name, locator, ("topics", i, "query"), topic["query"])
+        restrict: list[Any] = topic["countries"] if isinstance(topic.get("countries"), list) else []
+        for j, code in enumerate(restrict):
+            if code not in codes:
+                yield at(("topics", i, "countries", j), f"{code!r} is not one of the configured countries")
+
+
+def _check_query(name: str, locator: _Locator, loc: Loc, query: str) -> Iterator[Problem]:
+    try:
+        Query(query)
+    except QuerySyntaxError as exc:
+        yield _query_problem(name, locator, loc, query, exc)

@@ -1,0 +1,1 @@
+"""Enrichment: text cleaning, language detection, author pseudonyms and duplicate keys."""

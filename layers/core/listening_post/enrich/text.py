@@ -1,0 +1,119 @@
+"""Plain text from what platforms send: HTML stripped, entities unescaped, whitespace folded.
+
+Only markup is removed. Capitals, punctuation, emoji and negations stay as written, because the
+sentiment scorer reads them.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from html.parser import HTMLParser
+
+# Elements whose end separates words; inline elements (a, span, b, ...) join their text directly, so that
+# Mastodon's ``#<span>tag</span>`` stays ``#tag``.
+_BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "img",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+_SKIP = frozenset(("script", "style", "template", "noscript", "head", "title"))
+
+# Invisible characters that change nothing a reader sees but split or disguise words: zero-width space,
+# word joiner, BOM, directional marks, embeddings, overrides and isolates. ZWJ and ZWNJ are kept: emoji
+# sequences and several scripts need them.
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x2060, 0xFEFF, 0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+_CONTROL = dict.fromkeys(c for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r\f\v")
+_DELETE = {**_INVISIBLE, **_CONTROL}
+
+MAX_TEXT_CHARS = 10_000
+TRUNCATION_MARK = " [truncated]"
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip_depth += 1
+        elif tag in _BLOCK:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag in _BLOCK:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip_depth:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment, cleaned as :func:`clean_text` does."""
+    if "<" not in markup:
+        return clean_text(markup)
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    return clean_text("".join(parser.parts), unescape=False)
+
+
+def clean_text(text: str, *, unescape: bool = True) -> str:
+    """Unescape entities, drop invisible and control characters, fold whitespace, NFC, cap the length."""
+    if unescape and "&" in text:
+        # Twice: feeds often double-escape (``&amp;quot;``) and a literal "&amp;" in prose is rare.
+        text = html.unescape(html.unescape(text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text.translate(_DELETE))
+    elif not text.isprintable():
+        text = text.translate(_CONTROL)
+    text = " ".join(text.split())
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[: MAX_TEXT_CHARS - len(TRUNCATION_MARK)] + TRUNCATION_MARK
+    return text

@@ -1,0 +1,223 @@
+"""The lake: Parquet partitions and JSON documents on a local folder or S3, through one pyarrow filesystem.
+
+Layout (the BI contract, DESIGN.md)::
+
+    posts/country=DE/dt=2026-11-23/part-<source>-<run id>-<digest>.parquet
+    briefs/country=DE/week=2026-W47/summary.json | brief.html | brief.md
+    weekly/country=DE/week=2026-W47/topics.parquet
+    quarantine/source=<source>/dt=<date>/<run id>.json
+    runs/dt=<date>/<run id>.json
+
+Appends skip posts whose ``post_id`` is already in their partition, so importing a file twice leaves the
+same rows; readers still deduplicate on ``post_id`` (keeping the latest ``collected_at``) because two
+writers racing on one partition may both append.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from listening_post.model import FILE_SCHEMA, POSTS_SCHEMA, Post, posts_to_table
+
+PARTITIONING = ds.partitioning(pa.schema([("country", pa.string()), ("dt", pa.string())]), flavor="hive")
+DATASET_SCHEMA = pa.schema([*FILE_SCHEMA, pa.field("country", pa.string()), pa.field("dt", pa.string())])
+PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
+
+
+@dataclass(slots=True)
+class AppendResult:
+    written: int = 0
+    duplicates: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+class Lake:
+    """A lake rooted at a local path or ``s3://bucket/prefix``."""
+
+    def __init__(self, root: str, filesystem: pafs.FileSystem) -> None:
+        self.root = root.rstrip("/")
+        self.fs = filesystem
+        self.is_local = isinstance(filesystem, pafs.LocalFileSystem)
+
+    @classmethod
+    def from_uri(cls, uri: str, *, endpoint_url: str | None = None, region: str | None = None) -> Lake:
+        """A local folder (created if missing) or ``s3://bucket/prefix``; ``endpoint_url`` for S3 look-alikes."""
+        if uri.startswith("s3://"):
+            kwargs: dict[str, Any] = {"region": region or "us-east-1"}
+            if endpoint_url:
+                parts = urlsplit(endpoint_url)
+                kwargs.update(endpoint_override=parts.netloc, scheme=parts.scheme or "https")
+            return cls(uri.removeprefix("s3://"), pafs.S3FileSystem(**kwargs))
+        if "://" in uri and not uri.startswith("file://"):
+            raise ValueError(f"unsupported lake location {uri!r}: use a folder or s3://bucket/prefix")
+        path = Path(uri.removeprefix("file://")).expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(path.as_posix(), pafs.LocalFileSystem())
+
+    def __repr__(self) -> str:
+        return f"Lake({self.uri!r})"
+
+    @property
+    def uri(self) -> str:
+        return self.root if self.is_local else f"s3://{self.root}"
+
+    def path(self, *parts: str) -> str:
+        return "/".join((self.root, *parts))
+
+    # --- documents -----------------------------------------------------------------------------
+
+    def write_bytes(self, relative: str, data: bytes) -> str:
+        target = self.path(relative)
+        if self.is_local:
+            # Write beside and rename: readers never see half a file.
+            parent = target.rsplit("/", 1)[0]
+            self.fs.create_dir(parent, recursive=True)
+            tmp = f"{parent}/.tmp-{uuid.uuid4().hex}"
+            with self.fs.open_output_stream(tmp) as out:
+                out.write(data)
+            self.fs.move(tmp, target)
+        else:
+            with self.fs.open_output_stream(target) as out:
+                out.write(data)
+        return target
+
+    def write_json(self, relative: str, document: Any) -> str:
+        data = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+        return self.write_bytes(relative, data)
+
+    def read_bytes(self, relative: str) -> bytes:
+        with self.fs.open_input_stream(self.path(relative)) as stream:
+            data: bytes = stream.read()
+        return data
+
+    def read_json(self, relative: str) -> Any:
+        return json.loads(self.read_bytes(relative))
+
+    def exists(self, relative: str) -> bool:
+        return bool(self.fs.get_file_info(self.path(relative)).type != pafs.FileType.NotFound)
+
+    def list_dir(self, relative: str) -> list[str]:
+        """Names of the entries directly under ``relative`` (empty when it does not exist)."""
+        infos = self.fs.get_file_info(pafs.FileSelector(self.path(relative), allow_not_found=True))
+        return sorted(info.base_name for info in infos if not info.base_name.startswith((".", "_")))
+
+    def delete(self, relative: str) -> None:
+        self.fs.delete_file(self.path(relative))
+
+    # --- posts ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def partition(country: str, day: date | str) -> str:
+        return f"posts/country={country}/dt={day}"
+
+    def partition_files(self, country: str, day: date | str) -> list[str]:
+        base = self.partition(country, day)
+        return [f"{base}/{name}" for name in self.list_dir(base) if name.endswith(".parquet")]
+
+    def existing_post_ids(self, country: str, day: date | str) -> set[str]:
+        files = [self.path(f) for f in self.partition_files(country, day)]
+        if not files:
+            return set()
+        table = ds.dataset(files, schema=FILE_SCHEMA, format="parquet", filesystem=self.fs).to_table(
+            columns=["post_id"]
+        )
+        return set(table.column("post_id").to_pylist())
+
+    def append_posts(self, posts: Iterable[Post], *, run_id: str) -> AppendResult:
+        """Write posts into their (country, dt) partitions, skipping post_ids already there."""
+        groups: dict[tuple[str, str, str], dict[str, Post]] = defaultdict(dict)
+        result = AppendResult()
+        for post in posts:
+            key = (post.country, post.created_at.date().isoformat(), post.source)
+            if post.post_id in groups[key]:
+                result.duplicates += 1
+                continue
+            groups[key][post.post_id] = post
+        seen_partitions: dict[tuple[str, str], set[str]] = {}
+        for (country, day, source), by_id in sorted(groups.items()):
+            existing = seen_partitions.get((country, day))
+            if existing is None:
+                existing = seen_partitions[(country, day)] = self.existing_post_ids(country, day)
+            fresh = [p for pid, p in by_id.items() if pid not in existing]
+            result.duplicates += len(by_id) - len(fresh)
+            if not fresh:
+                continue
+            fresh.sort(key=lambda p: (p.created_at, p.post_id))
+            # Content-addressed name: a retry of the same write replaces the file instead of adding one.
+            digest = hashlib.blake2b("\n".join(p.post_id for p in fresh).encode(), digest_size=4).hexdigest()
+            relative = f"{self.partition(country, day)}/part-{source}-{run_id}-{digest}.parquet"
+            self.write_table(relative, posts_to_table(fresh).drop_columns(["country"]))
+            existing.update(p.post_id for p in fresh)
+            result.written += len(fresh)
+            result.files.append(relative)
+        return result
+
+    def write_table(self, relative: str, table: pa.Table) -> str:
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, **PARQUET_OPTIONS)
+        return self.write_bytes(relative, sink.getvalue().to_pybytes())
+
+    def countries(self) -> list[str]:
+        return [n.removeprefix("country=") for n in self.list_dir("posts") if n.startswith("country=")]
+
+    def days(self, country: str) -> list[str]:
+        names = self.list_dir(f"posts/country={country}")
+        return [n.removeprefix("dt=") for n in names if n.startswith("dt=")]
+
+    def post_files(self, country: str, start: date, end: date) -> list[str]:
+        """Absolute paths of the posts files of ``country`` with ``start <= dt <= end``."""
+        lo, hi = start.isoformat(), end.isoformat()
+        out: list[str] = []
+        for day in self.days(country):
+            if lo <= day <= hi:
+                out.extend(self.path(f) for f in self.partition_files(country, day))
+        return out
+
+    def posts_dataset(self, country: str, start: date, end: date) -> ds.Dataset:
+        """The raw (not deduplicated) posts of a country between two UTC dates, inclusive."""
+        return ds.dataset(
+            self.post_files(country, start, end),
+            schema=DATASET_SCHEMA,
+            format="parquet",
+            filesystem=self.fs,
+            partitioning=PARTITIONING,
+            partition_base_dir=self.path("posts"),
+        )
+
+    def read_posts(self, country: str, start: date, end: date, *, columns: list[str] | None = None) -> pa.Table:
+        """Posts of a country between two UTC dates, deduplicated on post_id (latest collected_at wins)."""
+        wanted = columns or [*POSTS_SCHEMA.names, "dt"]
+        needed = list(dict.fromkeys([*wanted, "post_id", "collected_at"]))
+        table = self.posts_dataset(country, start, end).to_table(columns=needed)
+        return deduplicate(table).select(wanted)
+
+    def read_frame(self, country: str, start: date, end: date) -> Any:
+        """The analyst's view: a pandas DataFrame of a country and period (needs the ``analyst`` extra)."""
+        return self.read_posts(country, start, end).to_pandas()
+
+
+def deduplicate(table: pa.Table) -> pa.Table:
+    """One row per post_id, the one with the latest collected_at."""
+    if table.num_rows < 2:
+        return table
+    order = pc.sort_indices(table, [("post_id", "ascending"), ("collected_at", "descending")])
+    ordered = table.take(order)
+    ids = ordered.column("post_id").combine_chunks()
+    first = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))
+    mask = pa.concat_arrays([pa.array([True]), first.fill_null(True)])
+    return ordered.filter(mask)

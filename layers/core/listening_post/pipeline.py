@@ -1,0 +1,198 @@
+"""The flow, in one direction: parse -> clean -> detect language -> pseudonymise -> score -> match topics
+-> append to the lake; and summarise a (country, week) from the lake into a summary and briefs.
+
+These are the functions the CLI and the Lambda handlers call. Collaborators (lake, scorer, detector,
+pseudonymiser) come in as arguments, so tests and the demo can pass their own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from listening_post.analysis.weekly import SummaryInput, build_summary
+from listening_post.briefs.render import render
+from listening_post.config import Config
+from listening_post.enrich.dedup import duplicate_key
+from listening_post.enrich.language import UNDETERMINED, LanguageDetector
+from listening_post.enrich.pseudonym import Pseudonymiser
+from listening_post.enrich.text import clean_text, html_to_text
+from listening_post.lake import Lake
+from listening_post.model import ParsedPost, Post
+from listening_post.quarantine import QuarantineBatch
+from listening_post.scoring.sentiment import SentimentScorer, default_scorer
+from listening_post.scoring.topics import TopicMatcher
+from listening_post.sources import PARSERS, PayloadError
+from listening_post.weeks import IsoWeek
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class Enricher:
+    """Turns parsed posts into lake rows. Holds the collaborators every post goes through."""
+
+    pseudonymiser: Pseudonymiser
+    scorer: SentimentScorer = field(default_factory=default_scorer)
+    detector: LanguageDetector = field(default_factory=LanguageDetector)
+    topics: Mapping[str, TopicMatcher] = field(default_factory=dict)  # by country; "*" for any
+
+    @classmethod
+    def from_config(cls, config: Config | None, pseudonymiser: Pseudonymiser, **kwargs: Any) -> Enricher:
+        topics: dict[str, TopicMatcher] = {}
+        if config is not None:
+            for country in config.countries:
+                topics[country.code] = TopicMatcher((t.id, t.compiled) for t in config.topics_for(country.code))
+            topics["*"] = TopicMatcher((t.id, t.compiled) for t in config.topics if t.countries is None)
+        return cls(pseudonymiser=pseudonymiser, topics=topics, **kwargs)
+
+    def enrich(self, parsed: ParsedPost, *, country: str, query_id: str | None, collected_at: datetime) -> Post:
+        text = html_to_text(parsed.text) if parsed.is_html else clean_text(parsed.text)
+        if parsed.is_repost:
+            lang = UNDETERMINED
+            context = parsed.context_text or ""
+            topic_text = html_to_text(context) if parsed.context_is_html else clean_text(context)
+        else:
+            lang = self.detector.detect(text, parsed.declared_lang) if text else UNDETERMINED
+            topic_text = text
+        scores = self.scorer.score(text, lang)
+        where = parsed.country or country
+        matcher = self.topics.get(where) or self.topics.get("*")
+        return Post(
+            post_id=parsed.post_id,
+            source=parsed.source,
+            query_id=query_id,
+            country=where,
+            created_at=parsed.created_at,
+            collected_at=collected_at,
+            url=parsed.url,
+            lang=lang,
+            text=text,
+            author_id=self.pseudonymiser.author_id(parsed.source, parsed.author_native),
+            likes=parsed.likes,
+            reposts=parsed.reposts,
+            replies=parsed.replies,
+            is_repost=parsed.is_repost,
+            sentiment=scores.compound,
+            sentiment_pos=scores.pos,
+            sentiment_neu=scores.neu,
+            sentiment_neg=scores.neg,
+            sentiment_label=scores.label,
+            sentiment_model=scores.model,
+            topics=matcher.match(topic_text) if matcher else [],
+            dup_group=None if parsed.is_repost else duplicate_key(text),
+        )
+
+
+@dataclass
+class IngestResult:
+    imported: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    failed_payloads: int = 0
+    payloads: int = 0
+    files: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"imported": self.imported, "duplicates": self.duplicates, "quarantined": self.quarantined}
+
+
+def ingest_payloads(
+    payloads: Iterable[tuple[str, bytes]],
+    *,
+    source: str,
+    country: str,
+    query_id: str | None,
+    lake: Lake,
+    enricher: Enricher,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> IngestResult:
+    """Parse API responses (``(origin, body)`` pairs) of one source into the lake.
+
+    A payload that cannot be read at all, and each record that cannot be parsed, go to quarantine with
+    the reason; everything else of the payload is kept.
+    """
+    parse = PARSERS.get(source)
+    if parse is None:
+        raise ValueError(f"unknown source {source!r}; known sources: {', '.join(sorted(PARSERS))}")
+    now = now or datetime.now(UTC)
+    run_id = run_id or new_run_id(now)
+    quarantine = QuarantineBatch(source, run_id)
+    result = IngestResult()
+    posts: list[Post] = []
+    for origin, body in payloads:
+        result.payloads += 1
+        try:
+            page = parse(body)
+        except PayloadError as exc:
+            result.failed_payloads += 1
+            quarantine.add(str(exc), origin, None, body[:100_000].decode("utf-8", errors="replace"))
+            continue
+        for reject in page.rejects:
+            quarantine.add(reject.reason, origin, reject.index, reject.record)
+        posts.extend(enricher.enrich(p, country=country, query_id=query_id, collected_at=now) for p in page.posts)
+    appended = lake.append_posts(posts, run_id=run_id)
+    result.imported, result.duplicates, result.files = appended.written, appended.duplicates, appended.files
+    result.quarantined = len(quarantine.entries)
+    if quarantine.entries:
+        lake.write_json(quarantine.path(now.date().isoformat()), quarantine.document(now))
+    return result
+
+
+def read_files(paths: Sequence[str | Path]) -> Iterable[tuple[str, bytes]]:
+    """Saved responses, gunzipped when they end in .gz."""
+    for path in paths:
+        body = Path(path).read_bytes()
+        if str(path).endswith(".gz"):
+            body = gzip.decompress(body)
+        yield str(path), body
+
+
+@dataclass
+class BriefResult:
+    country: str
+    week: str
+    lake_paths: list[str]
+    out_paths: list[str]
+    summary: dict[str, Any]
+
+
+def brief_prefix(country: str, week: str) -> str:
+    return f"briefs/country={country}/week={week}"
+
+
+def summarise(
+    lake: Lake,
+    config: Config | None,
+    country: str,
+    week: IsoWeek,
+    *,
+    out_dir: str | Path | None = None,
+    scored_languages: frozenset[str] | None = None,
+    now: datetime | None = None,
+) -> BriefResult:
+    """Build summary.json, brief.html and brief.md of one (country, ISO week) into the lake (and out_dir)."""
+    spec = SummaryInput.from_config(config, country, week)
+    if scored_languages is not None:
+        spec.scored_languages = scored_languages
+    summary = build_summary(lake, spec, now=now)
+    files = render(summary)
+    prefix = brief_prefix(country, str(week))
+    lake_paths = [lake.write_bytes(f"{prefix}/{name}", body.encode("utf-8")) for name, body in files.items()]
+    out_paths: list[str] = []
+    if out_dir is not None:
+        target = Path(out_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        for name, body in files.items():
+            (target / name).write_text(body, encoding="utf-8")
+            out_paths.append(str(target / name))
+    return BriefResult(country, str(week), lake_paths, out_paths, summary)

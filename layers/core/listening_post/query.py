@@ -1,0 +1,347 @@
+"""The query language of queries and topics.
+
+    tariff* AND (canada OR "softwood lumber") NOT hockey
+
+Operators are upper-case ``AND``, ``OR``, ``NOT`` (juxtaposition means AND), with parentheses,
+"quoted phrases" and a trailing wildcard. Matching is case- and accent-insensitive (Unicode casefold,
+diacritics removed from Latin, Greek and Cyrillic letters) and respects word boundaries, except next to
+letters of scripts written without spaces between words (Han, kana, Thai, Hangul, ...), where a term
+matches inside a run of letters because there is no boundary to find.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+__all__ = [
+    "And",
+    "Node",
+    "Not",
+    "Or",
+    "Query",
+    "QuerySyntaxError",
+    "Term",
+    "fold",
+    "parse",
+]
+
+OPERATORS = ("AND", "OR", "NOT")
+MIN_WILDCARD_PREFIX = 2
+
+# A "word character" for boundaries: letters, combining marks (Devanagari vowel signs are marks), digits.
+_WORD = r"[\p{L}\p{M}\p{N}_]"
+# Scripts written without spaces between words: a term touching these letters needs no boundary.
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Hangul}]")
+_TOKEN_SPLIT = regex.compile(r"[^\p{L}\p{M}\p{N}_*]+")
+
+
+class QuerySyntaxError(ValueError):
+    """A query that cannot be parsed; ``column`` is 1-based within the query text."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(f"{message} (column {column})")
+        self.message = message
+        self.column = column
+
+
+def _strip_marks(decomposed: str) -> str:
+    # Remove diacritics only where they decorate Latin, Greek or Cyrillic letters: in Indic and
+    # other scripts the marks are vowels and part of the word.
+    out: list[str] = []
+    base_is_alphabetic = False
+    for ch in decomposed:
+        if unicodedata.category(ch) == "Mn":
+            if base_is_alphabetic:
+                continue
+        else:
+            base_is_alphabetic = ord(ch) < 0x0530
+        out.append(ch)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text`` used on both sides of a match."""
+    if text.isascii():
+        return text.lower()
+    # Compatibility forms first (𝔍 -> J, ﬁ -> fi), then casefold, which can itself produce composed letters.
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    return unicodedata.normalize("NFC", _strip_marks(folded))
+
+
+# --- the syntax tree ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word, a hashtag, or a phrase (several words in order); words may end in ``*``."""
+
+    words: tuple[str, ...]
+    phrase: bool = False
+
+    def __str__(self) -> str:
+        text = " ".join(self.words)
+        return f'"{text}"' if self.phrase else text
+
+    def pattern(self) -> str:
+        return _term_pattern(self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: Node
+
+    def __str__(self) -> str:
+        return f"NOT {_wrap(self.child)}"
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple[Node, ...]
+
+    def __str__(self) -> str:
+        return " AND ".join(_wrap(c) for c in self.children)
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple[Node, ...]
+
+    def __str__(self) -> str:
+        return " OR ".join(_wrap(c) for c in self.children)
+
+
+Node = Term | Not | And | Or
+
+
+def _wrap(node: Node) -> str:
+    return f"({node})" if isinstance(node, And | Or) else str(node)
+
+
+def terms(node: Node) -> Iterator[tuple[Term, bool]]:
+    """Every term with whether it sits under an odd number of NOTs."""
+
+    def walk(n: Node, negated: bool) -> Iterator[tuple[Term, bool]]:
+        if isinstance(n, Term):
+            yield n, negated
+        elif isinstance(n, Not):
+            yield from walk(n.child, not negated)
+        else:
+            for c in n.children:
+                yield from walk(c, negated)
+
+    return walk(node, False)
+
+
+# --- tokenizer and parser ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # "(", ")", "AND", "OR", "NOT", "WORD", "PHRASE", "END"
+    text: str
+    col: int  # 1-based
+
+
+def _tokenize(query: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            toks.append(_Tok(ch, ch, i + 1))
+            i += 1
+        elif ch in '"“”„«»':
+            closing = {"“": "”", "„": "“", "«": "»"}.get(ch, ch)
+            end = query.find(closing, i + 1)
+            if closing != '"' and end < 0:
+                end = query.find('"', i + 1)
+            if end < 0:
+                raise QuerySyntaxError("unterminated quoted phrase", i + 1)
+            toks.append(_Tok("PHRASE", query[i + 1 : end], i + 1))
+            i = end + 1
+        else:
+            j = i
+            while j < n and not query[j].isspace() and query[j] not in '()"“”„«»':
+                j += 1
+            word = query[i:j]
+            kind = word if word in OPERATORS else "WORD"
+            toks.append(_Tok(kind, word, i + 1))
+            i = j
+    toks.append(_Tok("END", "", n + 1))
+    return toks
+
+
+class _Parser:
+    def __init__(self, query: str) -> None:
+        self.toks = _tokenize(query)
+        self.pos = 0
+
+    def peek(self) -> _Tok:
+        return self.toks[self.pos]
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.pos]
+        self.pos += 1
+        return tok
+
+    def parse(self) -> Node:
+        if self.peek().kind == "END":
+            raise QuerySyntaxError("empty query", 1)
+        node = self.or_expr()
+        tok = self.peek()
+        if tok.kind == ")":
+            raise QuerySyntaxError("unbalanced ')' with no matching '('", tok.col)
+        if tok.kind != "END":  # pragma: no cover - every other token continues an AND
+            raise QuerySyntaxError(f"unexpected {tok.text!r}", tok.col)
+        return node
+
+    def or_expr(self) -> Node:
+        children = [self.and_expr()]
+        while self.peek().kind == "OR":
+            self.take()
+            children.append(self.and_expr())
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def and_expr(self) -> Node:
+        children = [self.not_expr()]
+        while True:
+            kind = self.peek().kind
+            if kind == "AND":
+                self.take()
+                children.append(self.not_expr())
+            elif kind in ("NOT", "WORD", "PHRASE", "("):
+                children.append(self.not_expr())  # juxtaposition is AND
+            else:
+                break
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def not_expr(self) -> Node:
+        if self.peek().kind == "NOT":
+            self.take()
+            return Not(self.not_expr())
+        return self.primary()
+
+    def primary(self) -> Node:
+        tok = self.take()
+        if tok.kind == "(":
+            if self.peek().kind == ")":
+                raise QuerySyntaxError("empty parentheses", tok.col)
+            node = self.or_expr()
+            close = self.take()
+            if close.kind != ")":
+                raise QuerySyntaxError("unbalanced '(' is never closed", tok.col)
+            return node
+        if tok.kind == "WORD":
+            return _make_term(tok.text, tok.col, phrase=False)
+        if tok.kind == "PHRASE":
+            return _make_term(tok.text, tok.col + 1, phrase=True)
+        if tok.kind == "END":
+            raise QuerySyntaxError("the query ends where a term was expected", tok.col)
+        if tok.kind == ")":
+            raise QuerySyntaxError("unexpected ')' where a term was expected", tok.col)
+        raise QuerySyntaxError(f"operator {tok.text} needs a term before and after it", tok.col)
+
+
+def _make_term(text: str, col: int, *, phrase: bool) -> Term:
+    words = tuple(text.split())
+    if not words:
+        raise QuerySyntaxError("empty quoted phrase", col)
+    offset = 0
+    for word in words:
+        offset = text.index(word, offset)
+        star = word.find("*")
+        if star >= 0 and star != len(word) - 1:
+            raise QuerySyntaxError("a wildcard '*' may only end a word", col + offset + star)
+        stem = word.rstrip("*")
+        if star >= 0 and len(_TOKEN_SPLIT.sub("", stem)) < MIN_WILDCARD_PREFIX:
+            raise QuerySyntaxError(
+                f"a wildcard needs at least {MIN_WILDCARD_PREFIX} letters before '*'", col + offset + star
+            )
+        if not _TOKEN_SPLIT.sub("", stem):
+            raise QuerySyntaxError(f"the term {word!r} has no letter or digit", col + offset)
+        offset += len(word)
+    return Term(tuple(fold(w) for w in words), phrase=phrase or len(words) > 1)
+
+
+def _term_pattern(words: tuple[str, ...]) -> str:
+    parts: list[str] = []
+    for word in words:
+        stem = word[:-1] if word.endswith("*") else word
+        piece = regex.escape(stem)
+        if word.endswith("*"):
+            piece += _WORD + "*"
+        parts.append(piece)
+    body = r"[^\p{L}\p{M}\p{N}_]+".join(parts)
+    first, last = words[0], words[-1].rstrip("*")
+    left = "" if (not first[:1] or not _is_word_char(first[0]) or _UNSPACED.match(first[0])) else (rf"(?<!{_WORD})")
+    right = ""
+    if not words[-1].endswith("*") and last and _is_word_char(last[-1]) and not _UNSPACED.match(last[-1]):
+        right = rf"(?!{_WORD})"
+    return left + body + right
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch == "_" or unicodedata.category(ch)[0] in "LMN"
+
+
+@lru_cache(maxsize=1024)
+def parse(query: str) -> Node:
+    """Parse ``query``; raises :class:`QuerySyntaxError` with the column of the problem."""
+    node = _Parser(query).parse()
+    if all(negated for _, negated in terms(node)):
+        raise QuerySyntaxError("a query needs at least one term that is not negated", 1)
+    return node
+
+
+# --- matching ----------------------------------------------------------------------------------
+
+
+class Query:
+    """A compiled query: ``Query("a OR b").matches(text)``.
+
+    ``matches_folded`` takes text already passed through :func:`fold`, so that several queries can be
+    run on one post for the price of one fold.
+    """
+
+    __slots__ = ("_patterns", "node", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.node = parse(source)
+        self._patterns: dict[Term, regex.Pattern[str]] = {
+            term: _compile(term.pattern()) for term, _ in terms(self.node)
+        }
+
+    def __repr__(self) -> str:
+        return f"Query({self.source!r})"
+
+    def matches(self, text: str) -> bool:
+        return self.matches_folded(fold(text))
+
+    def matches_folded(self, folded: str) -> bool:
+        return self._eval(self.node, folded)
+
+    def _eval(self, node: Node, folded: str) -> bool:
+        if isinstance(node, Term):
+            return self._patterns[node].search(folded) is not None
+        if isinstance(node, Not):
+            return not self._eval(node.child, folded)
+        if isinstance(node, And):
+            return all(self._eval(c, folded) for c in node.children)
+        return any(self._eval(c, folded) for c in node.children)
+
+    def positive_terms(self) -> list[Term]:
+        """Terms a matching text must or may contain (not those under NOT): for platform searches."""
+        return [t for t, negated in terms(self.node) if not negated]
+
+
+@lru_cache(maxsize=4096)
+def _compile(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)

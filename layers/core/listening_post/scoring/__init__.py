@@ -1,0 +1,1 @@
+"""Scoring: sentiment backends and the topic matcher."""

@@ -1,0 +1,91 @@
+"""Sentiment backends and the scorer that picks one per language.
+
+VADER is the first backend. It is applied to the cleaned text exactly as written: it reads capitals,
+punctuation, emoji, degree words and negation, so nothing is lower-cased or stripped before it. A language
+no backend reads is ``unscored`` with null scores, never a made-up neutral.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+POSITIVE_THRESHOLD = 0.05  # VADER's published thresholds on the compound score
+NEGATIVE_THRESHOLD = -0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    compound: float | None
+    pos: float | None
+    neu: float | None
+    neg: float | None
+    label: str
+    model: str | None
+
+
+UNSCORED = Scores(None, None, None, None, "unscored", None)
+
+
+def label_for(compound: float) -> str:
+    if compound >= POSITIVE_THRESHOLD:
+        return "positive"
+    if compound <= NEGATIVE_THRESHOLD:
+        return "negative"
+    return "neutral"
+
+
+class SentimentBackend(Protocol):
+    """Scores texts of the languages it declares. ``model`` names backend and version."""
+
+    model: str
+    languages: frozenset[str]
+
+    def score(self, text: str) -> Scores: ...
+
+
+class VaderBackend:
+    """vaderSentiment, English only (its lexicon, idioms and negations are English)."""
+
+    languages = frozenset({"en"})
+
+    def __init__(self) -> None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self._analyzer = SentimentIntensityAnalyzer()
+        self.model = f"vader-{importlib.metadata.version('vaderSentiment')}"
+
+    def score(self, text: str) -> Scores:
+        s = self._analyzer.polarity_scores(text)
+        compound = s["compound"]
+        return Scores(compound, s["pos"], s["neu"], s["neg"], label_for(compound), self.model)
+
+
+class SentimentScorer:
+    """Routes each text to the backend for its language; ``unscored`` where there is none."""
+
+    def __init__(self, backends: Iterable[SentimentBackend] | Mapping[str, SentimentBackend]) -> None:
+        self._by_lang: dict[str, SentimentBackend]
+        if isinstance(backends, Mapping):
+            self._by_lang = dict(backends)
+        else:
+            self._by_lang = {lang: b for b in backends for lang in sorted(b.languages)}
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(self._by_lang)
+
+    def backend_for(self, lang: str) -> SentimentBackend | None:
+        return self._by_lang.get(lang)
+
+    def score(self, text: str, lang: str) -> Scores:
+        backend = self._by_lang.get(lang)
+        if backend is None or not text:
+            return UNSCORED
+        return backend.score(text)
+
+
+def default_scorer() -> SentimentScorer:
+    return SentimentScorer([VaderBackend()])

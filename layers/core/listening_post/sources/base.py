@@ -1,0 +1,96 @@
+"""What every source adapter returns, and the helpers they share for reading payloads."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from listening_post.model import ParsedPost
+
+
+class PayloadError(ValueError):
+    """The whole payload is unusable (not JSON, an HTML error page, a plain-text error)."""
+
+
+class RecordError(ValueError):
+    """One record of a payload is unusable; the rest of the page is kept."""
+
+
+@dataclass(slots=True)
+class Reject:
+    """A record that could not be parsed: it goes to quarantine with the reason."""
+
+    reason: str
+    record: Any
+    index: int | None = None
+
+
+@dataclass(slots=True)
+class Page:
+    """The posts of one API response, the records that failed, and where the next page starts."""
+
+    posts: list[ParsedPost] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def load_json(payload: bytes | str) -> Any:
+    """Decode a JSON response, saying plainly what came instead when it is not JSON."""
+    text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        raise PayloadError("empty response body")
+    if stripped[:1] == "<":
+        kind = "an HTML page" if stripped[:15].lower().startswith(("<!doctype html", "<html")) else "XML/HTML"
+        raise PayloadError(f"expected JSON but got {kind}: {_excerpt(stripped)}")
+    try:
+        return json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        if stripped[:1] not in "[{":
+            raise PayloadError(f"expected JSON but got text: {_excerpt(stripped)}") from None
+        raise PayloadError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def _excerpt(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
+
+
+def parse_timestamp(value: Any, *, field_name: str = "created_at") -> datetime:
+    """An ISO 8601 string or epoch seconds as an aware UTC datetime; RecordError otherwise."""
+    if isinstance(value, bool) or value is None or value == "":
+        raise RecordError(f"missing {field_name}")
+    try:
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(float(value), tz=UTC)
+        if isinstance(value, str):
+            parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)  # the platforms that omit an offset mean UTC
+            return parsed.astimezone(UTC)
+    except (ValueError, OverflowError, OSError):
+        pass
+    raise RecordError(f"unreadable {field_name} {value!r}")
+
+
+def optional_int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def require_str(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str) or not value:
+        raise RecordError(f"missing {key}" if value in (None, "") else f"{key} is not a string")
+    return value

@@ -1,0 +1,195 @@
+"""The command line as users run it: exit codes, messages, and what lands in the lake."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from listening_post.cli import main
+from listening_post.lake import Lake
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> int:
+    try:
+        return main(list(args))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+def test_validate_config_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("validate-config", str(ROOT / "config/example.yaml")) == 0
+    assert "valid (3 countries" in capsys.readouterr().out
+
+
+def test_validate_config_lists_every_problem_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (ROOT / "config/example.yaml")
+        .read_text()
+        .replace("code: CA", "code: QQ")
+        .replace("languages: [de, en]", "languages: [de, xx]")
+    )
+    assert run("validate-config", str(bad)) == 2
+    err = capsys.readouterr().err
+    assert "2 problem(s)" in err
+    assert f"{bad}:14:11: countries[0].code: 'QQ' is not an ISO 3166-1 alpha-2 country code" in err
+    assert "countries[1].languages[1]: 'xx' is not an ISO 639-1 language code" in err
+    assert "Traceback" not in err
+
+
+def test_validate_config_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("validate-config", "/no/such.yaml") == 2
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_import_counts_and_is_idempotent(
+    tmp_path: Path, payloads: Path, author_key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lake_dir = tmp_path / "lake"
+    files = [str(p) for p in sorted((payloads / "rss").iterdir())]
+    args = [
+        "import",
+        "--source",
+        "rss",
+        "--country",
+        "DE",
+        "--query-id",
+        "de-news",
+        "--lake",
+        str(lake_dir),
+        "--config",
+        str(ROOT / "config/example.yaml"),
+        *files,
+    ]
+    assert run(*args) == 0
+    first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert first == {"imported": 38, "duplicates": 0, "quarantined": 0}
+    lake = Lake.from_uri(str(lake_dir))
+    rows = lake.read_posts("DE", date(2000, 1, 1), date(2030, 1, 1))
+    assert rows.num_rows == 38
+    files_before = sorted(p.name for p in lake_dir.rglob("*.parquet"))
+
+    assert run(*args) == 0
+    second = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert second == {"imported": 0, "duplicates": 38, "quarantined": 0}
+    assert sorted(p.name for p in lake_dir.rglob("*.parquet")) == files_before
+    assert lake.read_posts("DE", date(2000, 1, 1), date(2030, 1, 1)).num_rows == 38
+
+
+def test_import_quarantines_bad_payloads_and_keeps_the_rest(
+    tmp_path: Path, payloads: Path, author_key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = json.loads((payloads / "mastodon/docs_entity_Status_example.json").read_text())
+    broken = dict(status, id="2", created_at=None)
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps([status, broken]))
+    lake_dir = tmp_path / "lake"
+    code = run(
+        "import",
+        "--source",
+        "mastodon",
+        "--country",
+        "CA",
+        "--lake",
+        str(lake_dir),
+        str(page),
+        str(payloads / "mastodon/docs_timelines_tag_cats_example.ELIDED.jsonc"),
+    )
+    assert code == 0
+    assert json.loads(capsys.readouterr().out) == {"imported": 1, "duplicates": 0, "quarantined": 2}
+    (qfile,) = lake_dir.glob("quarantine/source=mastodon/dt=*/*.json")
+    doc = json.loads(qfile.read_text())
+    reasons = {(r["origin"].rsplit("/", 1)[-1], r["index"], r["reason"]) for r in doc["records"]}
+    assert ("page.json", 1, "missing created_at") in reasons
+    assert any(r[0].endswith(".jsonc") and "invalid JSON at line 5" in r[2] for r in reasons)
+    # Quarantined records keep the reason, never the author.
+    text = qfile.read_text()
+    assert "Gargron" not in text and "Eugen" not in text
+
+
+def test_import_refuses_without_an_author_key(
+    tmp_path: Path, payloads: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(
+        "import",
+        "--source",
+        "rss",
+        "--country",
+        "DE",
+        "--lake",
+        str(tmp_path / "lake"),
+        str(payloads / "rss/rssparser_heise.atom"),
+    )
+    assert code == 2
+    assert "LISTENING_POST_AUTHOR_KEY" in capsys.readouterr().err
+    assert not (tmp_path / "lake" / "posts").exists()
+
+
+def test_import_exits_1_when_no_file_is_usable(
+    tmp_path: Path, author_key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.json"
+    junk.write_text("<html>rate limited</html>")
+    assert run("import", "--source", "mastodon", "--country", "CA", "--lake", str(tmp_path / "l"), str(junk)) == 1
+    assert json.loads(capsys.readouterr().out)["quarantined"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["import", "--source", "tiktok", "--country", "CA", "f"], "invalid choice: 'tiktok'"),
+        (["import", "--source", "rss", "--country", "ca", "f"], "did you mean CA?"),
+        (["summarize", "--country", "CA", "--week", "2026-W99"], "2026 has no ISO week 99"),
+        (["import", "--source", "rss", "--country", "CA", "/no/such/file"], "no such file: /no/such/file"),
+    ],
+)
+def test_bad_arguments_exit_2(
+    args: list[str], message: str, author_key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(*args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_score_reads_lines_and_writes_json_lines() -> None:
+    lines = "I love this wonderful deal!\nThis is a terrible, awful tariff.\n\nDas ist eine Katastrophe für uns alle.\n"
+    out = subprocess.run(
+        [sys.executable, "-m", "listening_post.cli", "score"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    rows = [json.loads(line) for line in out]
+    assert len(rows) == 4
+    assert rows[0]["lang"] == "en" and rows[0]["label"] == "positive" and rows[0]["sentiment"] > 0.5
+    assert rows[0]["model"] == "vader-3.3.2"
+    assert rows[1]["label"] == "negative"
+    assert rows[2] == {"lang": "und", "sentiment": None, "label": "unscored", "model": None}
+    assert rows[3] == {"lang": "de", "sentiment": None, "label": "unscored", "model": None}
+    forced = subprocess.run(
+        [sys.executable, "-m", "listening_post.cli", "score", "--lang", "en"],
+        input="bon\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(forced)["lang"] == "en"
+
+
+def test_console_script_reports_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "c.yaml"
+    bad.write_text("countries: [\n")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "listening-post"), "validate-config", str(bad)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "YAML syntax error" in result.stderr and "Traceback" not in result.stderr

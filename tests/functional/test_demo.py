@@ -1,0 +1,59 @@
+"""The demo on the bundled sample data: the flow end to end, and the story the brief must find."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from listening_post.demo import DemoResult, run_demo, sample_files
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    return run_demo(str(tmp_path_factory.mktemp("demo") / "lake"))
+
+
+def summary(demo: DemoResult, country: str, week: str = "2026-W47") -> dict:
+    return json.loads(demo.lake.read_bytes(f"briefs/country={country}/week={week}/summary.json"))
+
+
+def test_sample_data_covers_two_countries_four_weeks_two_sources() -> None:
+    groups = sample_files()
+    assert {c for c, _, _ in groups} == {"CA", "DE"}
+    assert {s for _, s, _ in groups} == {"mastodon", "rss"}
+    weeks = {p.name.split("__")[2][:8] for files in groups.values() for p in files}
+    assert len(weeks) >= 4
+
+
+def test_demo_imports_everything_and_briefs_every_week(demo: DemoResult) -> None:
+    assert sum(r.imported for r in demo.imported.values()) > 2000
+    assert demo.imported[("CA", "mastodon")].quarantined == 6  # one broken status a week
+    weeks = {(c, w) for c, w, _ in demo.briefs}
+    assert ("CA", "2026-W47") in weeks and ("DE", "2026-W42") in weeks and len(weeks) == 12
+    assert all(Path(p).exists() for p in demo.latest_briefs)
+    assert any(p.endswith("country=CA/week=2026-W47/brief.html") for p in demo.latest_briefs)
+
+
+def test_canada_trade_tone_falls_significantly(demo: DemoResult) -> None:
+    s = summary(demo, "CA")
+    trade = next(t for t in s["topics"] if t["id"] == "trade")
+    assert trade["change"]["verdict"] == "significant"
+    assert trade["sentiment"]["mean"]["value"] < 0 < trade["previous_week"]["mean"]["value"]
+    assert s["topics"][0]["id"] == "trade"
+    langs = {row["lang"] for row in s["volume"]["by_language"]}
+    assert {"en", "fr"} <= langs
+    assert s["coverage"]["unscored"]["by_language"][0]["lang"] == "fr"
+
+
+def test_germany_brief_is_built_from_several_languages(demo: DemoResult) -> None:
+    s = summary(demo, "DE")
+    assert {"de", "en"} <= {row["lang"] for row in s["volume"]["by_language"]}
+    assert s["sentiment"]["mean"]["n"] >= 30
+
+
+def test_rerunning_the_demo_adds_no_rows(demo: DemoResult) -> None:
+    again = run_demo(demo.lake.root)
+    assert sum(r.imported for r in again.imported.values()) == 0
+    assert sum(r.duplicates for r in again.imported.values()) > 2000
