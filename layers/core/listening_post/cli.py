@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from pydantic import ValidationError
+
 from listening_post import __version__
 from listening_post.codes import COUNTRIES
 from listening_post.config import SOURCE_NAMES, Config, ConfigError, load_config
@@ -217,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (UsageError, MissingAuthorKeyError) as exc:
         _fail(str(exc), 2)
+    except ValidationError as exc:  # the environment did not fit the settings model
+        _fail("invalid setting: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except BrokenPipeError:

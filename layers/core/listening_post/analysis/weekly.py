@@ -94,7 +94,7 @@ def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None
         """
         CREATE TEMP TABLE p AS
         SELECT post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model,
-               topics, dup_group,
+               topics, dup_group, text = '' AS no_text,
                coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
                created_at,
                CAST(timezone($tz, created_at) AS DATE) AS local_day,
@@ -385,7 +385,8 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 def _coverage(con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str, Any]) -> dict[str, Any]:
     unscored = con.execute(
-        "SELECT lang, count(*) FROM p WHERE w = 0 AND NOT is_repost AND sentiment IS NULL GROUP BY lang ORDER BY 2 DESC"
+        "SELECT CASE WHEN no_text THEN '' ELSE lang END AS l, count(*) FROM p "
+        "WHERE w = 0 AND NOT is_repost AND sentiment IS NULL GROUP BY l ORDER BY 2 DESC, 1"
     ).fetchall()
     original = this["posts"] - this["reposts"]
     days = con.execute("SELECT local_day, count(*) FROM p WHERE w = 0 GROUP BY local_day ORDER BY local_day").fetchall()
@@ -398,8 +399,8 @@ def _coverage(con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str
             "share": n_unscored / original if original else None,
             "by_language": [
                 {
-                    "lang": lang,
-                    "name": LANGUAGES.get(lang, "undetermined"),
+                    "lang": lang or None,
+                    "name": LANGUAGES.get(lang, "undetermined") if lang else "no text",
                     "posts": n,
                     "reason": _unscored_reason(lang, spec),
                 }
@@ -412,6 +413,8 @@ def _coverage(con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str
 
 
 def _unscored_reason(lang: str, spec: SummaryInput) -> str:
+    if not lang:
+        return "no text to score (media only)"
     if lang == "und":
         return "language could not be determined (too short, or only links and emoji)"
     if lang not in spec.scored_languages:

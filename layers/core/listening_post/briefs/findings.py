@@ -26,6 +26,13 @@ def pct(x: float | None, digits: int = 0) -> str:
     return f"{x * 100:.{digits}f}%"
 
 
+def signed_pct(x: float | None) -> str:
+    """A signed share in percentage points: net tone."""
+    if x is None:
+        return "n/a"
+    return f"{x * 100:+.0f}%".replace("-", MINUS)
+
+
 def pct_change(x: float | None) -> str:
     if x is None:
         return "n/a"

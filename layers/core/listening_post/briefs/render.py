@@ -23,21 +23,25 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(signed=f.signed, pct=f.pct, pct_change=f.pct_change, md=_md_escape)
-    env.globals.update(interval=_interval, share=_share, tone_word=f.tone_word)
+    env.filters.update(signed=f.signed, pct=f.pct, pct_change=f.pct_change, signed_pct=f.signed_pct, md=_md_escape)
+    env.globals.update(interval=_interval, share=_share, net=_net, tone_word=f.tone_word)
     return env
 
 
 def _interval(est: dict[str, Any] | None, kind: str = "signed") -> str:
     if not est or est.get("value") is None:
         return "insufficient data"
-    fmt = f.signed if kind == "signed" else f.pct
+    fmt = {"signed": f.signed, "pct": f.pct, "signed_pct": f.signed_pct}[kind]
     lo, hi = est["ci95"]
     return f"{fmt(est['value'])} ({fmt(lo)} to {fmt(hi)})"
 
 
 def _share(est: dict[str, Any] | None) -> str:
     return _interval(est, "pct")
+
+
+def _net(est: dict[str, Any] | None) -> str:
+    return _interval(est, "signed_pct")
 
 
 def _md_escape(text: str) -> str:
