@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAKE   ?= demo-lake
 
-.PHONY: install demo test test-fast lint format clean
+.PHONY: install browser demo test test-fast lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,15 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/listening-post demo --lake $(LAKE)
 
-test: $(STAMP)
+# Debian's chromium and chromedriver for the page tests (installed when apt-get can; skipped otherwise).
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }; \
+	else echo "note: chromium and chromium-driver are not installed; the browser tests will be skipped"; fi
+
+test: $(STAMP) browser
 	$(BIN)/pytest -n 2 -q
 
 test-fast: $(STAMP)

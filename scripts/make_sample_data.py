@@ -158,6 +158,10 @@ DE = {
         "Die Energiewende wird für Familien in {city} immer teurer.",
         "Das Heizungsgesetz bleibt ein Chaos, niemand weiß, was gilt.",
         "Strompreise auf Rekordniveau und die Regierung schaut zu.",
+        "Meine Stromrechnung in {city} ist um {n} Prozent gestiegen. Wie soll man das bezahlen?",
+        "Wer soll sich die Energiewende in {city} noch leisten können?",
+        "Schon wieder eine Nachzahlung für Heizung und Strom. Es reicht.",
+        "Die Netzentgelte in {city} sind ein Witz, und keiner erklärt sie.",
     ],
     ("energy", "pos"): [
         "Der neue Windpark bei {city} liefert mehr Strom als geplant, super!",
@@ -175,9 +179,18 @@ DE = {
     ("migration", "pos"): ["Tolles Integrationsprojekt in {city}, so geht das!"],
     ("trade", "neu"): ["Die EU berät am {day} über neue Zölle."],
     ("diplomacy", "pos"): ["Schöner Abend in der Botschaft in {city}, sehr gute Gespräche."],
-    ("other", "neu"): ["Nebel über {city} heute Morgen.", "Guten Morgen aus {city}!"],
-    ("other", "neg"): ["Die Bahn hat schon wieder Verspätung. Typisch."],
+    ("other", "neu"): [
+        "Nebel über {city} heute Morgen.",
+        "Guten Morgen aus {city}!",
+        "Wochenmarkt in {city} am {day}, wer kommt mit?",
+    ],
+    ("other", "neg"): [
+        "Die Bahn hat schon wieder Verspätung. Typisch.",
+        "Baustelle in {city} seit Monaten, nichts passiert.",
+    ],
 }
+DE_OPENERS = ["", "", "", "Ehrlich gesagt: ", "Mal ehrlich, ", "Puh. ", "Kurz gesagt: ", "Frage: "]
+DE_CLOSERS = ["", "", "", " Wahnsinn.", " Meinungen?", " 🙄", " Mal sehen.", " Echt jetzt?", " #Deutschland"]
 
 DE_EN = {
     ("energy", "neg"): [
@@ -197,20 +210,42 @@ DE_EN = {
     ("other", "neu"): ["Rainy day in {city}."],
 }
 
-# The embassy's climate forum in Berlin (2026-W47): many people, many ways of saying they liked it.
-FORUM = [
-    "Just left the embassy's climate forum in {city}, genuinely inspiring panel on clean energy.",
-    "Really enjoyed the climate forum at the embassy tonight, great mix of people from {city}.",
-    "Excellent discussion on hydrogen and wind at the embassy, more of this please.",
-    "The ambassador's opening remarks at the climate forum were warm and smart.",
-    "Loved the youth panel at the embassy climate forum, the students from {city} were brilliant.",
-    "Constructive, friendly and practical: the embassy climate forum was time well spent.",
-    "Met so many good people at the embassy forum on energy cooperation. Thank you for hosting!",
-    "Impressed by how open the embassy team was to hard questions about energy prices.",
-    "Best event I attended in {city} this year, the embassy climate forum was superb.",
-    "Fantastic evening at the embassy, real partnership on climate and energy.",
-    "Happy to see our two countries working together on the energy transition, great forum.",
-    "Glad I went to the embassy's forum: clear ideas, good food, excellent company.",
+# The embassy's climate forum in Berlin (2026-W47): many people, many ways of saying they liked it. Organic
+# posts are assembled from parts so that no two people write the same sentence (a real crowd does not).
+FORUM_OPENERS = [
+    "Just back from",
+    "Spent the evening at",
+    "Really enjoyed",
+    "Great time at",
+    "Thanks for",
+    "Loved",
+    "Still buzzing after",
+    "Impressed by",
+    "Glad I went to",
+    "Worth every minute:",
+]
+FORUM_EVENTS = [
+    "the embassy's climate forum",
+    "the climate forum at the embassy",
+    "the embassy event on energy",
+    "tonight's forum at the embassy",
+    "the embassy's energy and climate evening",
+]
+FORUM_DETAILS = [
+    "the panel on hydrogen was genuinely inspiring.",
+    "great mix of people from {city}.",
+    "the ambassador's opening remarks were warm and smart.",
+    "the youth panel was brilliant.",
+    "constructive, friendly and practical.",
+    "so many good conversations about energy cooperation.",
+    "the team was open to hard questions about energy prices.",
+    "clear ideas, good food, excellent company.",
+    "real partnership on climate and energy.",
+    "best event I attended in {city} this year.",
+    "lots of practical ideas for wind and grid projects.",
+    "a rare evening of optimism about the energy transition.",
+    "the students from {city} asked the best questions.",
+    "I learned a lot about offshore wind.",
 ]
 FORUM_CLOSERS = [
     "",
@@ -222,7 +257,17 @@ FORUM_CLOSERS = [
     " Hope they repeat it next year.",
     " Slides should be online soon.",
     " Inspiring!",
+    " 🌍",
+    " More of this, please.",
 ]
+
+
+def forum_post(rng: random.Random) -> str:
+    opener, event = rng.choice(FORUM_OPENERS), rng.choice(FORUM_EVENTS)
+    first, second = rng.sample(FORUM_DETAILS, 2)
+    text = f"{opener} {event}: {first}" + (f" Also, {second}" if rng.random() < 0.5 else "")
+    return fill(text, rng, "DE", "en") + rng.choice(FORUM_CLOSERS)
+
 
 CAMPAIGN_TEXT = (
     "Canadians: stop buying American lumber NOW. Their tariffs are an attack on our forestry workers. "
@@ -278,8 +323,8 @@ def plan_for(country: str, week: int) -> Plan:
     final = week == 47
     if country == "CA":
         w = {
-            ("trade", "pos", "en"): 0.04 if final else 0.14,
-            ("trade", "neg", "en"): 0.30 if final else 0.05,
+            ("trade", "pos", "en"): 0.04 if final else 0.18,
+            ("trade", "neg", "en"): 0.30 if final else 0.03,
             ("trade", "neu", "en"): 0.06,
             ("trade", "pos", "fr"): 0.01 if final else 0.04,
             ("trade", "neg", "fr"): 0.08 if final else 0.02,
@@ -344,14 +389,25 @@ def fill(template: str, rng: random.Random, country: str, lang: str) -> str:
     )
 
 
-def compose(rng: random.Random, country: str, topic: str, tone: str, lang: str) -> str:
+# Words that only exist once the duties land (2026-W47): the emerging terms the brief must surface.
+NEW_IN_FINAL_WEEK = ("countervailing", "compensateurs", "lumber tariffs")
+
+
+def sentences(bank: dict[tuple[str, str], list[str]], key: tuple[str, str], week: int) -> list[str]:
+    options = bank[key]
+    if week < 47:
+        options = [s for s in options if not any(w in s.lower() for w in NEW_IN_FINAL_WEEK)] or options
+    return options
+
+
+def compose(rng: random.Random, country: str, topic: str, tone: str, lang: str, week: int = 47) -> str:
     bank = bank_for(country, lang)
-    first = fill(rng.choice(bank[(topic, tone)]), rng, country, lang)
+    first = fill(rng.choice(sentences(bank, (topic, tone), week)), rng, country, lang)
     parts = [first]
-    if rng.random() < 0.55:
+    if rng.random() < 0.7:
         # A second sentence of the same tone about a related or everyday subject.
         options = [k for k in bank if k[1] == tone and k != (topic, tone)] or [(topic, tone)]
-        second = fill(rng.choice(bank[rng.choice(options)]), rng, country, lang)
+        second = fill(rng.choice(sentences(bank, rng.choice(options), week)), rng, country, lang)
         if second != first:
             parts.append(second)
     text = " ".join(parts)
@@ -360,6 +416,8 @@ def compose(rng: random.Random, country: str, topic: str, tone: str, lang: str) 
         if opener.endswith(", ") or opener == "Ok so ":
             text = text[0].lower() + text[1:]
         text = opener + text + rng.choice(EN_CLOSERS)
+    elif lang == "de":
+        text = rng.choice(DE_OPENERS) + text + rng.choice(DE_CLOSERS)
     return text
 
 
@@ -590,12 +648,18 @@ def mastodon_week(rng: random.Random, country: str, year: int, week: int, accoun
     activity = [1 / (i + 1) ** 0.9 for i in range(len(accounts))]
     social_share = 0.78
     n = int(plan.per_week * social_share)
+    written: set[str] = set()
     for _ in range(n):
         topic, tone, lang = weighted(rng, plan.weights)
         day = monday + timedelta(days=rng.choices(range(7), [1.1, 1.2, 1.1, 1.1, 1.0, 0.8, 0.7])[0])
         at = local_time(rng, day, TZ[country])
         account = rng.choices(accounts, activity)[0]
-        text = compose(rng, country, topic, tone, lang)
+        text = compose(rng, country, topic, tone, lang, week)
+        for _ in range(20):  # real people do not write the same sentence: redraw the rare exact repeat
+            if text not in written:
+                break
+            text = compose(rng, country, topic, tone, lang, week)
+        written.add(text)
         tags = rng.sample(HASHTAGS[(country, topic)], k=min(len(HASHTAGS[(country, topic)]), rng.randint(0, 2)))
         declared: str | None = lang
         roll = rng.random()
@@ -644,7 +708,7 @@ def mastodon_week(rng: random.Random, country: str, year: int, week: int, accoun
                 rng.randint(0, 59),
                 tzinfo=ZoneInfo(TZ[country]),
             ).astimezone(UTC) + timedelta(hours=rng.randint(0, 2))
-            text = fill(rng.choice(FORUM), rng, "DE", "en") + rng.choice(FORUM_CLOSERS)
+            text = forum_post(rng)
             statuses.append(status(rng, rng.choice(accounts), viewer, at, text, ["climate"], "en"))
     # One broken record per week: a status without created_at. It must reach quarantine, not the lake.
     broken = status(
@@ -774,14 +838,14 @@ def rss_week(rng: random.Random, key: str, year: int, week: int) -> bytes:
     items = []
     for i in range(10):
         topic, tone, ilang, headline = rng.choice(NEWS[key])
-        if (week < 47 and "countervailing" in headline) or (week < 47 and "droits compensateurs" in headline):
+        if week < 47 and any(w in headline for w in (*NEW_IN_FINAL_WEEK, "droits compensateurs")):
             topic, tone, ilang, headline = NEWS[key][0]
         if week == 47 and country == "CA" and i < 2:
             topic, tone, ilang, headline = [n for n in NEWS[key] if n[1] == "neg" and n[0] == "trade"][i % 2 - 1]
         at = local_time(rng, monday + timedelta(days=rng.randint(0, 6)), TZ[country])
         bank = bank_for(country, ilang)
-        sentences = bank.get((topic, tone)) or bank[("other", "neu")]
-        body = fill(rng.choice(sentences), rng, country, ilang)
+        bank_key = (topic, tone) if (topic, tone) in bank else ("other", "neu")
+        body = fill(rng.choice(sentences(bank, bank_key, week)), rng, country, ilang)
         if key == "CA-fr":
             local = at.astimezone(ZoneInfo(TZ[country]))
             pub = (

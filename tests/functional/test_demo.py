@@ -57,3 +57,34 @@ def test_rerunning_the_demo_adds_no_rows(demo: DemoResult) -> None:
     again = run_demo(demo.lake.root)
     assert sum(r.imported for r in again.imported.values()) == 0
     assert sum(r.duplicates for r in again.imported.values()) > 2000
+
+
+def test_canada_brief_finds_the_campaign_the_new_terms_and_the_spike(demo: DemoResult) -> None:
+    s = summary(demo, "CA")
+    (cluster,) = s["coordination"]
+    assert cluster["posts"] == 24 and cluster["authors"] == 14 and cluster["span_minutes"] <= 60
+    assert s["sentiment"]["clusters_counted_once"]["posts_removed"] == 23
+    terms = {t["term"]: t for t in s["emerging_terms"]}
+    assert "countervailing duties" in terms and terms["countervailing duties"]["coordinated_share"] == 0
+    assert terms["#boycottuslumber"]["coordinated_share"] == 1.0
+    assert [(x["date"], x["kind"]) for x in s["spikes"] if x["kind"] == "volume"] == [("2026-11-17", "volume")]
+    trade = next(t for t in s["topics"] if t["id"] == "trade")
+    assert "countervailing duties" in trade["drivers"]
+    md = demo.lake.read_bytes("briefs/country=CA/week=2026-W47/brief.md").decode()
+    assert "driven by posts about “countervailing duties”" in md
+    assert "A coordinated burst of 24 near-identical posts from 14 accounts" in md
+
+
+def test_no_organic_week_is_flagged_as_coordinated(demo: DemoResult) -> None:
+    flagged = {(c, w) for c, w, _ in demo.briefs if summary(demo, c, w)["coordination"]}
+    assert flagged == {("CA", "2026-W47")}
+
+
+def test_bi_tables_are_written_per_week(demo: DemoResult) -> None:
+    import duckdb
+
+    rows = duckdb.sql(
+        f"SELECT country, week, verdict FROM read_parquet('{demo.lake.root}/weekly/*/*/topics.parquet', "
+        "hive_partitioning = true) WHERE topic_id = 'trade' AND week = '2026-W47' ORDER BY country"
+    ).fetchall()
+    assert rows == [("CA", "2026-W47", "significant"), ("DE", "2026-W47", "insufficient data")]

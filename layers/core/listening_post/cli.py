@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -134,6 +135,26 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.web.api import create_app
+    from listening_post.web.server import make_server
+    from listening_post.web.store import BriefStore
+
+    config = _config(args.config, settings, required=False)
+    configured = {c.code: c.display_name for c in config.countries} if config else {}
+    app = create_app(BriefStore(_lake(args, settings)), configured)
+    server = make_server(app, args.host, args.port)
+    host, port = server.server_address[:2]
+    print(f"Serving the briefs on http://{host!s}:{port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.enrich.language import UNDETERMINED, LanguageDetector
     from listening_post.enrich.text import clean_text
@@ -195,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", cmd_demo, "run the whole flow offline on the bundled sample data")
     p.add_argument("--lake", help="where to build the demo lake (default: ./demo-lake)")
 
+    p = command("serve", cmd_serve, "the briefs web page and JSON API on localhost")
+    p.add_argument("--lake")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    p.add_argument("--config", help="configuration whose countries are listed")
+
     p = command("score", cmd_score, "score one text per stdin line, one JSON line each")
     p.add_argument("--lang", help="ISO 639-1 language of every line (default: detect per line)")
     return parser
@@ -226,7 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:
-        _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 1)
+        where = os.fsdecode(exc.filename) if exc.filename else ""
+        _fail(f"{exc.strerror or exc}: {where}".rstrip(": "), 1)
 
 
 if __name__ == "__main__":

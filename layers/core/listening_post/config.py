@@ -222,8 +222,9 @@ class Secrets(_Strict):
 
 
 class Coordination(_Strict):
-    min_authors: int = Field(default=3, ge=2)
-    window_minutes: int = Field(default=120, ge=1)
+    # Conservative defaults: share buttons make three people post one headline within an hour by chance.
+    min_authors: int = Field(default=4, ge=2)
+    window_minutes: int = Field(default=60, ge=1)
     min_chars: int = Field(default=40, ge=1)
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from listening_post.analysis.weekly import SummaryInput, build_summary
+from listening_post.analysis.weekly import SummaryInput, build_summary, topics_table
 from listening_post.briefs.render import render
 from listening_post.config import Config
 from listening_post.enrich.dedup import duplicate_key
@@ -188,6 +188,7 @@ def summarise(
     files = render(summary)
     prefix = brief_prefix(country, str(week))
     lake_paths = [lake.write_bytes(f"{prefix}/{name}", body.encode("utf-8")) for name, body in files.items()]
+    lake.write_table(f"weekly/country={country}/week={week}/topics.parquet", topics_table(summary))
     out_paths: list[str] = []
     if out_dir is not None:
         target = Path(out_dir)

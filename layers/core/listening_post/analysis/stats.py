@@ -180,3 +180,15 @@ def count_change_test(current: int, previous: int) -> dict[str, Any] | None:
         "statistic": z,
         "p_value": 2 * (1 - _NORMAL.cdf(abs(z))),
     }
+
+
+def holm(p_values: list[float | None]) -> list[float | None]:
+    """Holm-Bonferroni adjusted p-values (None stays None): several topics are tested each week."""
+    ranked = sorted((p, i) for i, p in enumerate(p_values) if p is not None)
+    m = len(ranked)
+    adjusted: list[float | None] = [None] * len(p_values)
+    running = 0.0
+    for rank, (p, i) in enumerate(ranked):
+        running = max(running, min(1.0, (m - rank) * p))
+        adjusted[i] = running
+    return adjusted

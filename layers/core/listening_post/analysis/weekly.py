@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import regex
 
-from listening_post.analysis import stats
+from listening_post.analysis import coordination, spikes, stats, terms
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
@@ -80,21 +81,29 @@ class SummaryInput:
 def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
     week_start, week_end = spec.week.bounds(spec.timezone)
-    trend_weeks = spec.analysis.trend_weeks
-    first_week = spec.week.shift(-(trend_weeks - 1))
-    trend_start, _ = first_week.bounds(spec.timezone)
+    trend_weeks = max(spec.analysis.trend_weeks, spec.analysis.baseline_weeks + 1, 5)
+    trend_start, _ = spec.week.shift(-(trend_weeks - 1)).bounds(spec.timezone)
     # Partitions are UTC dates: widen by a day on each side, the timestamps filter exactly.
     dataset = lake.posts_dataset(
         spec.country, trend_start.date() - timedelta(days=1), week_end.date() + timedelta(days=1)
     )
     con = duckdb.connect(config={"threads": 2})
-    con.execute("SET TimeZone = 'UTC'")
-    con.register("raw", dataset)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.register("raw", dataset)
+        _load_posts(con, spec, trend_start, week_end)
+        return _summarise(con, spec, now, week_start, week_end, trend_weeks)
+    finally:
+        con.close()
+
+
+def _load_posts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, lo: datetime, hi: datetime) -> None:
+    """Table ``p``: one row per post (deduplicated, latest collection wins), narrow: no text."""
     con.execute(
         """
         CREATE TEMP TABLE p AS
         SELECT post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model,
-               topics, dup_group, text = '' AS no_text,
+               topics, dup_group, length(text) AS chars,
                coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
                created_at,
                CAST(timezone($tz, created_at) AS DATE) AS local_day,
@@ -104,13 +113,66 @@ def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None
         WHERE created_at >= $lo AND created_at < $hi
         QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1
         """,
-        {"tz": spec.timezone, "monday": spec.week.monday, "lo": trend_start, "hi": week_end},
+        {"tz": spec.timezone, "monday": spec.week.monday, "lo": lo, "hi": hi},
     )
+
+
+def _load_texts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, weekly: dict[int, dict[str, Any]]) -> None:
+    """Table ``p_text``: texts of original posts of this week and the baseline weeks, sampled past a cap."""
+    weeks = range(-spec.analysis.baseline_weeks, 1)
+    # Keep each week whole up to the cap, beyond it a deterministic hash sample of the cap's size.
+    rates = {w: min(1.0, terms.MAX_POSTS_PER_PERIOD / max(1, weekly.get(w, _empty_week())["posts"])) for w in weeks}
+    keep = " ".join(f"WHEN {w} THEN {int(rate * 1_000_000)}" for w, rate in rates.items())
+    con.execute(
+        f"""
+        CREATE TEMP TABLE p_text AS
+        SELECT p.post_id, p.w, p.author_id, p.lang, any_value(r.text) AS text
+        FROM p JOIN raw r ON r.post_id = p.post_id AND r.created_at = p.created_at
+        WHERE p.w BETWEEN $first AND 0 AND NOT p.is_repost AND p.chars > 0
+          AND hash(p.post_id) % 1000000 < CASE p.w {keep} ELSE 0 END
+          AND r.created_at >= $lo AND r.created_at < $hi
+        GROUP BY ALL
+        """,
+        {
+            "first": -spec.analysis.baseline_weeks,
+            "lo": spec.week.shift(-spec.analysis.baseline_weeks).bounds(spec.timezone)[0],
+            "hi": spec.week.bounds(spec.timezone)[1],
+        },
+    )
+
+
+def _summarise(
+    con: duckdb.DuckDBPyConnection,
+    spec: SummaryInput,
+    now: datetime,
+    week_start: datetime,
+    week_end: datetime,
+    trend_weeks: int,
+) -> dict[str, Any]:
     min_n = spec.analysis.min_n
     weekly = _weekly_rows(con)
     this, last = weekly.get(0, _empty_week()), weekly.get(-1, _empty_week())
     baseline_weeks = [weekly.get(-k, _empty_week()) for k in range(1, spec.analysis.baseline_weeks + 1)]
-
+    volume = _volume(con, this, last, baseline_weeks)
+    _load_texts(con, spec, weekly)
+    languages = sorted({*spec.languages, *(row["lang"] for row in volume["by_language"])})
+    terms.prepare(con, languages)
+    clusters = coordination.find_clusters(con, spec.analysis.coordination, this["posts"])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cluster_posts AS SELECT unnest($ids::VARCHAR[]) AS post_id",
+        {"ids": [pid for c in clusters for pid in c["post_ids"]]},
+    )
+    sentiment = _sentiment(con, this, last, min_n)
+    sentiment["clusters_counted_once"] = _tone_counting_clusters_once(con, clusters, min_n) if clusters else None
+    topics = _topics(con, spec, this, min_n)
+    for topic in topics:
+        if topic["change"]["verdict"] == "significant":
+            drivers = terms.emerging(
+                con, "list_contains(topics, $topic)", {"topic": topic["id"]}, limit=5, organic_only=True
+            )
+            # Phrases and hashtags say what a post is about better than single words.
+            drivers.sort(key=lambda t: (t["kind"] == "word", -t["z"]))
+            topic["drivers"] = [t["term"] for t in drivers[:3]]
     summary: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "country": spec.country,
@@ -124,32 +186,51 @@ def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None
             "local_end": (spec.week.monday + timedelta(days=6)).isoformat(),
         },
         "generated_at": now.isoformat(),
-        "volume": _volume(con, this, last, baseline_weeks),
-        "sentiment": _sentiment(con, this, last, min_n),
-        "topics": _topics(con, spec, this, min_n),
-        "emerging_terms": [],
-        "spikes": [],
-        "coordination": [],
-        "examples": _examples(con, lake, spec, week_start, week_end),
+        "volume": volume,
+        "sentiment": sentiment,
+        "topics": topics,
+        "emerging_terms": terms.emerging(con),
+        "spikes": spikes.daily_spikes(con, spec.week.monday),
+        "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
+        "examples": _examples(con, week_start, week_end),
         "coverage": _coverage(con, spec, this),
         "caveats": [],
-        "trend": _trend(weekly, spec.week, trend_weeks, min_n),
+        "trend": _trend(weekly, spec.week, spec.analysis.trend_weeks, min_n),
     }
     summary["caveats"] = _caveats(summary, min_n)
-    con.close()
     return summary
+
+
+def _tone_counting_clusters_once(
+    con: duckdb.DuckDBPyConnection, clusters: list[dict[str, Any]], min_n: int
+) -> dict[str, Any]:
+    """This week's tone with every coordinated cluster reduced to one post (its first), so a campaign
+    cannot move the headline by volume."""
+    row = con.execute(
+        f"""
+        SELECT {_WEEK_AGG} FROM p
+        WHERE w = 0 AND post_id NOT IN (SELECT post_id FROM cluster_posts)
+           OR post_id IN (SELECT unnest($firsts::VARCHAR[]))
+        """,
+        {"firsts": [c["post_ids"][0] for c in clusters]},
+    ).fetchone()
+    week = dict(zip(_WEEK_KEYS, row or (), strict=True)) if row else _empty_week()
+    return {"clusters": len(clusters), "posts_removed": sum(c["posts"] - 1 for c in clusters), **_tone(week, min_n)}
 
 
 def weeks_with_posts(lake: Lake, country: str, timezone: str = "UTC") -> list[IsoWeek]:
     """The ISO weeks, in the country's time zone, that hold at least one post."""
-    files = lake.post_files(country, date.min, date.max)
-    if not files:
+    if not lake.post_files(country, date.min, date.max):
         return []
     con = duckdb.connect(config={"threads": 2})
-    con.execute("SET TimeZone = 'UTC'")
-    con.register("raw", lake.posts_dataset(country, date.min, date.max))
-    rows = con.execute("SELECT DISTINCT CAST(timezone($tz, created_at) AS DATE) FROM raw", {"tz": timezone}).fetchall()
-    con.close()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.register("raw", lake.posts_dataset(country, date.min, date.max))
+        rows = con.execute(
+            "SELECT DISTINCT CAST(timezone($tz, created_at) AS DATE) FROM raw", {"tz": timezone}
+        ).fetchall()
+    finally:
+        con.close()
     return sorted({IsoWeek.of(d) for (d,) in rows})
 
 
@@ -203,7 +284,8 @@ def _volume(
         "SELECT source, count(*) AS n, count(DISTINCT author_id) FROM p WHERE w = 0 GROUP BY source ORDER BY n DESC"
     ).fetchall()
     by_lang = con.execute(
-        "SELECT lang, count(*) AS n FROM p WHERE w = 0 AND NOT is_repost GROUP BY lang ORDER BY n DESC"
+        "SELECT lang, count(*) AS n, count(sentiment), list(DISTINCT sentiment_model) FILTER "
+        "(WHERE sentiment_model IS NOT NULL) FROM p WHERE w = 0 AND NOT is_repost GROUP BY lang ORDER BY n DESC, lang"
     ).fetchall()
     posts = this["posts"]
     base_mean = sum(w["posts"] for w in baseline) / len(baseline) if baseline else 0.0
@@ -222,8 +304,11 @@ def _volume(
                 "name": LANGUAGES.get(lang, "undetermined"),
                 "posts": n,
                 "share": n / (posts - this["reposts"]) if posts - this["reposts"] else None,
+                "scored": scored,
+                "scored_share": scored / n if n else None,
+                "models": sorted(models or []),
             }
-            for lang, n in by_lang
+            for lang, n, scored, models in by_lang
         ],
         "previous_week": {
             "posts": last["posts"],
@@ -314,8 +399,17 @@ def _topics(
                 "sentiment": _tone(now_, min_n),
                 "previous_week": _tone(prev, min_n),
                 "change": change,
+                "drivers": [],
             }
         )
+
+    # Several topics are tested at once: the verdict uses Holm-adjusted p-values.
+    tests = [t["change"]["test"] for t in out]
+    for t, adjusted in zip(out, stats.holm([x["p_value"] if x else None for x in tests]), strict=True):
+        if t["change"]["test"] is not None and adjusted is not None:
+            t["change"]["test"]["p_adjusted"] = adjusted
+            t["change"]["test"]["adjustment"] = f"Holm over {sum(x is not None for x in tests)} topics"
+            t["change"]["verdict"] = "significant" if adjusted < stats.ALPHA else "not significant"
 
     # What changed most first: a significant tone shift, then by size of the shift, then by volume change.
     def order(t: dict[str, Any]) -> tuple[int, float, float]:
@@ -331,9 +425,7 @@ def _topics(
     return out
 
 
-def _examples(
-    con: duckdb.DuckDBPyConnection, lake: Lake, spec: SummaryInput, start: datetime, end: datetime
-) -> dict[str, Any]:
+def _examples(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, Any]:
     """The most engaged posts per tone label, overall and per topic: excerpt, source, link, engagement."""
     ranked = con.execute(
         f"""
@@ -385,7 +477,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 def _coverage(con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str, Any]) -> dict[str, Any]:
     unscored = con.execute(
-        "SELECT CASE WHEN no_text THEN '' ELSE lang END AS l, count(*) FROM p "
+        "SELECT CASE WHEN chars = 0 THEN '' ELSE lang END AS l, count(*) FROM p "
         "WHERE w = 0 AND NOT is_repost AND sentiment IS NULL GROUP BY l ORDER BY 2 DESC, 1"
     ).fetchall()
     original = this["posts"] - this["reposts"]
@@ -459,8 +551,84 @@ def _caveats(summary: dict[str, Any], min_n: int) -> list[str]:
             f"{unscored['share']:.0%} of original posts carry no tone score: {langs}. The tone "
             "figures describe only the scored posts."
         )
+    models = summary["sentiment"]["models"]
+    if len(models) > 1:
+        by_lang = "; ".join(
+            f"{row['lang']}: {', '.join(row['models'])}" for row in volume["by_language"] if row["models"]
+        )
+        caveats.append(
+            f"Tone combines {len(models)} scoring backends ({by_lang}). Their scales are not the same: "
+            "compare tone within a language, and read the overall mean with care."
+        )
     if summary["coverage"]["days_without_posts"]:
         caveats.append(
             "No posts on " + ", ".join(summary["coverage"]["days_without_posts"]) + ": possibly a gap in collection."
         )
     return caveats
+
+
+TOPICS_SCHEMA = pa.schema(
+    [
+        ("topic_id", pa.string()),
+        ("label", pa.string()),
+        ("posts", pa.int64()),
+        ("authors", pa.int64()),
+        ("share_of_voice", pa.float64()),
+        ("share_of_voice_lo", pa.float64()),
+        ("share_of_voice_hi", pa.float64()),
+        ("scored", pa.int64()),
+        ("mean_sentiment", pa.float64()),
+        ("mean_lo", pa.float64()),
+        ("mean_hi", pa.float64()),
+        ("positive_share", pa.float64()),
+        ("neutral_share", pa.float64()),
+        ("negative_share", pa.float64()),
+        ("net_tone", pa.float64()),
+        ("previous_posts", pa.int64()),
+        ("previous_mean_sentiment", pa.float64()),
+        ("change", pa.float64()),
+        ("p_value", pa.float64()),
+        ("p_adjusted", pa.float64()),
+        ("verdict", pa.string()),
+        ("generated_at", pa.timestamp("us", tz="UTC")),
+    ],
+    metadata={b"listening_post.schema": b"weekly_topics", b"listening_post.schema_version": b"1"},
+)
+
+
+def topics_table(summary: dict[str, Any]) -> pa.Table:
+    """Per-topic weekly statistics for BI tools (country and week are partition keys in the path)."""
+
+    def ci(est: dict[str, Any] | None, i: int) -> float | None:
+        return est["ci95"][i] if est and est.get("ci95") else None
+
+    rows = []
+    for t in summary["topics"]:
+        mean, shares, test = t["sentiment"]["mean"], t["sentiment"]["shares"], t["change"]["test"] or {}
+        rows.append(
+            {
+                "topic_id": t["id"],
+                "label": t["label"],
+                "posts": t["posts"],
+                "authors": t["authors"],
+                "share_of_voice": (t["share_of_voice"] or {}).get("value"),
+                "share_of_voice_lo": ci(t["share_of_voice"], 0),
+                "share_of_voice_hi": ci(t["share_of_voice"], 1),
+                "scored": mean["n"],
+                "mean_sentiment": mean["value"],
+                "mean_lo": ci(mean, 0),
+                "mean_hi": ci(mean, 1),
+                "positive_share": shares["positive"]["value"],
+                "neutral_share": shares["neutral"]["value"],
+                "negative_share": shares["negative"]["value"],
+                "net_tone": t["sentiment"]["net_tone"]["value"],
+                "previous_posts": t["previous_week_posts"],
+                "previous_mean_sentiment": t["previous_week"]["mean"]["value"],
+                "change": t["change"]["difference"],
+                "p_value": test.get("p_value"),
+                "p_adjusted": test.get("p_adjusted"),
+                "verdict": t["change"]["verdict"],
+                "generated_at": datetime.fromisoformat(summary["generated_at"]),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=TOPICS_SCHEMA)

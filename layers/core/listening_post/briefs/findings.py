@@ -6,6 +6,7 @@ drop only when the test says it is significant, otherwise the sentence says the 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from listening_post.analysis.stats import INSUFFICIENT
@@ -69,12 +70,15 @@ def findings(summary: dict[str, Any]) -> list[str]:
         out.append(f"Too few posts could be scored for tone ({mean['n']}) to say how the tone moved.")
     else:
         out.append(_tone_sentence(sentiment))
-    topic_sentence = _topic_shift_sentence(summary["topics"])
-    if topic_sentence:
-        out.append(topic_sentence)
-    voice = _share_of_voice_sentence(summary["topics"])
-    if voice:
-        out.append(voice)
+    for sentence in (
+        _topic_shift_sentence(summary["topics"]),
+        _coordination_sentence(summary),
+        _emerging_sentence(summary["emerging_terms"]),
+        _share_of_voice_sentence(summary["topics"]),
+        _spike_sentence(summary["spikes"]),
+    ):
+        if sentence and len(out) < 5:
+            out.append(sentence)
     unscored = summary["coverage"]["unscored"]
     if len(out) < 5 and unscored["share"] and unscored["share"] >= 0.2:
         out.append(
@@ -141,3 +145,40 @@ def _share_of_voice_sentence(topics: list[dict[str, Any]]) -> str | None:
     if top["volume_change"] is not None:
         text += f", {pct_change(top['volume_change'])} on last week"
     return text + "."
+
+
+def _coordination_sentence(summary: dict[str, Any]) -> str | None:
+    clusters = summary["coordination"]
+    if not clusters:
+        return None
+    c = clusters[0]
+    sample = c["sample_text"] if len(c["sample_text"]) <= 70 else c["sample_text"][:67].rsplit(" ", 1)[0] + " …"
+    text = (
+        f"A coordinated burst of {c['posts']} near-identical posts from {c['authors']} accounts within "
+        f"{c['span_minutes']} minutes (“{sample}”) made up {pct(c['share_of_week'])} of the week"
+    )
+    if len(clusters) > 1:
+        text += f"; {len(clusters) - 1} smaller cluster{'s' if len(clusters) > 2 else ''} too"
+    once = summary["sentiment"].get("clusters_counted_once")
+    mean = summary["sentiment"]["mean"]
+    if once and once["mean"].get("value") is not None and mean.get("value") is not None:
+        text += f"; counted once, tone is {signed(once['mean']['value'])} instead of {signed(mean['value'])}"
+    return text + "."
+
+
+def _emerging_sentence(terms: list[dict[str, Any]]) -> str | None:
+    organic = [t for t in terms if t.get("coordinated_share", 0) < 0.5]
+    if not organic:
+        return None
+    names = [f"“{t['term']}”" for t in organic[:3]]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Talked about far more than in the previous weeks: {listed}."
+
+
+def _spike_sentence(spikes: list[dict[str, Any]]) -> str | None:
+    volume = [s for s in spikes if s["kind"] == "volume" and s["z"] > 0]
+    if not volume:
+        return None
+    top = max(volume, key=lambda s: s["z"])
+    day = date.fromisoformat(top["date"])
+    return f"Volume spiked on {day:%A %d %B}: {top['description']}."

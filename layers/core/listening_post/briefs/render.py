@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
 import jinja2
 
+from listening_post.briefs import charts
 from listening_post.briefs import findings as f
 
 BRIEF_FILES = ("summary.json", "brief.html", "brief.md")
@@ -50,9 +52,39 @@ def _md_escape(text: str) -> str:
     return " ".join(text.split())
 
 
+def shown_trend(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The trend from the first week with posts: weeks before collection began are not silent weeks."""
+    trend: list[dict[str, Any]] = summary["trend"]
+    first = next((i for i, row in enumerate(trend) if row["posts"]), len(trend) - 1)
+    return trend[first:]
+
+
 def render(summary: dict[str, Any]) -> dict[str, str]:
     """The three brief files, by name."""
-    context = {"s": summary, "findings": f.findings(summary)}
+    trend = shown_trend(summary)
+    monday = date.fromisoformat(summary["period"]["local_start"])
+    context = {
+        "s": summary,
+        "findings": f.findings(summary),
+        "trend": trend,
+        "charts": [
+            {
+                "id": "trend",
+                "svg": charts.trend_chart(trend),
+                "caption": "Posts per week (bars) and mean tone with its 95% interval (line and band).",
+            },
+            {
+                "id": "topics",
+                "svg": charts.topics_chart(summary["topics"]),
+                "caption": "Mean tone per topic this week with 95% interval; hollow dot: last week.",
+            },
+            {
+                "id": "daily",
+                "svg": charts.daily_chart(summary["coverage"]["daily_posts"], summary["spikes"], monday),
+                "caption": "Posts per day this week (local time); spikes highlighted.",
+            },
+        ],
+    }
     env = _env()
     return {
         "summary.json": json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n",

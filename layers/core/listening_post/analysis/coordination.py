@@ -1,0 +1,183 @@
+"""Coordination: near-identical texts posted by several distinct authors within a short window.
+
+Two ways texts count as near-identical:
+
+1. the same duplicate key (``dup_group``: equal once case, accents, links, mentions and punctuation are
+   ignored), found by a GROUP BY at any scale;
+2. sets of words and word pairs with a Jaccard similarity of at least ``JACCARD``, found by MinHash with
+   locality-sensitive hashing inside DuckDB and confirmed on the exact sets, so that a campaign that swaps
+   a word or two between copies is still one cluster. (Word triples are too strict for posts this short:
+   one swapped word changes a third of them.)
+
+Within each group of near-identical posts, posts closer in time than the window are chained into bursts; a
+burst by at least ``min_authors`` distinct authors is reported. Only social sources are considered: news
+outlets carrying the same wire story are syndication, not coordination. Reposts are amplification of one
+post, not copies, and are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from listening_post.config import Coordination
+
+SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
+JACCARD = 0.7
+MINHASH_BANDS, MINHASH_ROWS = 8, 3  # 24 hashes; pairs at J=0.7 collide in some band with p = 0.98
+MAX_NEAR_DUP_POSTS = 200_000  # MinHash runs on at most this many of the week's posts (a uniform sample beyond)
+
+
+@dataclass
+class _Post:
+    post_id: str
+    author: str | None
+    at: datetime
+    sentiment: float | None
+
+
+def find_clusters(con: duckdb.DuckDBPyConnection, settings: Coordination, week_posts: int) -> list[dict[str, Any]]:
+    """Coordinated clusters in week 0 of the posts table ``p`` (needs ``p_text`` for the texts)."""
+    # Every social post of the week is a candidate; texts (for MinHash) exist where p_text kept them.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE coord_candidates AS
+        SELECT p.post_id, p.author_id, epoch_ms(p.created_at) AS at_ms, p.sentiment, p.dup_group, t.text
+        FROM p LEFT JOIN p_text t USING (post_id)
+        WHERE p.w = 0 AND NOT p.is_repost AND list_contains($sources, p.source) AND p.chars >= $min_chars
+        """,
+        {"sources": list(SOCIAL_SOURCES), "min_chars": settings.min_chars},
+    )
+    posts = {
+        pid: _Post(pid, author, datetime.fromtimestamp(ms / 1000, tz=UTC), sentiment)
+        for pid, author, ms, sentiment in con.execute(
+            "SELECT post_id, author_id, at_ms, sentiment FROM coord_candidates"
+        ).fetchall()
+    }
+    if not posts:
+        return []
+    union = _UnionFind()
+    for group in con.execute(
+        "SELECT list(post_id) FROM coord_candidates WHERE dup_group IS NOT NULL GROUP BY dup_group "
+        "HAVING count(DISTINCT author_id) >= $k",
+        {"k": settings.min_authors},
+    ).fetchall():
+        union.join(group[0])
+    for a, b in _near_duplicate_pairs(con):
+        union.join([a, b])
+    clusters: list[dict[str, Any]] = []
+    window_s = settings.window_minutes * 60
+    for members in union.groups():
+        timeline = sorted((posts[m] for m in members if m in posts), key=lambda p: p.at)
+        for burst in _bursts(timeline, window_s):
+            authors = {p.author for p in burst if p.author}
+            if len(authors) < settings.min_authors:
+                continue
+            clusters.append(_describe(con, burst, authors, week_posts))
+    clusters.sort(key=lambda c: (-c["posts"], c["first_at"]))
+    return clusters
+
+
+def _bursts(timeline: list[_Post], window_s: float) -> list[list[_Post]]:
+    bursts: list[list[_Post]] = []
+    for post in timeline:
+        if bursts and (post.at - bursts[-1][-1].at).total_seconds() <= window_s:
+            bursts[-1].append(post)
+        else:
+            bursts.append([post])
+    return bursts
+
+
+def _describe(con: duckdb.DuckDBPyConnection, burst: list[_Post], authors: set[str], week_posts: int) -> dict[str, Any]:
+    first, last = burst[0].at, burst[-1].at
+    sample = con.execute("SELECT text FROM raw WHERE post_id = $id LIMIT 1", {"id": burst[0].post_id}).fetchone()
+    scores = [p.sentiment for p in burst if p.sentiment is not None]
+    return {
+        "posts": len(burst),
+        "authors": len(authors),
+        "first_at": first.isoformat(),
+        "last_at": last.isoformat(),
+        "span_minutes": round((last - first).total_seconds() / 60),
+        "sample_text": sample[0] if sample else "",
+        "share_of_week": len(burst) / week_posts if week_posts else None,
+        "mean_sentiment": sum(scores) / len(scores) if scores else None,
+        "post_ids": [p.post_id for p in burst],
+    }
+
+
+def _near_duplicate_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Pairs of candidate posts whose word and word-pair sets have Jaccard >= JACCARD (MinHash LSH, verified)."""
+    hashes = MINHASH_BANDS * MINHASH_ROWS
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE shingles AS
+        WITH sampled AS (
+            SELECT post_id, text FROM coord_candidates WHERE text IS NOT NULL
+            USING SAMPLE reservoir({MAX_NEAR_DUP_POSTS} ROWS) REPEATABLE (7)
+        ),
+        toks AS (
+            SELECT post_id,
+                   regexp_extract_all(lower(regexp_replace(text, '(https?://|www\\.)\\S+|@[\\w.@-]+', ' ', 'g')),
+                                      '[\\p{{L}}\\p{{M}}\\p{{N}}]+') AS t
+            FROM sampled
+        )
+        SELECT post_id,
+               list_distinct(list_concat(list_transform(t, lambda w: hash(w)),
+                                         list_transform(range(1, len(t)), lambda i: hash(t[i], t[i + 1])))) AS sh
+        FROM toks WHERE len(t) >= 6
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE bands AS
+        WITH mh AS (
+            SELECT post_id, sh,
+                   list_transform(range({hashes}), lambda k: list_min(list_transform(sh, lambda s: hash(s, k)))) AS sig
+            FROM shingles
+        )
+        SELECT post_id, b, hash(sig[b * {MINHASH_ROWS} + 1: (b + 1) * {MINHASH_ROWS}], b) AS band_key
+        FROM mh, range({MINHASH_BANDS}) r(b)
+        """
+    )
+    rows = con.execute(
+        f"""
+        WITH pairs AS (
+            SELECT DISTINCT x.post_id AS a, y.post_id AS b
+            FROM bands x JOIN bands y ON x.b = y.b AND x.band_key = y.band_key AND x.post_id < y.post_id
+        )
+        SELECT a, b FROM pairs
+        JOIN shingles sa ON sa.post_id = a
+        JOIN shingles sb ON sb.post_id = b
+        WHERE len(list_intersect(sa.sh, sb.sh)) >= {JACCARD} * len(list_distinct(list_concat(sa.sh, sb.sh)))
+        """
+    ).fetchall()
+    return [(a, b) for a, b in rows]
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def join(self, items: list[str]) -> None:
+        root = self.find(items[0])
+        for item in items[1:]:
+            other = self.find(item)
+            if other != root:
+                self.parent[other] = root
+
+    def groups(self) -> list[list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for x in list(self.parent):
+            out[self.find(x)].append(x)
+        return [g for g in out.values() if len(g) > 1]

@@ -1,0 +1,181 @@
+"""The briefs API: the routes of DESIGN.md on Powertools' HTTP resolver, with request validation and a
+generated OpenAPI document. ``create_app`` is called by the Lambda handler and by ``listening-post serve``.
+
+    GET /                                           index page (HTML)
+    GET /countries                                  configured countries and their latest week (JSON)
+    GET /countries/{CC}/weeks                       weeks with a brief (JSON)
+    GET /countries/{CC}/weeks/{YYYY-Www}/summary    summary.json
+    GET /countries/{CC}/weeks/{YYYY-Www}/brief      brief.html
+    GET /openapi.json                               this API's OpenAPI document
+
+An invalid country or week is a 400, a missing brief a 404.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import jinja2
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from pydantic import BaseModel
+
+from listening_post import __version__
+from listening_post.codes import COUNTRIES
+from listening_post.web.store import BriefStore
+from listening_post.weeks import IsoWeek, WeekError
+
+COUNTRY_PATTERN = r"^[A-Z]{2}$"
+WEEK_PATTERN = r"^[0-9]{4}-W[0-9]{2}$"
+HTML = "text/html; charset=utf-8"
+# The pages hold no script and load nothing from elsewhere; say so to the browser.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+Country = Annotated[str, Path(pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2 code, upper case")]
+Week = Annotated[str, Path(pattern=WEEK_PATTERN, description="ISO week, e.g. 2026-W47")]
+
+
+class CountrySummary(BaseModel):
+    code: str
+    name: str
+    latest_week: str | None
+    weeks: int
+
+
+class CountryWeeks(BaseModel):
+    country: str
+    weeks: list[str]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _json_error(status: int, message: str) -> Response[str]:
+    return Response(status, content_types.APPLICATION_JSON, json.dumps({"error": message}), SECURITY_HEADERS)
+
+
+def _page_env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("listening_post.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def create_app(store: BriefStore, configured: dict[str, str] | None = None) -> APIGatewayHttpResolver:
+    """The API over ``store``; ``configured`` maps the configuration's country codes to display names."""
+    configured = dict(configured or {})
+    app = APIGatewayHttpResolver(enable_validation=True)
+    pages = _page_env()
+
+    def known(country: str) -> str:
+        if country not in COUNTRIES:
+            raise ApiError(400, f"{country!r} is not an ISO 3166-1 alpha-2 country code")
+        return country
+
+    def iso_week(week: str) -> IsoWeek:
+        try:
+            return IsoWeek.parse(week)
+        except WeekError as exc:
+            raise ApiError(400, str(exc)) from None
+
+    def country_list() -> list[CountrySummary]:
+        codes = sorted(set(configured) | set(store.countries()))
+        out = []
+        for code in codes:
+            weeks = store.weeks(code)
+            name = configured.get(code) or COUNTRIES.get(code, code)
+            out.append(CountrySummary(code=code, name=name, latest_week=weeks[-1] if weeks else None, weeks=len(weeks)))
+        return out
+
+    def brief_file(country: str, week: str, name: str) -> bytes:
+        body = store.read(known(country), iso_week(week), name)
+        if body is None:
+            raise NotFoundError(f"no brief for {country} in {week}")
+        return body
+
+    def _api_error(exc: ApiError) -> Response[str]:
+        return _json_error(exc.status, exc.message)
+
+    app.exception_handler(ApiError)(_api_error)  # called, not decorated: the decorator is untyped
+
+    def _invalid(exc: RequestValidationError) -> Response[str]:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
+        return _json_error(400, f"invalid request: {problems}")
+
+    app.exception_handler(RequestValidationError)(_invalid)
+
+    @app.not_found
+    def _not_found(exc: Exception) -> Response[str]:
+        message = str(exc) if isinstance(exc, NotFoundError) and str(exc) else "not found"
+        return _json_error(404, message)
+
+    @app.get("/", summary="Index page: countries and their latest briefs", include_in_schema=True)
+    def index() -> Response[str]:
+        countries = [(c, store.weeks(c.code)) for c in country_list()]
+        html = pages.get_template("index.html.j2").render(countries=countries, version=__version__)
+        return Response(200, HTML, html, SECURITY_HEADERS)
+
+    @app.get("/countries", summary="Configured countries with their latest week")
+    def countries() -> list[CountrySummary]:
+        return country_list()
+
+    @app.get("/countries/<country>/weeks", summary="Weeks with a brief for a country")
+    def weeks(country: Country) -> CountryWeeks:
+        code = known(country)
+        found = store.weeks(code)
+        if not found and code not in configured:
+            raise NotFoundError(f"no briefs for {code}")
+        return CountryWeeks(country=code, weeks=found)
+
+    @app.get("/countries/<country>/weeks/<week>/summary", summary="summary.json of a country and week")
+    def summary(country: Country, week: Week) -> Response[str]:
+        body = brief_file(country, week, "summary.json")
+        return Response(200, content_types.APPLICATION_JSON, body.decode("utf-8"), SECURITY_HEADERS)
+
+    @app.get("/countries/<country>/weeks/<week>/brief", summary="brief.html of a country and week")
+    def brief(country: Country, week: Week) -> Response[str]:
+        html = brief_file(country, week, "brief.html").decode("utf-8")
+        return Response(200, HTML, _with_navigation(html, country, week, store.weeks(country)), SECURITY_HEADERS)
+
+    @app.get("/openapi.json", summary="This API's OpenAPI document")
+    def openapi() -> Response[str]:
+        document = app.get_openapi_json_schema(
+            title="Listening Post API",
+            version=__version__,
+            summary="Weekly public-opinion briefs per host country",
+        )
+        return Response(200, content_types.APPLICATION_JSON, document, SECURITY_HEADERS)
+
+    return app
+
+
+def _with_navigation(html: str, country: str, week: str, weeks: list[str]) -> str:
+    """Served briefs get links to the index and to the neighbouring weeks (the stored file stays as is)."""
+    links = ['<a href="/">All briefs</a>']
+    if week in weeks:
+        i = weeks.index(week)
+        if i > 0:
+            links.append(f'<a href="/countries/{country}/weeks/{weeks[i - 1]}/brief" rel="prev">← {weeks[i - 1]}</a>')
+        if i + 1 < len(weeks):
+            links.append(f'<a href="/countries/{country}/weeks/{weeks[i + 1]}/brief" rel="next">{weeks[i + 1]} →</a>')
+    links.append(f'<a href="/countries/{country}/weeks/{week}/summary">summary.json</a>')
+    nav = '<nav class="noprint" style="margin-bottom:12px;font-size:13px">' + " · ".join(links) + "</nav>"
+    return html.replace("<body>", "<body>\n" + nav, 1)
+
+
+def openapi_document(app: APIGatewayHttpResolver) -> dict[str, Any]:
+    return json.loads(app.get_openapi_json_schema(title="Listening Post API", version=__version__))  # type: ignore[no-any-return]

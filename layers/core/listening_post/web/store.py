@@ -1,0 +1,46 @@
+"""Read-only access to the lake's briefs, and nothing else: every path is built from a validated country
+code, a validated ISO week and a fixed file name, so no request can reach outside ``briefs/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from listening_post.lake import Lake
+from listening_post.weeks import IsoWeek, WeekError
+
+BRIEF_FILES = frozenset({"summary.json", "brief.html", "brief.md"})
+
+
+@dataclass(frozen=True)
+class BriefStore:
+    lake: Lake
+
+    def countries(self) -> list[str]:
+        names = self.lake.list_dir("briefs")
+        return [n.removeprefix("country=") for n in names if n.startswith("country=") and len(n) == 10]
+
+    def weeks(self, country: str) -> list[str]:
+        """ISO weeks of ``country`` that have a complete brief, oldest first."""
+        out = []
+        for name in self.lake.list_dir(f"briefs/country={_country(country)}"):
+            week = name.removeprefix("week=")
+            try:
+                IsoWeek.parse(week)
+            except WeekError:
+                continue
+            out.append(week)
+        return sorted(out)
+
+    def read(self, country: str, week: IsoWeek, name: str) -> bytes | None:
+        if name not in BRIEF_FILES:
+            raise ValueError(f"not a brief file: {name!r}")
+        path = f"briefs/country={_country(country)}/week={week}/{name}"
+        if not self.lake.exists(path):
+            return None
+        return self.lake.read_bytes(path)
+
+
+def _country(code: str) -> str:
+    if len(code) != 2 or not code.isascii() or not code.isalpha() or not code.isupper():
+        raise ValueError(f"not a country code: {code!r}")
+    return code
