@@ -135,6 +135,25 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from listening_post.maintenance import maintain
+    from listening_post.pipeline import new_run_id
+
+    config = _config(args.config, settings, required=False)
+    retention = args.retention_days if args.retention_days is not None else (config.retention_days if config else None)
+    report = maintain(
+        _lake(args, settings),
+        run_id=new_run_id(),
+        today=datetime.now(UTC).date(),
+        retention_days=retention,
+        countries=[args.country] if args.country else None,
+    )
+    print(json.dumps(report.document()))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.web.api import create_app
     from listening_post.web.server import make_server
@@ -215,6 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("demo", cmd_demo, "run the whole flow offline on the bundled sample data")
     p.add_argument("--lake", help="where to build the demo lake (default: ./demo-lake)")
+
+    p = command("compact", cmd_compact, "rewrite small posts files per partition, deduplicated; apply retention")
+    p.add_argument("--lake")
+    p.add_argument("--country", type=_country)
+    p.add_argument("--retention-days", type=int, help="drop posts older than this (default: the configuration's)")
+    p.add_argument("--config")
 
     p = command("serve", cmd_serve, "the briefs web page and JSON API on localhost")
     p.add_argument("--lake")

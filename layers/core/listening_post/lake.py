@@ -40,6 +40,19 @@ PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3
 
 
 @dataclass(slots=True)
+class CompactResult:
+    partition: str
+    files_before: int
+    files_after: int
+    rows_before: int
+    rows_after: int
+
+    @property
+    def duplicates_removed(self) -> int:
+        return self.rows_before - self.rows_after
+
+
+@dataclass(slots=True)
 class AppendResult:
     written: int = 0
     duplicates: int = 0
@@ -205,6 +218,38 @@ class Lake:
         needed = list(dict.fromkeys([*wanted, "post_id", "collected_at"]))
         table = self.posts_dataset(country, start, end).to_table(columns=needed)
         return deduplicate(table).select(wanted)
+
+    def compact_partition(self, country: str, day: date | str, *, run_id: str) -> CompactResult:
+        """Rewrite a partition's files as one file, deduplicated on post_id (latest collection wins).
+
+        Only the files listed at the start are replaced, so a collector appending meanwhile loses nothing;
+        a crash between writing the new file and deleting the old ones leaves duplicates that readers
+        already ignore and the next compaction removes.
+        """
+        base = self.partition(country, day)
+        files = self.partition_files(country, day)
+        if len(files) < 2:
+            rows = pq.read_metadata(self.path(files[0]), filesystem=self.fs).num_rows if files else 0
+            return CompactResult(base, len(files), len(files), rows, rows)
+        table = ds.dataset([self.path(f) for f in files], schema=FILE_SCHEMA, format="parquet", filesystem=self.fs)
+        before = table.to_table()
+        after = deduplicate(before)
+        after = after.take(pc.sort_indices(after, [("created_at", "ascending"), ("post_id", "ascending")]))
+        digest = hashlib.blake2b("\n".join(sorted(files)).encode(), digest_size=4).hexdigest()
+        self.write_table(f"{base}/part-compacted-{run_id}-{digest}.parquet", after)
+        for relative in files:
+            self.delete(relative)
+        return CompactResult(base, len(files), 1, before.num_rows, after.num_rows)
+
+    def drop_partitions_before(self, country: str, cutoff: date) -> list[str]:
+        """Retention: delete the posts partitions of ``country`` whose date is before ``cutoff``."""
+        dropped = []
+        for day in self.days(country):
+            if day < cutoff.isoformat():
+                base = self.partition(country, day)
+                self.fs.delete_dir(self.path(base))
+                dropped.append(base)
+        return dropped
 
     def read_frame(self, country: str, start: date, end: date) -> Any:
         """The analyst's view: a pandas DataFrame of a country and period (needs the ``analyst`` extra)."""

@@ -4,16 +4,26 @@ code, a validated ISO week and a fixed file name, so no request can reach outsid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from listening_post.lake import Lake
 from listening_post.weeks import IsoWeek, WeekError
 
 BRIEF_FILES = frozenset({"summary.json", "brief.html", "brief.md"})
 
 
+class Documents(Protocol):
+    """Where the briefs are: the lake on a laptop, or S3 through boto3 in the API function (no pyarrow)."""
+
+    def list_dir(self, relative: str) -> list[str]: ...
+
+    def exists(self, relative: str) -> bool: ...
+
+    def read_bytes(self, relative: str) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class BriefStore:
-    lake: Lake
+    lake: Documents
 
     def countries(self) -> list[str]:
         names = self.lake.list_dir("briefs")
