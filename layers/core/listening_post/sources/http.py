@@ -345,10 +345,10 @@ def _describe(exc: BaseException | None) -> str:
     if exc is None:
         return "connection failed"
     name = type(exc).__name__
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):  # before TimeoutError: it subclasses it
+        return "could not connect"
     if isinstance(exc, urllib3.exceptions.TimeoutError):
         return f"timed out ({name})"
     if isinstance(exc, urllib3.exceptions.ProtocolError):
         return "connection broken while reading the response"
-    if isinstance(exc, urllib3.exceptions.NewConnectionError):
-        return "could not connect"
     return f"connection failed ({name})"
