@@ -93,8 +93,8 @@ class ReplayServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            do_GET = _handle
-            do_POST = _handle
+            do_GET = _handle  # noqa: N815 - the names http.server calls
+            do_POST = _handle  # noqa: N815
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

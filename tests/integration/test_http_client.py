@@ -70,7 +70,7 @@ def test_connection_refused_is_retried_then_reported(clock: FakeClock) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again when the block ends: nobody listens there
-    with pytest.raises(TransientHttpError, match="could not connect|connection failed"):
+    with pytest.raises(TransientHttpError, match="could not connect"):
         client(clock, max_attempts=2).get(f"http://127.0.0.1:{port}/x")
     assert len(clock.sleeps) == 1
 

@@ -54,7 +54,11 @@ def _nnf(node: Node, negated: bool = False) -> Formula:
     op = "and" if isinstance(node, And) else "or"
     if negated:  # De Morgan
         op = "or" if op == "and" else "and"
-    return (op, tuple(_nnf(c, negated) for c in node.children))
+    flat: list[Formula] = []
+    for child in (_nnf(c, negated) for c in node.children):
+        # a AND (b AND c) is a AND b AND c: no parentheses the platform would have to read
+        flat.extend(child[1] if not isinstance(child, Literal) and child[0] == op else (child,))
+    return (op, tuple(flat))
 
 
 def _dnf(formula: Formula) -> list[tuple[Literal, ...]]:
