@@ -6,8 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.replay import FakeClock, ReplayServer
-
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
@@ -44,14 +42,3 @@ def bucket(aws_env: str, request: pytest.FixtureRequest) -> str:
     s3 = boto3.client("s3", endpoint_url=aws_env)
     s3.create_bucket(Bucket=name)
     return name
-
-
-@pytest.fixture
-def replay() -> Iterator[ReplayServer]:
-    with ReplayServer() as server:
-        yield server
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
