@@ -4,7 +4,6 @@ cursors, a run with no keys at all, and a crash between the lake write and the c
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -117,11 +116,10 @@ def serve_everything(replay: ReplayServer, payloads: Path) -> None:
 
 
 @pytest.fixture
-def keys(monkeypatch: pytest.MonkeyPatch, author_key: str) -> Iterator[None]:
+def keys(monkeypatch: pytest.MonkeyPatch, author_key: str) -> None:
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    yield
 
 
 def collect(*args: str) -> int:
