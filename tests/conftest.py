@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.replay import FakeClock, ReplayServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -45,3 +48,15 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     from listening_post.settings import get_settings
 
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def replay() -> Iterator[ReplayServer]:
+    """A local HTTP server on 127.0.0.1 replaying scripted responses (tests/replay.py)."""
+    with ReplayServer() as server:
+        yield server
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

@@ -227,3 +227,28 @@ def test_fuzzed_documents_never_raise_anything_else(document: object) -> None:
 def test_fuzzed_text_never_raises_anything_else(text: str) -> None:
     with contextlib.suppress(ConfigError):
         parse_config(text)
+
+
+SOURCES_BLOCK = """\
+sources:
+  http: {max_attempts: 0, contact: ops@example.org}
+  reddit: {api_base: "ftp://oauth.reddit.com", max_pages: 5}
+  mastodon: {instances: ["mastodon.social", "not a host"]}
+  gdelt: {requests_per_minute: 120}
+"""
+
+
+def test_source_settings_problems_are_located() -> None:
+    assert problems(VALID + SOURCES_BLOCK) == [
+        "c.yaml:17:24: sources.http.max_attempts: Input should be greater than or equal to 1",
+        "c.yaml:19:25: sources.mastodon.instances: 'not a host' is not a host name or base URL of a Mastodon instance",
+        "c.yaml:18:22: sources.reddit.api_base: String should match pattern '^https?://[^\\s/]+(/\\S*)?$'",
+        "c.yaml:20:32: sources.gdelt.requests_per_minute: Input should be less than or equal to 60",
+    ]
+
+
+def test_source_settings_defaults_and_test_servers() -> None:
+    config = parse_config(VALID + "sources:\n  mastodon: {instances: ['http://127.0.0.1:8080', mstdn.ca]}\n")
+    assert config.sources.mastodon.instances == ["http://127.0.0.1:8080", "mstdn.ca"]
+    assert config.sources.reddit.requests_per_minute == 100 and config.sources.gdelt.requests_per_minute == 12
+    assert config.sources.x.base_url == "https://api.x.com" and config.sources.http.max_wait_seconds == 120

@@ -113,6 +113,43 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_collect(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.collect import collect, http_client
+    from listening_post.credentials import MissingSecretError, SecretResolver, SecretSource
+    from listening_post.cursors import LakeCursorStore
+    from listening_post.pipeline import Enricher
+    from listening_post.settings import environment
+
+    config = _config(args.config, settings, required=True)
+    assert config is not None
+    if args.country and args.country not in {c.code for c in config.countries}:
+        raise UsageError(f"country {args.country} is not in the configuration")
+    pseudonymiser = _pseudonymiser(settings)
+    lake = _lake(args, settings)
+
+    def secretsmanager() -> SecretSource:
+        try:
+            from listening_post.aws.secrets import SecretsManagerSource
+
+            return SecretsManagerSource.from_environment(settings.aws_region)
+        except ImportError:
+            raise MissingSecretError("Secrets Manager needs boto3 (pip install 'listening-post[aws]')") from None
+
+    report = collect(
+        config,
+        lake=lake,
+        enricher=Enricher.from_config(config, pseudonymiser),
+        http=http_client(config),
+        secrets=SecretResolver(environment(), secretsmanager),
+        cursors=LakeCursorStore(lake),
+        countries=[args.country] if args.country else None,
+        sources=[args.source] if args.source else None,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    print(json.dumps(report.summary()))
+    return 1 if report.failed else 0
+
+
 def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.pipeline import summarise
 
@@ -224,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lake", help="local folder or s3://bucket/prefix (default: $LISTENING_POST_LAKE or ./lake)")
     p.add_argument("--config", help="configuration whose topics are matched")
     p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = command("collect", cmd_collect, "collect the configured queries live from every source into the lake")
+    p.add_argument("--config", help=f"configuration (default: $LISTENING_POST_CONFIG or {DEFAULT_CONFIG})")
+    p.add_argument("--lake", help="local folder or s3://bucket/prefix (default: $LISTENING_POST_LAKE or ./lake)")
+    p.add_argument("--country", type=_country, help="only this host country")
+    p.add_argument("--source", choices=SOURCE_NAMES, help="only this source")
 
     p = command("summarize", cmd_summarize, "write summary.json, brief.html and brief.md for a country and week")
     p.add_argument("--country", required=True, type=_country)

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import regex
 import yaml
 from pydantic import (
     AfterValidator,
@@ -178,36 +179,87 @@ class Topic(_Strict):
         return Query(self.query)
 
 
-class MastodonSettings(_Strict):
-    instances: list[str] = Field(default_factory=lambda: ["mastodon.social"])
+_URL = r"^https?://[^\s/]+(/\S*)?$"
+
+
+class HttpSettings(_Strict):
+    """The shared HTTP client: timeouts, retries, waits and the size cap of every response."""
+
+    connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    read_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    max_attempts: int = Field(default=5, ge=1, le=10)
+    backoff_max_seconds: float = Field(default=60.0, ge=0, le=600)
+    # The longest a request may wait for a rate limit (Retry-After, a reset): beyond it the job stops.
+    max_wait_seconds: float = Field(default=120.0, ge=0, le=900)
+    max_response_mb: float = Field(default=10.0, gt=0, le=100)
+    # Who to contact about our requests, sent in the User-Agent (an e-mail address or a URL).
+    contact: str | None = Field(default=None, min_length=3, max_length=200)
+
+
+class _Paged(_Strict):
+    max_pages: int = Field(default=10, ge=1, le=1000, description="requests per (country, query) and run")
+    lookback_hours: int = Field(default=24, ge=1, le=24 * 30, description="how far back a first run reads")
+
+
+class RssSettings(_Paged):
+    pass
+
+
+class GoogleNewsSettings(_Paged):
+    base_url: str = Field(default="https://news.google.com", pattern=_URL)
+
+
+class MastodonSettings(_Paged):
+    # Host names (mastodon.social) or base URLs.
+    instances: list[str] = Field(default_factory=lambda: ["mastodon.social"], min_length=1)
     access_token: SecretRef | None = None
 
+    @field_validator("instances")
+    @classmethod
+    def _instances(cls, v: list[str]) -> list[str]:
+        for instance in v:
+            if not regex.match(r"^(https?://)?[A-Za-z0-9.-]+(:\d+)?/?$", instance):
+                raise ValueError(f"{instance!r} is not a host name or base URL of a Mastodon instance")
+        return v
 
-class RedditSettings(_Strict):
+
+class RedditSettings(_Paged):
     client_id: SecretRef | None = None
     client_secret: SecretRef | None = None
     requests_per_minute: int = Field(default=100, ge=1, le=1000)
+    api_base: str = Field(default="https://oauth.reddit.com", pattern=_URL)
+    auth_base: str = Field(default="https://www.reddit.com", pattern=_URL)
 
 
-class BlueskySettings(_Strict):
+class BlueskySettings(_Paged):
     identifier: SecretRef | None = None
     app_password: SecretRef | None = None
-    service: str = "https://bsky.social"
+    service: str = Field(default="https://bsky.social", pattern=_URL)
 
 
-class XSettings(_Strict):
+class XSettings(_Paged):
     bearer_token: SecretRef | None = None
+    base_url: str = Field(default="https://api.x.com", pattern=_URL)
 
 
-class YoutubeSettings(_Strict):
+class YoutubeSettings(_Paged):
     api_key: SecretRef | None = None
+    base_url: str = Field(default="https://www.googleapis.com/youtube/v3", pattern=_URL)
+    max_videos: int = Field(default=10, ge=1, le=50, description="videos a search adds per query")
+    video_window_days: int = Field(default=7, ge=1, le=90, description="how recent searched videos are")
 
 
-class GdeltSettings(_Strict):
+class GdeltSettings(_Paged):
     window_hours: int = Field(default=6, ge=1, le=168)
+    base_url: str = Field(default="https://api.gdeltproject.org/api/v2/doc/doc", pattern=_URL)
+    # GDELT asks for at most one request every five seconds.
+    requests_per_minute: int = Field(default=12, ge=1, le=60)
 
 
 class SourceSettings(_Strict):
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    rss: RssSettings = Field(default_factory=RssSettings)
+    google_news: GoogleNewsSettings = Field(default_factory=GoogleNewsSettings)
     mastodon: MastodonSettings = Field(default_factory=MastodonSettings)
     reddit: RedditSettings = Field(default_factory=RedditSettings)
     bluesky: BlueskySettings = Field(default_factory=BlueskySettings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -26,3 +28,8 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def environment() -> Mapping[str, str]:
+    """The process environment, for the secrets a configuration names by variable (``{env: NAME}``)."""
+    return dict(os.environ)

@@ -1,10 +1,11 @@
-"""Source adapters: one module per platform, each turning API responses into parsed posts."""
+"""Source adapters: one module per platform, each turning API responses into parsed posts and fetching
+them live (``*Fetcher``) through the shared HTTP client (``sources/http.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from listening_post.sources import mastodon, rss
+from listening_post.sources import bluesky, gdelt, mastodon, reddit, rss, x, youtube
 from listening_post.sources.base import Page, PayloadError, RecordError, Reject
 
 Parser = Callable[[bytes], Page]
@@ -14,6 +15,11 @@ PARSERS: dict[str, Parser] = {
     "rss": rss.parse,
     "google_news": rss.parse_google_news,
     "mastodon": mastodon.parse,
+    "bluesky": bluesky.parse,
+    "reddit": reddit.parse,
+    "x": x.parse,
+    "youtube": youtube.parse,
+    "gdelt": gdelt.parse,
 }
 
 __all__ = ["PARSERS", "Page", "Parser", "PayloadError", "RecordError", "Reject"]

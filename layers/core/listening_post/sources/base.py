@@ -34,6 +34,9 @@ class Page:
     posts: list[ParsedPost] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     next_cursor: str | None = None
+    # Records that are no post: deleted or removed by the author or a moderator (Reddit's "[deleted]"),
+    # blocked or not found. Counted, never stored, never quarantined: they carry no opinion.
+    withdrawn: int = 0
 
 
 def load_json(payload: bytes | str) -> Any:
@@ -94,3 +97,12 @@ def require_str(record: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value:
         raise RecordError(f"missing {key}" if value in (None, "") else f"{key} is not a string")
     return value
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: for optional nested objects."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -8,8 +8,9 @@ server and the status id there, so the same toot seen through two instances is o
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import regex
 
@@ -24,6 +25,8 @@ from listening_post.sources.base import (
     parse_timestamp,
     require_str,
 )
+from listening_post.sources.fetch import FetchContext, FetchedPage, Job, keep_matching
+from listening_post.sources.http import HttpError
 
 SOURCE = "mastodon"
 _SEGMENT = regex.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -116,3 +119,94 @@ def _author(account: Any) -> str | None:
         host = urlsplit(home).netloc if isinstance(home, str) else ""
         acct = f"{acct}@{host}" if host else acct
     return acct.lower()
+
+
+# --- fetching --------------------------------------------------------------------------------------
+
+_LINK = regex.compile(r'<([^>]*)>\s*;\s*rel="?([a-z]+)"?')
+
+
+def link_params(header: str | None) -> dict[str, dict[str, str]]:
+    """The query parameters of each relation of a ``Link`` header: ``{"next": {"max_id": ...}, ...}``."""
+    out: dict[str, dict[str, str]] = {}
+    for url, rel in _LINK.findall(header or ""):
+        out[rel] = dict(parse_qsl(urlsplit(url).query))
+    return out
+
+
+def instance_url(instance: str) -> str:
+    """``mastodon.social`` or a full base URL (tests point at ``http://127.0.0.1:port``)."""
+    return instance.rstrip("/") if "://" in instance else f"https://{instance.strip('/')}"
+
+
+class MastodonFetcher:
+    """Hashtag timelines of the configured instances, filtered locally with the query (Mastodon's public
+    timelines cannot search).
+
+    Pagination follows the ``Link`` header. A first run reads back from the newest post over the lookback;
+    later runs read forward from the last mark with ``min_id``, page by page, so the mark can move after
+    every page. The cursor is ``{"streams": {"<host>#<tag>": <newest status id>}}``.
+    """
+
+    source = SOURCE
+
+    def __init__(
+        self, context: FetchContext, instances: list[str], *, access_token: str | None = None, page_size: int = 40
+    ) -> None:
+        self.context, self.instances, self.page_size = context, [instance_url(i) for i in instances], page_size
+        self._token = access_token
+
+    def __repr__(self) -> str:
+        return f"MastodonFetcher({self.instances!r})"
+
+    def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
+        marks: dict[str, str] = dict(cursor.get("streams", {})) if cursor else {}
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        for base in self.instances:
+            for tag in job.country.sources.mastodon.hashtags:
+                key = f"{urlsplit(base).netloc}#{tag.lower()}"
+                url = f"{base}/api/v1/timelines/tag/{quote(tag, safe='')}"
+                for fetched, mark in self._stream(job, url, marks.get(key), headers):
+                    if mark is not None:
+                        marks[key] = mark
+                        fetched.cursor = {"streams": dict(marks)}
+                    yield fetched
+
+    def _stream(
+        self, job: Job, url: str, mark: str | None, headers: dict[str, str]
+    ) -> Iterator[tuple[FetchedPage, str | None]]:
+        forward = mark is not None
+        params: dict[str, str | int | None] = {"limit": self.page_size, "min_id": mark}
+        newest: str | None = None
+        oldest_wanted = self.context.now() - self.context.lookback
+        for number in range(1, self.context.max_pages + 1):
+            origin = f"mastodon {url} page {number}"
+            try:
+                response = self.context.http.get(url, params=params, headers=headers)
+            except HttpError as exc:
+                yield FetchedPage(origin, error=str(exc)), None
+                return
+            fetched = self.context.parse_page(origin, response.body, parse)
+            if fetched.page is None:
+                yield fetched, None
+                return
+            links = link_params(response.header("link"))
+            times = [p.created_at for p in fetched.page.posts]
+            fetched.filtered = keep_matching(fetched.page, job.query.compiled)
+            newest = newest or links.get("prev", {}).get("min_id")
+            if forward:
+                # Each page is older-first progress past the mark: the mark can follow it at once.
+                next_min = links.get("prev", {}).get("min_id")
+                yield fetched, next_min
+                if not next_min or not times:
+                    return
+                params = {"limit": self.page_size, "min_id": next_min}
+            else:
+                next_max = links.get("next", {}).get("max_id")
+                done = not next_max or not times or min(times) < oldest_wanted
+                last = done or number == self.context.max_pages
+                yield fetched, (newest if last else None)
+                if done:
+                    return
+                params = {"limit": self.page_size, "max_id": next_max}
+        yield FetchedPage(f"mastodon {url}", note=f"page limit ({self.context.max_pages}) reached"), None

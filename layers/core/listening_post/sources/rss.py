@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import math
 import time
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_tz
 from typing import Any
@@ -21,6 +23,9 @@ import regex
 from listening_post.model import ParsedPost
 from listening_post.query import fold
 from listening_post.sources.base import Page, PayloadError, RecordError, Reject
+from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, keep_matching, parse_iso
+from listening_post.sources.http import HttpError
+from listening_post.sources.query_syntax import for_google_news
 
 # Month names and abbreviations in the languages of the feeds we read, folded (no case, no accents).
 _MONTHS: dict[str, int] = {}
@@ -167,3 +172,110 @@ def _plain(entry: Any) -> dict[str, Any]:
     """A quarantinable copy of an entry: only the JSON-able parts a human needs to see what failed."""
     keys = ("id", "link", "title", "published", "updated", "summary")
     return {k: str(dict.get(entry, k))[:2000] for k in keys if dict.get(entry, k) is not None}
+
+
+# --- fetching --------------------------------------------------------------------------------------
+
+
+class RssFetcher:
+    """The country's configured feeds with conditional GET, filtered locally with the query.
+
+    The cursor is ``{"feeds": {<url>: {"etag": ..., "last_modified": ...}}}``: a feed that has not changed
+    answers 304 and costs nothing; a changed one is read whole and the lake drops what it already has.
+    """
+
+    source = "rss"
+
+    def __init__(self, context: FetchContext) -> None:
+        self.context = context
+
+    def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
+        validators: dict[str, dict[str, str]] = dict(cursor.get("feeds", {})) if cursor else {}
+        for feed in job.country.sources.rss.feeds:
+            known = validators.get(feed.url, {})
+            origin = f"rss {feed.url}"
+            try:
+                response = self.context.http.get(
+                    feed.url, etag=known.get("etag"), last_modified=known.get("last_modified")
+                )
+            except HttpError as exc:
+                yield FetchedPage(origin, error=str(exc))
+                continue
+            if response.status == 304:
+                yield FetchedPage(origin, page=Page(), note="not modified")
+                continue
+            fetched = self.context.parse_page(origin, response.body, parse)
+            if fetched.page is not None:
+                for post in fetched.page.posts:
+                    post.declared_lang = post.declared_lang or feed.language
+                fetched.filtered = keep_matching(fetched.page, job.query.compiled)
+                fresh = {
+                    k: v
+                    for k, v in (("etag", response.header("etag")), ("last_modified", response.header("last-modified")))
+                    if v
+                }
+                validators[feed.url] = fresh
+                fetched.cursor = {"feeds": dict(validators)}
+            yield fetched
+
+
+# Editions whose Google News codes are not simply <language>-<COUNTRY> and <COUNTRY>:<language>.
+_EDITIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("BR", "pt"): ("pt-BR", "BR:pt-419"),
+    ("PT", "pt"): ("pt-PT", "PT:pt-150"),
+    ("MX", "es"): ("es-419", "MX:es-419"),
+    ("AR", "es"): ("es-419", "AR:es-419"),
+    ("CO", "es"): ("es-419", "CO:es-419"),
+    ("CN", "zh"): ("zh-CN", "CN:zh-Hans"),
+    ("TW", "zh"): ("zh-TW", "TW:zh-Hant"),
+    ("HK", "zh"): ("zh-HK", "HK:zh-Hant"),
+}
+
+
+def google_news_edition(country: str, language: str) -> dict[str, str]:
+    """``hl``, ``gl`` and ``ceid`` of the Google News edition of a country in a language."""
+    hl, ceid = _EDITIONS.get((country, language), (f"{language}-{country}", f"{country}:{language}"))
+    return {"hl": hl, "gl": country, "ceid": ceid}
+
+
+def when_operator(elapsed: timedelta) -> str:
+    """Google News' ``when:`` window covering ``elapsed`` (hours up to two days, then days)."""
+    hours = max(1, math.ceil(elapsed.total_seconds() / 3600))
+    return f"when:{hours}h" if hours <= 48 else f"when:{min(30, math.ceil(hours / 24))}d"
+
+
+class GoogleNewsFetcher:
+    """Google News RSS search, one edition per language of the country (q, hl, gl, ceid).
+
+    Google matched the articles on their full text, which the feed does not carry, so there is no local
+    filter. The cursor is ``{"editions": {<ceid>: <ISO time of the last read>}}``; the next search asks
+    only for articles since then, with a ``when:`` window.
+    """
+
+    source = "google_news"
+
+    def __init__(self, context: FetchContext, base_url: str = "https://news.google.com") -> None:
+        self.context, self.base_url = context, base_url.rstrip("/")
+
+    def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
+        read: dict[str, str] = dict(cursor.get("editions", {})) if cursor else {}
+        languages = job.country.sources.google_news.languages or job.country.languages
+        query = for_google_news(job.query.compiled)
+        for language in languages:
+            edition = google_news_edition(job.country.code, language)
+            now = self.context.now()
+            since = parse_iso(read.get(edition["ceid"])) or now - self.context.lookback
+            q = f"{query} {when_operator(now - since + timedelta(minutes=30))}"
+            origin = f"google_news q={q!r} {edition['ceid']}"
+            try:
+                response = self.context.http.get(f"{self.base_url}/rss/search", params={"q": q, **edition})
+            except HttpError as exc:
+                yield FetchedPage(origin, error=str(exc))
+                continue
+            fetched = self.context.parse_page(origin, response.body, parse_google_news)
+            if fetched.page is not None:
+                for post in fetched.page.posts:
+                    post.declared_lang = post.declared_lang or language
+                read[edition["ceid"]] = iso(now)
+                fetched.cursor = {"editions": dict(read)}
+            yield fetched

@@ -1,0 +1,319 @@
+"""Live collection: run every configured (country, query, source) job, page by page, into the lake.
+
+For each job: read its cursor, fetch pages from there, enrich the posts, append them to the lake (which
+drops post ids it already has), write what could not be parsed to quarantine, and only then store the
+new cursor. A crash between the append and the cursor re-reads the same pages next time, and the lake's
+dedup absorbs them. One failing source, job or page never stops the others: the run report says what
+failed and why, per source, at ``runs/dt=<date>/<run id>.json``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from listening_post.config import REQUIRED_SECRETS, SOURCE_NAMES, Config
+from listening_post.credentials import MissingSecretError, SecretResolver
+from listening_post.cursors import CursorKey, CursorStore
+from listening_post.lake import Lake
+from listening_post.model import Post
+from listening_post.pipeline import Enricher, new_run_id
+from listening_post.quarantine import QuarantineBatch
+from listening_post.sources.bluesky import BlueskyFetcher, BlueskySession
+from listening_post.sources.fetch import FetchContext, Fetcher, Job
+from listening_post.sources.gdelt import GdeltFetcher
+from listening_post.sources.http import HttpClient, HttpPolicy
+from listening_post.sources.mastodon import MastodonFetcher
+from listening_post.sources.reddit import RedditAuth, RedditFetcher
+from listening_post.sources.rss import GoogleNewsFetcher, RssFetcher
+from listening_post.sources.x import XFetcher
+from listening_post.sources.youtube import YoutubeFetcher
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class JobReport:
+    country: str
+    query_id: str
+    source: str
+    pages: int = 0
+    posts: int = 0  # new rows in the lake
+    duplicates: int = 0  # already in the lake (re-read pages, overlaps, the same post from two queries)
+    quarantined: int = 0
+    filtered: int = 0  # returned by the platform, not matched by the query (sources that cannot search)
+    withdrawn: int = 0  # deleted or removed records: no post
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cursor_advanced: bool = False
+    duration_seconds: float = 0.0
+
+
+@dataclass
+class SourceReport:
+    source: str
+    skipped: str | None = None  # why the source did not run (missing credentials)
+    jobs: list[JobReport] = field(default_factory=list)
+
+    def totals(self) -> dict[str, Any]:
+        counted = ("pages", "posts", "duplicates", "quarantined", "filtered", "withdrawn")
+        out: dict[str, Any] = {name: sum(getattr(j, name) for j in self.jobs) for name in counted}
+        out["errors"] = [f"{j.country} {j.query_id}: {e}" for j in self.jobs for e in j.errors]
+        out["duration_seconds"] = round(sum(j.duration_seconds for j in self.jobs), 3)
+        return out
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    sources: dict[str, SourceReport] = field(default_factory=dict)
+
+    def path(self) -> str:
+        return f"runs/dt={self.started_at.date().isoformat()}/{self.run_id}.json"
+
+    def source(self, name: str) -> SourceReport:
+        return self.sources.setdefault(name, SourceReport(name))
+
+    @property
+    def failed(self) -> bool:
+        """Nothing useful happened: every job that ran failed without reading a single page."""
+        jobs = [j for s in self.sources.values() for j in s.jobs]
+        return bool(jobs) and all(j.errors and not j.pages for j in jobs)
+
+    def document(self) -> dict[str, Any]:
+        finished = self.finished_at or self.started_at
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": finished.isoformat(),
+            "duration_seconds": round((finished - self.started_at).total_seconds(), 3),
+            "sources": {
+                name: {"skipped": s.skipped, **s.totals(), "jobs": [asdict(j) for j in s.jobs]}
+                for name, s in sorted(self.sources.items())
+            },
+        }
+
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, s in sorted(self.sources.items()):
+            if s.skipped:
+                out[name] = {"skipped": s.skipped}
+            else:
+                t = s.totals()
+                out[name] = {k: t[k] for k in ("posts", "duplicates", "quarantined")} | {"errors": len(t["errors"])}
+        return {"run_id": self.run_id, "report": self.path(), "sources": out}
+
+
+def plan_jobs(
+    config: Config, *, countries: Sequence[str] | None = None, sources: Sequence[str] | None = None
+) -> list[Job]:
+    """Every (country, query, source) of the configuration, optionally narrowed to some countries and sources."""
+    jobs = []
+    for country in config.countries:
+        if countries and country.code not in countries:
+            continue
+        for query in country.queries:
+            for source in query.sources:
+                if not sources or source in sources:
+                    jobs.append(Job(country, query, source))
+    return jobs
+
+
+def http_client(config: Config, **kwargs: Any) -> HttpClient:
+    h = config.sources.http
+    policy = HttpPolicy(
+        connect_timeout=h.connect_timeout_seconds,
+        read_timeout=h.read_timeout_seconds,
+        max_attempts=h.max_attempts,
+        backoff_max=h.backoff_max_seconds,
+        max_wait=h.max_wait_seconds,
+        max_response_bytes=int(h.max_response_mb * 1024 * 1024),
+        contact=h.contact,
+    )
+    return HttpClient(policy, **kwargs)
+
+
+def build_fetchers(
+    config: Config, http: HttpClient, secrets: SecretResolver, needed: Iterable[str]
+) -> tuple[dict[str, Fetcher], dict[str, str]]:
+    """A fetcher per needed source, or why it cannot run (a missing credential: reported, not raised)."""
+    fetchers: dict[str, Fetcher] = {}
+    skipped: dict[str, str] = {}
+    s = config.sources
+
+    def context(settings: Any) -> FetchContext:
+        return FetchContext(http, max_pages=settings.max_pages, lookback=timedelta(hours=settings.lookback_hours))
+
+    def secret(source: str, name: str) -> str:
+        ref = getattr(getattr(s, source), name)
+        if ref is None:
+            raise MissingSecretError(f"sources.{source}.{name} names no secret")
+        return secrets.resolve(ref).get_secret_value()
+
+    for source in dict.fromkeys(needed):
+        try:
+            if source == "rss":
+                fetchers[source] = RssFetcher(context(s.rss))
+            elif source == "google_news":
+                fetchers[source] = GoogleNewsFetcher(context(s.google_news), s.google_news.base_url)
+            elif source == "mastodon":
+                token = secret("mastodon", "access_token") if s.mastodon.access_token else None
+                fetchers[source] = MastodonFetcher(context(s.mastodon), s.mastodon.instances, access_token=token)
+            elif source == "bluesky":
+                session = BlueskySession(
+                    http, s.bluesky.service, secret("bluesky", "identifier"), secret("bluesky", "app_password")
+                )
+                fetchers[source] = BlueskyFetcher(context(s.bluesky), session)
+            elif source == "reddit":
+                auth = RedditAuth(
+                    http, s.reddit.auth_base, secret("reddit", "client_id"), secret("reddit", "client_secret")
+                )
+                for base in (s.reddit.api_base, s.reddit.auth_base):
+                    http.set_budget(urlsplit(base).netloc, s.reddit.requests_per_minute)
+                fetchers[source] = RedditFetcher(context(s.reddit), auth, s.reddit.api_base)
+            elif source == "x":
+                fetchers[source] = XFetcher(context(s.x), secret("x", "bearer_token"), s.x.base_url)
+            elif source == "youtube":
+                fetchers[source] = YoutubeFetcher(
+                    context(s.youtube),
+                    secret("youtube", "api_key"),
+                    s.youtube.base_url,
+                    max_videos=s.youtube.max_videos,
+                    video_window=timedelta(days=s.youtube.video_window_days),
+                )
+            elif source == "gdelt":
+                http.set_budget(urlsplit(s.gdelt.base_url).netloc, s.gdelt.requests_per_minute)
+                fetchers[source] = GdeltFetcher(
+                    context(s.gdelt), s.gdelt.base_url, window=timedelta(hours=s.gdelt.window_hours)
+                )
+            else:
+                skipped[source] = f"unknown source; known sources: {', '.join(SOURCE_NAMES)}"
+        except MissingSecretError as exc:
+            needs = ", ".join(REQUIRED_SECRETS.get(source, ("access_token",)))
+            skipped[source] = f"missing credentials ({needs}): {exc}"
+    return fetchers, skipped
+
+
+class Collector:
+    """Runs jobs with the fetchers it is given; everything it touches comes in as an argument."""
+
+    def __init__(
+        self,
+        *,
+        lake: Lake,
+        enricher: Enricher,
+        fetchers: Mapping[str, Fetcher],
+        cursors: CursorStore,
+        skipped: Mapping[str, str] | None = None,
+        progress: Progress | None = None,
+        now: Callable[[], datetime] | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        self.lake, self.enricher, self.fetchers, self.cursors = lake, enricher, fetchers, cursors
+        self.skipped = dict(skipped or {})
+        self.progress = progress or (lambda _line: None)
+        self.now = now or (lambda: datetime.now(UTC))
+        self.started = self.now()
+        self.run_id = run_id or new_run_id(self.started)
+        self.quarantine: dict[str, QuarantineBatch] = {}
+
+    def run(self, jobs: Iterable[Job]) -> RunReport:
+        report = RunReport(self.run_id, self.started)
+        try:
+            for job in jobs:
+                source = report.source(job.source)
+                if job.source in self.skipped or job.source not in self.fetchers:
+                    if source.skipped is None:
+                        source.skipped = self.skipped.get(job.source, "no fetcher")
+                        self.progress(f"{job.source}: skipped, {source.skipped}")
+                    continue
+                source.jobs.append(self.run_job(job, self.fetchers[job.source]))
+        finally:
+            report.finished_at = self.now()
+            self.lake.write_json(report.path(), report.document())
+        return report
+
+    def run_job(self, job: Job, fetcher: Fetcher) -> JobReport:
+        report = JobReport(job.country.code, job.query.id, job.source)
+        started = time.monotonic()
+        key = CursorKey(job.country.code, job.query.id, job.source)
+        quarantine = self.quarantine.setdefault(job.source, QuarantineBatch(job.source, self.run_id))
+        before = len(quarantine.entries)
+        posts: list[Post] = []
+        cursor: dict[str, Any] | None = None
+        new_cursor: dict[str, Any] | None = None
+        try:
+            cursor = self.cursors.get(key)
+            collected_at = self.now()
+            for fetched in fetcher.pages(job, cursor):
+                if fetched.note:
+                    report.notes.append(fetched.note)
+                if fetched.error:
+                    report.pages += fetched.body is not None
+                    report.errors.append(f"{fetched.origin}: {fetched.error}")
+                    if fetched.body is not None:
+                        raw = fetched.body[:100_000].decode("utf-8", errors="replace")
+                        quarantine.add(fetched.error, fetched.origin, None, raw)
+                if fetched.page is not None:
+                    report.pages += 1
+                    report.filtered += fetched.filtered
+                    report.withdrawn += fetched.page.withdrawn
+                    for reject in fetched.page.rejects:
+                        quarantine.add(reject.reason, fetched.origin, reject.index, reject.record)
+                    posts.extend(
+                        self.enricher.enrich(
+                            p, country=job.country.code, query_id=job.query.id, collected_at=collected_at
+                        )
+                        for p in fetched.page.posts
+                    )
+                if fetched.cursor is not None:
+                    new_cursor = fetched.cursor
+        except Exception as exc:  # one job's failure (or a bug in one fetcher) must not stop the run
+            report.errors.append(f"{type(exc).__name__}: {exc}")
+        try:
+            appended = self.lake.append_posts(posts, run_id=self.run_id)
+            report.posts, report.duplicates = appended.written, appended.duplicates
+            report.quarantined = len(quarantine.entries) - before
+            if quarantine.entries:
+                self.lake.write_json(quarantine.path(self.started.date().isoformat()), quarantine.document(self.now()))
+            # Only now are the posts the cursor covers in the lake.
+            if new_cursor is not None and new_cursor != cursor:
+                self.cursors.put(key, new_cursor)
+                report.cursor_advanced = True
+        except Exception as exc:
+            report.errors.append(f"could not store the results: {type(exc).__name__}: {exc}")
+        report.duration_seconds = round(time.monotonic() - started, 3)
+        self.progress(
+            f"{job}: {report.pages} pages, {report.posts} new, {report.duplicates} duplicates, "
+            f"{report.quarantined} quarantined, {len(report.errors)} errors ({report.duration_seconds:.1f} s)"
+        )
+        for error in report.errors:
+            self.progress(f"  {job}: {error}")
+        return report
+
+
+def collect(
+    config: Config,
+    *,
+    lake: Lake,
+    enricher: Enricher,
+    http: HttpClient,
+    secrets: SecretResolver,
+    cursors: CursorStore,
+    countries: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Collect every configured job (or those of some countries and sources) into the lake."""
+    jobs = plan_jobs(config, countries=countries, sources=sources)
+    fetchers, skipped = build_fetchers(config, http, secrets, (j.source for j in jobs))
+    collector = Collector(
+        lake=lake, enricher=enricher, fetchers=fetchers, cursors=cursors, skipped=skipped, progress=progress
+    )
+    return collector.run(jobs)

@@ -1,0 +1,58 @@
+"""Where each (country, query, source) stopped reading: the incremental cursors of collection.
+
+A cursor is a small JSON object whose shape belongs to its source (a ``since_id``, a watermark time, a
+map of feeds to their ETags). The store only keeps it. On a laptop it is a JSON document in the lake;
+in AWS it will be a DynamoDB item (deployment issue), behind the same two methods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from listening_post.lake import Lake
+
+
+@dataclass(frozen=True, slots=True)
+class CursorKey:
+    country: str
+    query_id: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.country}/{self.query_id}/{self.source}"
+
+
+class CursorStore(Protocol):
+    def get(self, key: CursorKey) -> dict[str, Any] | None: ...
+
+    def put(self, key: CursorKey, cursor: dict[str, Any]) -> None: ...
+
+
+class LakeCursorStore:
+    """``state/cursors/country=<CC>/source=<source>/<query id>.json`` in the lake, one document each."""
+
+    def __init__(self, lake: Lake) -> None:
+        self.lake = lake
+
+    @staticmethod
+    def path(key: CursorKey) -> str:
+        return f"state/cursors/country={key.country}/source={key.source}/{key.query_id}.json"
+
+    def get(self, key: CursorKey) -> dict[str, Any] | None:
+        if not self.lake.exists(self.path(key)):
+            return None
+        document = self.lake.read_json(self.path(key))
+        cursor = document.get("cursor") if isinstance(document, dict) else None
+        return cursor if isinstance(cursor, dict) else None
+
+    def put(self, key: CursorKey, cursor: dict[str, Any]) -> None:
+        document = {
+            "country": key.country,
+            "query_id": key.query_id,
+            "source": key.source,
+            "updated_at": datetime.now(UTC).isoformat(),
+            "cursor": cursor,
+        }
+        self.lake.write_json(self.path(key), document)

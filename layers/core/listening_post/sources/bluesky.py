@@ -1,0 +1,249 @@
+"""Bluesky: ``app.bsky.feed.searchPosts`` results (and feed views, where reposts appear), and the fetcher.
+
+A post is named by its author's DID and record key, never by the handle, which the author can change:
+the native id is ``<did>/<rkey>`` and the link ``https://bsky.app/profile/<did>/post/<rkey>``. The author
+is the DID, the stable identifier a handle resolves to (``com.atproto.identity.resolveHandle``).
+Search results never contain reposts (a repost is a record of its own, not a post); feed views mark them
+with ``reason: reasonRepost``, and one becomes the original plus a repost row with no text of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+from typing import Any
+
+from listening_post.model import ParsedPost
+from listening_post.sources.base import (
+    Page,
+    PayloadError,
+    RecordError,
+    Reject,
+    as_dict,
+    load_json,
+    optional_int,
+    parse_timestamp,
+)
+from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, parse_iso
+from listening_post.sources.http import HttpClient, HttpError
+from listening_post.sources.query_syntax import for_bluesky
+
+SOURCE = "bluesky"
+POST_TYPE = "app.bsky.feed.post"
+REPOST_REASON = "app.bsky.feed.defs#reasonRepost"
+_NOT_POSTS = ("app.bsky.feed.defs#blockedPost", "app.bsky.feed.defs#notFoundPost")
+
+
+def parse(payload: bytes | str) -> Page:
+    data = load_json(payload)
+    if not isinstance(data, dict):
+        raise PayloadError("not a Bluesky response: expected a JSON object")
+    if isinstance(data.get("error"), str):
+        raise PayloadError(f"Bluesky error response: {data['error']}: {str(data.get('message', ''))[:200]}")
+    page = Page(next_cursor=data["cursor"] if isinstance(data.get("cursor"), str) else None)
+    if isinstance(data.get("posts"), list):  # searchPosts, getPosts
+        items: list[Any] = [{"post": p} for p in data["posts"]]
+    elif isinstance(data.get("feed"), list):  # getAuthorFeed, getTimeline, getFeed
+        items = data["feed"]
+    else:
+        raise PayloadError("not a Bluesky searchPosts or feed response (no 'posts' or 'feed')")
+    for index, item in enumerate(items):
+        try:
+            page.posts.extend(_item(item))
+        except _Withdrawn:
+            page.withdrawn += 1
+        except RecordError as exc:
+            page.rejects.append(Reject(str(exc), item.get("post", item) if isinstance(item, dict) else item, index))
+    return page
+
+
+class _Withdrawn(Exception):
+    pass
+
+
+def _item(item: Any) -> list[ParsedPost]:
+    if not isinstance(item, dict) or not isinstance(item.get("post"), dict):
+        raise RecordError("a feed item must be an object with a post")
+    post = item["post"]
+    if post.get("$type") in _NOT_POSTS or post.get("blocked") or post.get("notFound"):
+        raise _Withdrawn
+    original = _post(post)
+    reason = item.get("reason")
+    if isinstance(reason, dict) and reason.get("$type") == REPOST_REASON:
+        return [original, _repost(reason, original)]
+    return [original]
+
+
+def split_uri(uri: Any) -> tuple[str, str, str]:
+    """``at://<did>/<collection>/<rkey>`` as its three parts."""
+    if not isinstance(uri, str) or not uri.startswith("at://"):
+        raise RecordError(f"not an at:// URI: {str(uri)[:80]!r}")
+    parts = uri.removeprefix("at://").split("/")
+    if len(parts) != 3 or not parts[0].startswith("did:") or not all(parts):
+        raise RecordError(f"unexpected at:// URI {uri[:80]!r}")
+    return parts[0], parts[1], parts[2]
+
+
+def _post(post: dict[str, Any]) -> ParsedPost:
+    did, collection, rkey = split_uri(post.get("uri"))
+    if collection != POST_TYPE:
+        raise RecordError(f"not a post record: {collection}")
+    record = post.get("record")
+    if not isinstance(record, dict):
+        raise RecordError("missing record")
+    text = record.get("text", "")
+    if not isinstance(text, str):
+        raise RecordError("record.text is not a string")
+    created = record.get("createdAt") or post.get("indexedAt")
+    langs = record.get("langs")
+    author_did = as_dict(post.get("author")).get("did")
+    if not isinstance(author_did, str) or not author_did:
+        author_did = did
+    return ParsedPost(
+        source=SOURCE,
+        native_id=f"{did}/{rkey}",
+        created_at=parse_timestamp(created, field_name="record.createdAt"),
+        text=text,
+        author_native=author_did.lower(),
+        url=f"https://bsky.app/profile/{did}/post/{rkey}",
+        declared_lang=langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else None,
+        likes=optional_int(post.get("likeCount")),
+        reposts=optional_int(post.get("repostCount")),
+        replies=optional_int(post.get("replyCount")),
+    )
+
+
+def _repost(reason: dict[str, Any], original: ParsedPost) -> ParsedPost:
+    by = reason.get("by")
+    if not isinstance(by, dict) or not isinstance(by.get("did"), str):
+        raise RecordError("a repost without the reposting account")
+    if isinstance(reason.get("uri"), str):
+        did, _, rkey = split_uri(reason["uri"])
+        native = f"{did}/repost/{rkey}"
+    else:
+        native = f"{by['did']}/repost-of/{original.native_id}"
+    return ParsedPost(
+        source=SOURCE,
+        native_id=native,
+        created_at=parse_timestamp(reason.get("indexedAt"), field_name="reason.indexedAt"),
+        text="",
+        author_native=by["did"].lower(),
+        url=original.url,
+        is_repost=True,
+        context_text=original.text,
+    )
+
+
+# --- fetching --------------------------------------------------------------------------------------
+
+
+class BlueskySession:
+    """An app-password session (``createSession``), refreshed with ``refreshSession`` when it expires."""
+
+    def __init__(self, http: HttpClient, service: str, identifier: str, app_password: str) -> None:
+        self._http, self._service = http, service.rstrip("/")
+        self._identifier, self._password = identifier, app_password
+        self._access: str | None = None
+        self._refresh: str | None = None
+
+    def __repr__(self) -> str:
+        return f"BlueskySession({self._service!r}, <credentials hidden>)"
+
+    def _xrpc(self, method: str) -> str:
+        return f"{self._service}/xrpc/{method}"
+
+    def _store(self, body: Any) -> str:
+        if not isinstance(body, dict) or not isinstance(body.get("accessJwt"), str):
+            raise HttpError("Bluesky session response without accessJwt", url=self._xrpc("createSession"))
+        access: str = body["accessJwt"]
+        self._access, self._refresh = access, body.get("refreshJwt")
+        return access
+
+    def access_token(self) -> str:
+        if self._access is None:
+            credentials = {"identifier": self._identifier, "password": self._password}
+            response = self._http.post(self._xrpc("com.atproto.server.createSession"), json_body=credentials)
+            return self._store(response.json())
+        return self._access
+
+    def refresh(self) -> str:
+        """A new access token from the refresh token; a new session when that has expired too."""
+        if self._refresh:
+            try:
+                response = self._http.post(
+                    self._xrpc("com.atproto.server.refreshSession"),
+                    headers={"Authorization": f"Bearer {self._refresh}"},
+                )
+                return self._store(response.json())
+            except HttpError as exc:
+                if exc.status not in (400, 401):
+                    raise
+        self._access = self._refresh = None
+        return self.access_token()
+
+    def get(self, method: str, params: Mapping[str, str | int | None]) -> Any:
+        try:
+            return self._http.get(self._xrpc(method), params=params, headers=self._auth(self.access_token()))
+        except HttpError as exc:
+            if exc.status in (400, 401) and exc.error_code in ("ExpiredToken", "InvalidToken"):
+                return self._http.get(self._xrpc(method), params=params, headers=self._auth(self.refresh()))
+            raise
+
+    @staticmethod
+    def _auth(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+
+class BlueskyFetcher:
+    """``searchPosts`` newest first, one search per OR branch of the query, from the last run's watermark.
+
+    The cursor is ``{"since": <ISO time>}``: the newest post time seen, less an overlap for posts indexed
+    late; searches pass it as ``since``. It moves only when every branch was read to its end.
+    """
+
+    source = SOURCE
+    OVERLAP = timedelta(minutes=10)
+
+    def __init__(self, context: FetchContext, session: BlueskySession, *, page_size: int = 100) -> None:
+        self.context, self.session, self.page_size = context, session, page_size
+
+    def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
+        since = parse_iso(cursor.get("since")) if cursor else None
+        if since is None:
+            since = self.context.now() - self.context.lookback
+        newest = since
+        complete = True
+        branches = for_bluesky(job.query.compiled)
+        for branch in branches:
+            token: str | None = None
+            for number in range(1, self.context.max_pages + 1):
+                params: dict[str, str | int | None] = {
+                    "q": branch,
+                    "sort": "latest",
+                    "limit": self.page_size,
+                    "since": iso(since),
+                    "cursor": token,
+                }
+                origin = f"bluesky searchPosts q={branch!r} page {number}"
+                try:
+                    response = self.session.get("app.bsky.feed.searchPosts", params)
+                except HttpError as exc:
+                    complete = False
+                    yield FetchedPage(origin, error=str(exc))
+                    break
+                fetched = self.context.parse_page(origin, response.body, parse)
+                yield fetched
+                if fetched.page is None:
+                    complete = False
+                    break
+                for post in fetched.page.posts:
+                    newest = max(newest, min(post.created_at, self.context.now()))
+                token = fetched.page.next_cursor
+                if not token or not fetched.page.posts:
+                    break
+            else:
+                # The page limit ended this branch: the next run starts again from the old mark.
+                complete = False
+                yield FetchedPage(origin, note=f"page limit ({self.context.max_pages}) reached for q={branch!r}")
+        if complete:
+            yield FetchedPage("bluesky cursor", cursor={"since": iso(max(since, newest - self.OVERLAP))})

@@ -1,0 +1,197 @@
+"""X (API v2): search responses with ``includes``, and the recent-search fetcher.
+
+A post's link is ``https://x.com/i/web/status/<id>``, which needs no handle, and its author is the
+numeric user id: stable when the handle changes (an erasure request by handle is one look-up away,
+``GET /2/users/by/username/:handle``). Responses requested with the default fields carry no
+``created_at``; post ids are Snowflakes, whose upper bits are the creation time in milliseconds since
+the Twitter epoch, so the time is read from the id then. A retweet becomes the original (from
+``includes.tweets``) plus a repost row with no text of its own. ``geo.place_id`` resolved through
+``includes.places`` gives the country when the post is geotagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import regex
+
+from listening_post.model import ParsedPost
+from listening_post.sources.base import (
+    Page,
+    PayloadError,
+    RecordError,
+    Reject,
+    as_dict,
+    as_list,
+    load_json,
+    optional_int,
+    parse_timestamp,
+    require_str,
+)
+from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso
+from listening_post.sources.http import HttpError
+from listening_post.sources.query_syntax import for_x
+
+SOURCE = "x"
+TWITTER_EPOCH_MS = 1288834974657
+_RETWEET_PREFIX = regex.compile(r"^RT @\w{1,15}: ")
+TWEET_FIELDS = "created_at,lang,public_metrics,author_id,referenced_tweets,geo,note_tweet"
+EXPANSIONS = "referenced_tweets.id,geo.place_id"  # no user expansion: we need no profile of anyone
+PLACE_FIELDS = "country_code"
+
+
+def snowflake_time(post_id: str) -> datetime:
+    if not post_id.isdigit():
+        raise RecordError(f"not a Snowflake id: {post_id[:30]!r}")
+    return datetime.fromtimestamp(((int(post_id) >> 22) + TWITTER_EPOCH_MS) / 1000, tz=UTC)
+
+
+def parse(payload: bytes | str) -> Page:
+    data = load_json(payload)
+    if not isinstance(data, dict):
+        raise PayloadError("not an X API v2 response: expected a JSON object")
+    if "data" not in data:
+        if isinstance(data.get("meta"), dict) and data["meta"].get("result_count") == 0:
+            return Page()  # a search that found nothing
+        problem = data.get("detail") or data.get("title") or data.get("errors") or "no 'data'"
+        raise PayloadError(f"X error response: {str(problem)[:300]}")
+    tweets = data["data"] if isinstance(data["data"], list) else [data["data"]]
+    includes = as_dict(data.get("includes"))
+    places = {p.get("id"): p for p in as_list(includes.get("places")) if isinstance(p, dict)}
+    referenced = {t.get("id"): t for t in as_list(includes.get("tweets")) if isinstance(t, dict)}
+    meta = as_dict(data.get("meta"))
+    page = Page(next_cursor=meta.get("next_token") if isinstance(meta.get("next_token"), str) else None)
+    for index, tweet in enumerate(tweets):
+        try:
+            page.posts.extend(parse_tweet(tweet, places, referenced))
+        except RecordError as exc:
+            page.rejects.append(Reject(str(exc), tweet, index))
+    return page
+
+
+def parse_tweet(tweet: Any, places: Mapping[Any, Any], referenced: Mapping[Any, Any]) -> list[ParsedPost]:
+    if not isinstance(tweet, dict):
+        raise RecordError("a post must be a JSON object")
+    refs = as_list(tweet.get("referenced_tweets"))
+    retweeted = next((r.get("id") for r in refs if isinstance(r, dict) and r.get("type") == "retweeted"), None)
+    if retweeted is None:
+        # Requested without referenced_tweets (the default fields), a retweet shows only by its text.
+        plain_retweet = "referenced_tweets" not in tweet and _RETWEET_PREFIX.match(str(tweet.get("text", "")))
+        return [_post(tweet, places, is_repost=bool(plain_retweet))]
+    repost = _post(tweet, places, is_repost=True)
+    original_record = referenced.get(retweeted)
+    if isinstance(original_record, dict):
+        try:
+            original = _post(original_record, places)
+        except RecordError:
+            return [repost]
+        repost.context_text = original.text
+        return [original, repost]
+    return [repost]
+
+
+def _text(tweet: dict[str, Any]) -> str:
+    note = tweet.get("note_tweet")
+    if isinstance(note, dict) and isinstance(note.get("text"), str):
+        return str(note["text"])  # a long post: "text" holds only its first 280 characters
+    text = tweet.get("text")
+    if not isinstance(text, str):
+        raise RecordError("missing text")
+    return text
+
+
+def _post(tweet: dict[str, Any], places: Mapping[Any, Any], *, is_repost: bool = False) -> ParsedPost:
+    post_id = require_str(tweet, "id")
+    created = tweet.get("created_at")
+    created_at = parse_timestamp(created) if created else snowflake_time(post_id)
+    text = _text(tweet)
+    metrics = as_dict(tweet.get("public_metrics"))
+    geo = as_dict(tweet.get("geo"))
+    place = places.get(geo.get("place_id")) if geo.get("place_id") else None
+    country = place.get("country_code") if isinstance(place, dict) else None
+    author = tweet.get("author_id")
+    lang = tweet.get("lang")
+    return ParsedPost(
+        source=SOURCE,
+        native_id=post_id,
+        created_at=created_at,
+        text="" if is_repost else text,
+        author_native=str(author) if isinstance(author, str | int) and str(author) else None,
+        url=f"https://x.com/i/web/status/{post_id}",
+        declared_lang=lang if isinstance(lang, str) and lang != "und" else None,
+        likes=None if is_repost else optional_int(metrics.get("like_count")),
+        reposts=None if is_repost else optional_int(metrics.get("retweet_count")),
+        replies=None if is_repost else optional_int(metrics.get("reply_count")),
+        is_repost=is_repost,
+        # Until the original is found in includes, the retweet's own copy (less "RT @name: ") is the context.
+        context_text=_RETWEET_PREFIX.sub("", text) if is_repost else None,
+        country=country.upper() if isinstance(country, str) and len(country) == 2 else None,
+    )
+
+
+# --- fetching --------------------------------------------------------------------------------------
+
+RECENT_SEARCH_WINDOW = timedelta(days=7)
+
+
+class XFetcher:
+    """Recent search, newest first, with ``since_id`` from the last run; ``next_token`` pages.
+
+    The cursor is ``{"since_id": <id>}``, the newest post id seen; it moves when the search has been read
+    to its end.
+    """
+
+    source = SOURCE
+
+    def __init__(self, context: FetchContext, bearer_token: str, base_url: str, *, page_size: int = 100) -> None:
+        self.context, self._bearer, self.base_url, self.page_size = (
+            context,
+            bearer_token,
+            base_url.rstrip("/"),
+            page_size,
+        )
+
+    def __repr__(self) -> str:
+        return f"XFetcher({self.base_url!r}, <token hidden>)"
+
+    def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
+        query = for_x(job.query.compiled)
+        since_id = cursor.get("since_id") if cursor else None
+        params: dict[str, str | int | None] = {
+            "query": query,
+            "max_results": self.page_size,
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": EXPANSIONS,
+            "place.fields": PLACE_FIELDS,
+        }
+        if isinstance(since_id, str) and since_id.isdigit():
+            params["since_id"] = since_id
+        else:
+            # Recent search reaches back seven days; a first run reads the configured lookback of it.
+            lookback = min(self.context.lookback, RECENT_SEARCH_WINDOW - timedelta(minutes=5))
+            params["start_time"] = iso(self.context.now() - lookback)
+        newest = int(since_id) if isinstance(since_id, str) and since_id.isdigit() else 0
+        url = f"{self.base_url}/2/tweets/search/recent"
+        headers = {"Authorization": f"Bearer {self._bearer}"}
+        for number in range(1, self.context.max_pages + 1):
+            origin = f"x recent search query={query!r} page {number}"
+            try:
+                response = self.context.http.get(url, params=params, headers=headers)
+            except HttpError as exc:
+                yield FetchedPage(origin, error=str(exc))
+                return
+            fetched = self.context.parse_page(origin, response.body, parse)
+            yield fetched
+            if fetched.page is None:
+                return
+            newest = max([newest, *(int(p.native_id) for p in fetched.page.posts if p.native_id.isdigit())])
+            if not fetched.page.next_cursor:
+                break
+            params["next_token"] = fetched.page.next_cursor
+        else:
+            yield FetchedPage(origin, note=f"page limit ({self.context.max_pages}) reached before since_id")
+            return
+        if newest:
+            yield FetchedPage("x cursor", cursor={"since_id": str(newest)})

@@ -1,0 +1,205 @@
+"""YouTube Data API v3: ``commentThreads.list`` responses, and the fetcher of comments on videos.
+
+A top-level comment (and each reply the response includes) is a post; its link is the video with the
+comment highlighted (``watch?v=<video>&lc=<comment>``). The author is the channel id, the stable id a
+channel URL shows. ``textOriginal`` is plain text but only returned to the comment's author; otherwise
+``textDisplay`` is read as HTML (the default ``textFormat``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator, Mapping
+from datetime import timedelta
+from typing import Any
+
+from listening_post.model import ParsedPost
+from listening_post.sources.base import (
+    Page,
+    PayloadError,
+    RecordError,
+    Reject,
+    as_dict,
+    as_list,
+    load_json,
+    optional_int,
+    parse_timestamp,
+    require_str,
+)
+from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, keep_matching, parse_iso
+from listening_post.sources.http import HttpError
+from listening_post.sources.query_syntax import for_youtube
+
+SOURCE = "youtube"
+
+
+def parse(payload: bytes | str) -> Page:
+    data = load_json(payload)
+    if not isinstance(data, dict):
+        raise PayloadError("not a YouTube API response: expected a JSON object")
+    if isinstance(data.get("error"), dict):
+        error = data["error"]
+        raise PayloadError(f"YouTube error response: {error.get('code')} {str(error.get('message', ''))[:200]}")
+    if data.get("kind") != "youtube#commentThreadListResponse" or not isinstance(data.get("items"), list):
+        raise PayloadError("not a commentThreads.list response (kind youtube#commentThreadListResponse)")
+    page = Page(next_cursor=data["nextPageToken"] if isinstance(data.get("nextPageToken"), str) else None)
+    for index, item in enumerate(data["items"]):
+        try:
+            page.posts.extend(parse_thread(item))
+        except RecordError as exc:
+            page.rejects.append(Reject(str(exc), item, index))
+    return page
+
+
+def parse_thread(item: Any) -> list[ParsedPost]:
+    if not isinstance(item, dict) or not isinstance(item.get("snippet"), dict):
+        raise RecordError("a comment thread must be an object with a snippet")
+    snippet = item["snippet"]
+    top = snippet.get("topLevelComment")
+    if not isinstance(top, dict):
+        raise RecordError("missing snippet.topLevelComment")
+    video = snippet.get("videoId") or (top.get("snippet") or {}).get("videoId")
+    posts = [_comment(top, video, replies=optional_int(snippet.get("totalReplyCount")))]
+    for reply in as_list(as_dict(item.get("replies")).get("comments")):
+        posts.append(_comment(reply, video))
+    return posts
+
+
+def _comment(comment: Any, video: Any, *, replies: int | None = None) -> ParsedPost:
+    if not isinstance(comment, dict) or not isinstance(comment.get("snippet"), dict):
+        raise RecordError("a comment must be an object with a snippet")
+    comment_id = require_str(comment, "id")
+    s = comment["snippet"]
+    original, display = s.get("textOriginal"), s.get("textDisplay")
+    if isinstance(original, str):
+        text, is_html = original, False
+    elif isinstance(display, str):
+        text, is_html = display, True
+    else:
+        raise RecordError("missing textOriginal and textDisplay")
+    channel = s.get("authorChannelId")
+    author = channel.get("value") if isinstance(channel, dict) else None
+    video = video or s.get("videoId")
+    return ParsedPost(
+        source=SOURCE,
+        native_id=comment_id,
+        created_at=parse_timestamp(s.get("publishedAt"), field_name="publishedAt"),
+        text=text,
+        is_html=is_html,
+        author_native=author if isinstance(author, str) and author else None,
+        url=f"https://www.youtube.com/watch?v={video}&lc={comment_id}" if isinstance(video, str) else None,
+        likes=optional_int(s.get("likeCount")),
+        replies=replies,
+    )
+
+
+# --- fetching --------------------------------------------------------------------------------------
+
+
+class YoutubeFetcher:
+    """Comments on the country's configured videos (kept when the query matches them) and on the videos
+    a search finds for the query in the country's region (all kept: they are the conversation about it).
+
+    Videos come from ``search.list`` (q, regionCode, newest first, published in the last
+    ``video_window``); comments from ``commentThreads.list`` newest first, read down to the newest
+    comment time the last run saw on that video. The cursor is ``{"videos": {<id>: <ISO time>}}``; a
+    video's mark moves when its comments were read to the mark.
+    """
+
+    source = SOURCE
+
+    def __init__(
+        self,
+        context: FetchContext,
+        api_key: str,
+        base_url: str,
+        *,
+        max_videos: int = 10,
+        video_window: timedelta = timedelta(days=7),
+    ) -> None:
+        self.context, self._key, self.base_url = context, api_key, base_url.rstrip("/")
+        self.max_videos, self.video_window = max_videos, video_window
+
+    def __repr__(self) -> str:
+        return f"YoutubeFetcher({self.base_url!r}, <key hidden>)"
+
+    def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
+        marks: dict[str, str] = dict(cursor.get("videos", {})) if cursor else {}
+        configured = list(job.country.sources.youtube.video_ids)
+        found: list[str] = []
+        region = job.country.sources.youtube.region_code
+        if region:
+            origin = f"youtube search q={for_youtube(job.query.compiled)!r} region {region}"
+            try:
+                found = self._search(job, region)
+            except HttpError as exc:
+                yield FetchedPage(origin, error=str(exc))
+            except PayloadError as exc:
+                yield FetchedPage(origin, error=f"unusable response: {exc}")
+        videos = list(dict.fromkeys([*configured, *found]))
+        # Marks of videos no longer configured or found are dropped, so the cursor stays small.
+        current = {v: marks[v] for v in videos if v in marks}
+        for video in videos:
+            newest = yield from self._video(job, video, marks.get(video), filter_locally=video not in found)
+            if newest is not None:
+                current[video] = newest
+                yield FetchedPage(f"youtube cursor {video}", cursor={"videos": dict(current)})
+
+    def _search(self, job: Job, region: str) -> list[str]:
+        params: dict[str, str | int | None] = {
+            "part": "snippet",
+            "type": "video",
+            "q": for_youtube(job.query.compiled),
+            "regionCode": region,
+            "order": "date",
+            "maxResults": self.max_videos,
+            "publishedAfter": iso(self.context.now() - self.video_window),
+            "key": self._key,
+        }
+        response = self.context.http.get(f"{self.base_url}/search", params=params)
+        data = load_json(response.body)
+        items = data.get("items") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise PayloadError("search.list response without items")
+        ids = [i.get("id", {}).get("videoId") for i in items if isinstance(i, dict) and isinstance(i.get("id"), dict)]
+        return [v for v in ids if isinstance(v, str)]
+
+    def _video(
+        self, job: Job, video: str, mark: str | None, *, filter_locally: bool
+    ) -> Generator[FetchedPage, None, str | None]:
+        """Pages of one video's comments; returns the new mark when read down to the old one, else None."""
+        since = parse_iso(mark) or (self.context.now() - self.context.lookback)
+        newest = since
+        token: str | None = None
+        for number in range(1, self.context.max_pages + 1):
+            params: dict[str, str | int | None] = {
+                "part": "snippet,replies",
+                "videoId": video,
+                "order": "time",
+                "maxResults": 100,
+                "pageToken": token,
+                "key": self._key,
+            }
+            origin = f"youtube commentThreads video {video} page {number}"
+            try:
+                response = self.context.http.get(f"{self.base_url}/commentThreads", params=params)
+            except HttpError as exc:
+                reason = exc.error_code
+                if reason == "commentsDisabled":
+                    yield FetchedPage(origin, note=f"comments are disabled on video {video}")
+                    return None
+                yield FetchedPage(origin, error=str(exc) + (f" [{reason}]" if reason else ""))
+                return None
+            fetched = self.context.parse_page(origin, response.body, parse)
+            if fetched.page is not None:
+                times = [p.created_at for p in fetched.page.posts]
+                newest = max([newest, *times])
+                if filter_locally:
+                    fetched.filtered = keep_matching(fetched.page, job.query.compiled)
+            yield fetched
+            if fetched.page is None:
+                return None
+            token = fetched.page.next_cursor
+            if not token or not times or min(times) <= since:
+                return iso(newest)
+        yield FetchedPage(origin, note=f"page limit ({self.context.max_pages}) reached on video {video}")
+        return None
