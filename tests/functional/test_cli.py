@@ -158,7 +158,7 @@ def test_bad_arguments_exit_2(
 
 
 def test_score_reads_lines_and_writes_json_lines() -> None:
-    lines = "I love this wonderful deal!\nThis is a terrible, awful tariff.\n\nDas ist eine Katastrophe für uns alle.\n"
+    lines = "I love this wonderful deal!\nThis is a terrible, awful tariff.\n\nLos aranceles son una catástrofe.\n"
     out = subprocess.run(
         [sys.executable, "-m", "listening_post.cli", "score"],
         input=lines,
@@ -172,7 +172,7 @@ def test_score_reads_lines_and_writes_json_lines() -> None:
     assert rows[0]["model"] == "vader-3.3.2"
     assert rows[1]["label"] == "negative"
     assert rows[2] == {"lang": "und", "sentiment": None, "label": "unscored", "model": None}
-    assert rows[3] == {"lang": "de", "sentiment": None, "label": "unscored", "model": None}
+    assert rows[3] == {"lang": "es", "sentiment": None, "label": "unscored", "model": None}  # no local Spanish
     forced = subprocess.run(
         [sys.executable, "-m", "listening_post.cli", "score", "--lang", "en"],
         input="bon\n",
