@@ -60,6 +60,10 @@ _NOISE = regex.compile(
     r"|(?<!\w)(?:[:;=8xX][-'^]?[()\[\]DPpOo3/\\|*@]+|<3|-_+-|-\.-|\^_*\^|[oO@]_+[oO@])(?!\w)"
     r"|[\p{So}\p{Sk}\p{Cs}\p{Co}]"
 )
+# Japanese is written with kana beside its kanji; Han characters with no kana are Chinese. fastText's small
+# model calls short Chinese posts with Japanese-style brackets 「」 Japanese.
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_HAN = regex.compile(r"\p{Han}")
 _ENOUGH_LETTERS = regex.compile(rf"\p{{L}}(?:.*?\p{{L}}){{{MIN_LETTERS - 1}}}", regex.DOTALL)
 
 
@@ -106,7 +110,7 @@ class LanguageDetector:
         unread = max(0.0, 1.0 - float(sum(probs)))  # mass of the labels below the top k, unweighted
         best = max(scores, key=scores.__getitem__)
         if scores[best] / (sum(scores.values()) + unread) >= MIN_CONFIDENCE:
-            return best
+            return "zh" if best == "ja" and _HAN.search(sample) and not _KANA.search(sample) else best
         return declared or UNDETERMINED
 
 
