@@ -16,7 +16,6 @@ import argparse
 import json
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,7 +189,8 @@ def main() -> int:
                 print(f"{i}\tno prior {none}\tprior {prior}\taudit {judged[args.audit].get(i, '-')}\t{text}")
         return 0
     if args.only in (None, "detection"):
-        print("\n".join(["## Language detection (% of each UMSAB set detected as its language)", "", *detection_table()]))
+        title = "## Language detection (% of each UMSAB set detected as its language)"
+        print("\n".join([title, "", *detection_table()]))
         print()
         print("\n".join(x_payload_rows()))
         print()

@@ -227,3 +227,27 @@ def test_fuzzed_documents_never_raise_anything_else(document: object) -> None:
 def test_fuzzed_text_never_raises_anything_else(text: str) -> None:
     with contextlib.suppress(ConfigError):
         parse_config(text)
+
+
+def test_sentiment_backends_are_chosen_per_country_and_language() -> None:
+    text = VALID.replace(
+        "    timezone: America/Toronto\n", "    timezone: America/Toronto\n    sentiment: {fr: comprehend, en: none}\n"
+    )
+    config = parse_config(text)
+    assert config.country("CA").sentiment == {"fr": "comprehend", "en": "none"}
+
+
+def test_bad_sentiment_choices_are_located() -> None:
+    text = VALID.replace(
+        "    timezone: America/Toronto\n",
+        "    timezone: America/Toronto\n    sentiment:\n      it: vader\n      fr: bert\n      XX: leia\n",
+    )
+    found = problems(text)
+    assert any(
+        p.startswith("c.yaml:9:11: countries[0].sentiment.it: sentiment backend 'vader' does not read 'it';")
+        and "comprehend, translate-vader" in p
+        for p in found
+    ), found
+    assert any(p.startswith("c.yaml:10:11: countries[0].sentiment.fr: unknown sentiment backend 'bert'") for p in found)
+    assert any(p.startswith("c.yaml:11:7: countries[0].sentiment.XX: 'XX' is not an ISO 639-1") for p in found), found
+    assert len(found) == 3

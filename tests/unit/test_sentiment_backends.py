@@ -83,7 +83,9 @@ def test_native_rules_of_the_french_and_portuguese_packages(factory: BackendFact
     assert (fr.score("Ce n'est pas magnifique").compound or 0) < 0  # French negation
     good = pt.score("O governo fez um ótimo trabalho").compound or 0
     assert good > 0.3
-    assert (pt.score("O governo não fez um ótimo trabalho").compound or 0) < good - 0.2  # Portuguese negation weakens it
+    assert (
+        pt.score("O governo não fez um ótimo trabalho").compound or 0
+    ) < good - 0.2  # Portuguese negation weakens it
 
 
 def test_score_many_hands_each_backend_its_texts_together() -> None:
