@@ -158,7 +158,7 @@ def test_bad_arguments_exit_2(
 
 
 def test_score_reads_lines_and_writes_json_lines() -> None:
-    lines = "I love this wonderful deal!\nThis is a terrible, awful tariff.\n\nDas ist eine Katastrophe für uns alle.\n"
+    lines = "I love this wonderful deal!\nThis is a terrible, awful tariff.\n\nLos aranceles son una catástrofe.\n"
     out = subprocess.run(
         [sys.executable, "-m", "listening_post.cli", "score"],
         input=lines,
@@ -172,7 +172,7 @@ def test_score_reads_lines_and_writes_json_lines() -> None:
     assert rows[0]["model"] == "vader-3.3.2"
     assert rows[1]["label"] == "negative"
     assert rows[2] == {"lang": "und", "sentiment": None, "label": "unscored", "model": None}
-    assert rows[3] == {"lang": "de", "sentiment": None, "label": "unscored", "model": None}
+    assert rows[3] == {"lang": "es", "sentiment": None, "label": "unscored", "model": None}  # no local Spanish
     forced = subprocess.run(
         [sys.executable, "-m", "listening_post.cli", "score", "--lang", "en"],
         input="bon\n",
@@ -193,3 +193,66 @@ def test_console_script_reports_without_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "YAML syntax error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_config_shows_backends_and_cloud_costs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        (ROOT / "config/example.yaml")
+        .read_text()
+        .replace("    languages: [pt]\n", "    languages: [pt]\n    sentiment: {pt: comprehend, es: translate-vader}\n")
+    )
+    assert run("validate-config", str(config)) == 0
+    out = capsys.readouterr().out
+    assert "  DE: sentiment de vader-sentiws (local), en vader (local)" in out
+    assert "  BR: sentiment pt comprehend (cloud), es translate-vader (cloud)" in out
+    assert "comprehend: about $300 per million posts of 150 characters" in out
+    assert "https://aws.amazon.com/comprehend/pricing/, read 2026-11-23" in out
+    assert "translate-vader: about $2,250 per million posts" in out
+
+
+def score_lines(lines: str, *args: str) -> list[dict[str, object]]:
+    out = subprocess.run(
+        [sys.executable, "-m", "listening_post.cli", "score", *args],
+        input=lines,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    return [json.loads(line) for line in out]
+
+
+def test_score_uses_a_country_s_backends_and_languages(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        (ROOT / "config/example.yaml")
+        .read_text()
+        .replace("languages: [de, en]", "languages: [de, en]\n    sentiment: {de: none}")
+    )
+    lines = "Die Zölle sind eine Katastrophe für uns alle.\nMiriam tá quietinha #MasterChefBR\n"
+    default = score_lines(lines)
+    assert default[0]["model"] == "vader-3.3.2+sentiws-gersent-0.0.6" and default[0]["label"] == "negative"
+    germany = score_lines(lines, "--config", str(config), "--country", "DE")
+    assert germany[0] == {"lang": "de", "sentiment": None, "label": "unscored", "model": None}
+    # Brazil's prior makes a short Portuguese post Portuguese; LeIA scores it.
+    brazil = score_lines(lines, "--config", str(config), "--country", "BR")
+    assert brazil[1]["lang"] == "pt" and brazil[1]["model"] == "leia-0.0.1"
+
+
+def test_score_with_a_named_backend() -> None:
+    rows = score_lines("C'est magnifique, bravo\n", "--lang", "fr", "--backend", "vader-fr")
+    assert rows[0]["model"] == "vader-fr-1.3.4" and rows[0]["label"] == "positive"
+    bad = subprocess.run(
+        [sys.executable, "-m", "listening_post.cli", "score", "--backend", "vader-fr"],
+        input="x\n",
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and "--backend needs --lang" in bad.stderr
+    wrong = subprocess.run(
+        [sys.executable, "-m", "listening_post.cli", "score", "--lang", "it", "--backend", "vader-fr"],
+        input="x\n",
+        capture_output=True,
+        text=True,
+    )
+    assert wrong.returncode == 2 and "does not read 'it'" in wrong.stderr

@@ -44,7 +44,9 @@ def test_canada_trade_tone_falls_significantly(demo: DemoResult) -> None:
     assert s["topics"][0]["id"] == "trade"
     langs = {row["lang"] for row in s["volume"]["by_language"]}
     assert {"en", "fr"} <= langs
-    assert s["coverage"]["unscored"]["by_language"][0]["lang"] == "fr"
+    # French posts are scored by the French VADER (vaderSentiment-fr), not left unscored.
+    assert "fr" not in {row["lang"] for row in s["coverage"]["unscored"]["by_language"]}
+    assert {"vader-3.3.2", "vader-fr-1.3.4"} <= set(s["sentiment"]["models"])
 
 
 def test_germany_brief_is_built_from_several_languages(demo: DemoResult) -> None:

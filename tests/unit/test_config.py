@@ -252,3 +252,27 @@ def test_source_settings_defaults_and_test_servers() -> None:
     assert config.sources.mastodon.instances == ["http://127.0.0.1:8080", "mstdn.ca"]
     assert config.sources.reddit.requests_per_minute == 100 and config.sources.gdelt.requests_per_minute == 12
     assert config.sources.x.base_url == "https://api.x.com" and config.sources.http.max_wait_seconds == 120
+
+
+def test_sentiment_backends_are_chosen_per_country_and_language() -> None:
+    text = VALID.replace(
+        "    timezone: America/Toronto\n", "    timezone: America/Toronto\n    sentiment: {fr: comprehend, en: none}\n"
+    )
+    config = parse_config(text)
+    assert config.country("CA").sentiment == {"fr": "comprehend", "en": "none"}
+
+
+def test_bad_sentiment_choices_are_located() -> None:
+    text = VALID.replace(
+        "    timezone: America/Toronto\n",
+        "    timezone: America/Toronto\n    sentiment:\n      it: vader\n      fr: bert\n      XX: leia\n",
+    )
+    found = problems(text)
+    assert any(
+        p.startswith("c.yaml:9:11: countries[0].sentiment.it: sentiment backend 'vader' does not read 'it';")
+        and "comprehend, translate-vader" in p
+        for p in found
+    ), found
+    assert any(p.startswith("c.yaml:10:11: countries[0].sentiment.fr: unknown sentiment backend 'bert'") for p in found)
+    assert any(p.startswith("c.yaml:11:7: countries[0].sentiment.XX: 'XX' is not an ISO 639-1") for p in found), found
+    assert len(found) == 3

@@ -76,10 +76,14 @@ def _pseudonymiser(settings: Settings) -> Pseudonymiser:
 
 
 def cmd_validate_config(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.scoring.backends import backend_lines
+
     path = args.config or settings.config or DEFAULT_CONFIG
     config = load_config(path)
     queries = sum(len(c.queries) for c in config.countries)
     print(f"{path}: valid ({len(config.countries)} countries, {queries} queries, {len(config.topics)} topics)")
+    for line in backend_lines(config):
+        print(line)
     return 0
 
 
@@ -214,13 +218,35 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.enrich.language import UNDETERMINED, LanguageDetector
     from listening_post.enrich.text import clean_text
-    from listening_post.scoring.sentiment import default_scorer
+    from listening_post.scoring.backends import BackendFactory, build_scorer
+    from listening_post.scoring.sentiment import SentimentScorer
 
-    scorer, detector = default_scorer(), LanguageDetector()
+    expected: tuple[str, ...] = ()
+    choices: dict[str, str] = {}
+    if args.country:
+        config = _config(args.config, settings, required=True)
+        if config is None:
+            raise UsageError("--country needs a configuration")
+        try:
+            country = config.country(args.country)
+        except KeyError:
+            raise UsageError(f"country {args.country} is not configured in the configuration") from None
+        expected, choices = tuple(country.languages), dict(country.sentiment)
+    factory = BackendFactory()
+    if args.backend:
+        if not args.lang:
+            raise UsageError("--backend needs --lang: a backend is chosen for one language")
+        try:
+            scorer = SentimentScorer({args.lang: factory.backend(args.backend, args.lang)})
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        scorer = build_scorer(choices, factory)
+    detector = LanguageDetector()
     out = sys.stdout
     for line in sys.stdin:
         text = clean_text(line)
-        lang = args.lang or (detector.detect(text) if text else UNDETERMINED)
+        lang = args.lang or (detector.detect(text, expected=expected) if text else UNDETERMINED)
         s = scorer.score(text, lang)
         out.write(
             json.dumps(
@@ -292,6 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("score", cmd_score, "score one text per stdin line, one JSON line each")
     p.add_argument("--lang", help="ISO 639-1 language of every line (default: detect per line)")
+    p.add_argument("--config", help="configuration whose --country chooses the backends")
+    p.add_argument(
+        "--country", type=_country, help="use this configured country's backends and languages (detection prior)"
+    )
+    p.add_argument("--backend", help="score every line with this backend (needs --lang); validate-config lists them")
     return parser
 
 

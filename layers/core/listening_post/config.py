@@ -28,6 +28,7 @@ from pydantic import (
 
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.query import Query, QuerySyntaxError
+from listening_post.sentiment_catalogue import backend_problem
 
 SourceName = Literal["rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"]
 SOURCE_NAMES: tuple[str, ...] = (
@@ -144,6 +145,9 @@ class Country(_Strict):
     timezone: str = "UTC"
     queries: list[QueryConfig] = Field(default_factory=list)
     sources: CountrySources = Field(default_factory=CountrySources)
+    # Sentiment backend per language (names in sentiment_catalogue.py, or "none"); a language not named
+    # gets its default local backend, if it has one.
+    sentiment: dict[Language, str] = Field(default_factory=dict)
 
     @field_validator("code")
     @classmethod
@@ -409,8 +413,10 @@ def parse_config(text: str, *, name: str = "<config>") -> Config:
         config = Config.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            loc = _drop_union_tags(tuple(err["loc"]))
-            line, col = locator.position(loc, key=err["type"] == "extra_forbidden")
+            raw_loc = tuple(err["loc"])
+            loc = _drop_union_tags(raw_loc)
+            at_key = err["type"] == "extra_forbidden" or "[key]" in raw_loc
+            line, col = locator.position(loc, key=at_key)
             problems.append(Problem(name, line, col, _format_path(loc), _message(err, loc)))
     # Cross-field checks run even when the model did not validate, so one pass shows every problem.
     problems.extend(_semantic_problems(data, locator, name))
@@ -420,8 +426,9 @@ def parse_config(text: str, *, name: str = "<config>") -> Config:
 
 
 def _drop_union_tags(loc: Loc) -> Loc:
-    # pydantic inserts the chosen Literal/union member name into the location; it is not a YAML key.
-    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("literal[", "list["))))
+    # pydantic inserts the chosen Literal/union member name into the location, and "[key]" after a bad
+    # mapping key; neither is a YAML key.
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("literal[", "list[", "[key]"))))
 
 
 def _message(err: Any, loc: Loc) -> str:
@@ -488,6 +495,12 @@ def _semantic_problems(data: dict[str, Any], locator: _Locator, name: str) -> It
                     f"duplicate country {code!r} (first defined at countries[{codes[code]}])",
                 )
             codes.setdefault(code, i)
+        choices = country.get("sentiment")
+        if isinstance(choices, dict):
+            for lang, backend in choices.items():
+                problem = backend_problem(lang, backend) if lang in LANGUAGES and isinstance(backend, str) else None
+                if problem:
+                    yield at(("countries", i, "sentiment", lang), problem)
         for j, q in _items(country.get("queries")):
             loc: Loc = ("countries", i, "queries", j)
             qid = q.get("id")

@@ -25,7 +25,8 @@ from listening_post.enrich.text import clean_text, html_to_text
 from listening_post.lake import Lake
 from listening_post.model import ParsedPost, Post
 from listening_post.quarantine import QuarantineBatch
-from listening_post.scoring.sentiment import SentimentScorer, default_scorer
+from listening_post.scoring.backends import BackendFactory, build_scorer
+from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, default_scorer
 from listening_post.scoring.topics import TopicMatcher
 from listening_post.sources import PARSERS, PayloadError
 from listening_post.weeks import IsoWeek
@@ -41,41 +42,85 @@ class Enricher:
     """Turns parsed posts into lake rows. Holds the collaborators every post goes through."""
 
     pseudonymiser: Pseudonymiser
-    scorer: SentimentScorer = field(default_factory=default_scorer)
+    scorer: SentimentScorer = field(default_factory=default_scorer)  # for countries without their own
     detector: LanguageDetector = field(default_factory=LanguageDetector)
     topics: Mapping[str, TopicMatcher] = field(default_factory=dict)  # by country; "*" for any
+    scorers: Mapping[str, SentimentScorer] = field(default_factory=dict)  # by country: its backend choice
+    languages: Mapping[str, Sequence[str]] = field(default_factory=dict)  # by country: the detection prior
 
     @classmethod
-    def from_config(cls, config: Config | None, pseudonymiser: Pseudonymiser, **kwargs: Any) -> Enricher:
+    def from_config(
+        cls,
+        config: Config | None,
+        pseudonymiser: Pseudonymiser,
+        *,
+        backends: BackendFactory | None = None,
+        **kwargs: Any,
+    ) -> Enricher:
         topics: dict[str, TopicMatcher] = {}
+        scorers: dict[str, SentimentScorer] = {}
+        languages: dict[str, Sequence[str]] = {}
+        backends = backends or BackendFactory()
         if config is not None:
             for country in config.countries:
                 topics[country.code] = TopicMatcher((t.id, t.compiled) for t in config.topics_for(country.code))
+                scorers[country.code] = build_scorer(country.sentiment, backends)
+                languages[country.code] = tuple(country.languages)
             topics["*"] = TopicMatcher((t.id, t.compiled) for t in config.topics if t.countries is None)
-        return cls(pseudonymiser=pseudonymiser, topics=topics, **kwargs)
+        kwargs.setdefault("scorer", build_scorer({}, backends))
+        return cls(pseudonymiser=pseudonymiser, topics=topics, scorers=scorers, languages=languages, **kwargs)
+
+    def scorer_for(self, country: str) -> SentimentScorer:
+        return self.scorers.get(country, self.scorer)
 
     def enrich(self, parsed: ParsedPost, *, country: str, query_id: str | None, collected_at: datetime) -> Post:
+        return self.enrich_many([parsed], country=country, query_id=query_id, collected_at=collected_at)[0]
+
+    def enrich_many(
+        self, parsed_posts: Sequence[ParsedPost], *, country: str, query_id: str | None, collected_at: datetime
+    ) -> list[Post]:
+        """Enrich posts together, so that a cloud sentiment backend gets them in batches."""
+        prepared = [self._prepare(p, country) for p in parsed_posts]
+        by_country: dict[str, list[int]] = {}
+        for i, item in enumerate(prepared):
+            by_country.setdefault(item.country, []).append(i)
+        scores: list[Scores] = [UNSCORED] * len(prepared)
+        for where, positions in by_country.items():
+            batch = self.scorer_for(where).score_many([(prepared[i].text, prepared[i].lang) for i in positions])
+            for i, result in zip(positions, batch, strict=True):
+                scores[i] = result
+        return [
+            self._post(p, item, s, query_id=query_id, collected_at=collected_at)
+            for p, item, s in zip(parsed_posts, prepared, scores, strict=True)
+        ]
+
+    def _prepare(self, parsed: ParsedPost, country: str) -> _Prepared:
         text = html_to_text(parsed.text) if parsed.is_html else clean_text(parsed.text)
+        where = parsed.country or country
         if parsed.is_repost:
             lang = UNDETERMINED
             context = parsed.context_text or ""
             topic_text = html_to_text(context) if parsed.context_is_html else clean_text(context)
         else:
-            lang = self.detector.detect(text, parsed.declared_lang) if text else UNDETERMINED
+            expected = self.languages.get(where, ())
+            lang = self.detector.detect(text, parsed.declared_lang, expected) if text else UNDETERMINED
             topic_text = text
-        scores = self.scorer.score(text, lang)
-        where = parsed.country or country
-        matcher = self.topics.get(where) or self.topics.get("*")
+        return _Prepared(text, lang, topic_text, where)
+
+    def _post(
+        self, parsed: ParsedPost, item: _Prepared, scores: Scores, *, query_id: str | None, collected_at: datetime
+    ) -> Post:
+        matcher = self.topics.get(item.country) or self.topics.get("*")
         return Post(
             post_id=parsed.post_id,
             source=parsed.source,
             query_id=query_id,
-            country=where,
+            country=item.country,
             created_at=parsed.created_at,
             collected_at=collected_at,
             url=parsed.url,
-            lang=lang,
-            text=text,
+            lang=item.lang,
+            text=item.text,
             author_id=self.pseudonymiser.author_id(parsed.source, parsed.author_native),
             likes=parsed.likes,
             reposts=parsed.reposts,
@@ -87,9 +132,17 @@ class Enricher:
             sentiment_neg=scores.neg,
             sentiment_label=scores.label,
             sentiment_model=scores.model,
-            topics=matcher.match(topic_text) if matcher else [],
-            dup_group=None if parsed.is_repost else duplicate_key(text),
+            topics=matcher.match(item.topic_text) if matcher else [],
+            dup_group=None if parsed.is_repost else duplicate_key(item.text),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    text: str
+    lang: str
+    topic_text: str
+    country: str
 
 
 @dataclass
@@ -139,7 +192,7 @@ def ingest_payloads(
             continue
         for reject in page.rejects:
             quarantine.add(reject.reason, origin, reject.index, reject.record)
-        posts.extend(enricher.enrich(p, country=country, query_id=query_id, collected_at=now) for p in page.posts)
+        posts.extend(enricher.enrich_many(page.posts, country=country, query_id=query_id, collected_at=now))
     appended = lake.append_posts(posts, run_id=run_id)
     result.imported, result.duplicates, result.files = appended.written, appended.duplicates, appended.files
     result.quarantined = len(quarantine.entries)

@@ -1,16 +1,17 @@
 """Sentiment backends and the scorer that picks one per language.
 
-VADER is the first backend. It is applied to the cleaned text exactly as written: it reads capitals,
-punctuation, emoji, degree words and negation, so nothing is lower-cased or stripped before it. A language
-no backend reads is ``unscored`` with null scores, never a made-up neutral.
+VADER is the English backend. Every backend is applied to the cleaned text exactly as written: they read
+capitals, punctuation, emoji, degree words and negation, so nothing is lower-cased or stripped before. A
+language no backend reads is ``unscored`` with null scores, never a made-up neutral. The other backends
+live in ``scoring/lexicons.py`` (local) and ``aws/`` (cloud); ``scoring/backends.py`` builds them by name.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 POSITIVE_THRESHOLD = 0.05  # VADER's published thresholds on the compound score
 NEGATIVE_THRESHOLD = -0.05
@@ -44,6 +45,13 @@ class SentimentBackend(Protocol):
     languages: frozenset[str]
 
     def score(self, text: str) -> Scores: ...
+
+
+@runtime_checkable
+class BatchSentimentBackend(SentimentBackend, Protocol):
+    """A backend that is cheaper per batch than per text (a cloud API)."""
+
+    def score_batch(self, texts: Sequence[str]) -> list[Scores]: ...
 
 
 class VaderBackend:
@@ -80,12 +88,38 @@ class SentimentScorer:
     def backend_for(self, lang: str) -> SentimentBackend | None:
         return self._by_lang.get(lang)
 
+    @property
+    def models(self) -> dict[str, str]:
+        """Language -> model string, for reports."""
+        return {lang: b.model for lang, b in sorted(self._by_lang.items())}
+
     def score(self, text: str, lang: str) -> Scores:
         backend = self._by_lang.get(lang)
         if backend is None or not text:
             return UNSCORED
         return backend.score(text)
 
+    def score_many(self, items: Sequence[tuple[str, str]]) -> list[Scores]:
+        """Scores of ``(text, lang)`` pairs, in order; texts of one backend go to it together."""
+        out: list[Scores] = [UNSCORED] * len(items)
+        groups: dict[int, tuple[SentimentBackend, list[int]]] = {}
+        for i, (text, lang) in enumerate(items):
+            backend = self._by_lang.get(lang)
+            if backend is not None and text:
+                groups.setdefault(id(backend), (backend, []))[1].append(i)
+        for backend, positions in groups.values():
+            texts = [items[i][0] for i in positions]
+            if isinstance(backend, BatchSentimentBackend):
+                scores = backend.score_batch(texts)
+            else:
+                scores = [backend.score(t) for t in texts]
+            for i, result in zip(positions, scores, strict=True):
+                out[i] = result
+        return out
+
 
 def default_scorer() -> SentimentScorer:
-    return SentimentScorer([VaderBackend()])
+    """The local backend of every language that has one (``scoring/backends.py``)."""
+    from listening_post.scoring.backends import build_scorer
+
+    return build_scorer({})

