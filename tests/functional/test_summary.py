@@ -119,16 +119,20 @@ def test_a_week_without_posts_gives_an_honest_empty_brief(lake: Lake) -> None:
 def test_unscored_languages_are_reported_with_the_reason(lake: Lake) -> None:
     start = week_start(WEEK) + timedelta(hours=3)
     posts = [make_post(i, created_at=start, sentiment=0.1) for i in range(40)]
-    posts += [make_post(100 + i, created_at=start, sentiment=None, lang="fr") for i in range(20)]
+    posts += [make_post(100 + i, created_at=start, sentiment=None, lang="es") for i in range(20)]
+    posts += [make_post(200 + i, created_at=start, sentiment=None, lang="fr") for i in range(5)]
     lake.append_posts(posts, run_id="r")
     unscored = summarise(lake, CONFIG, "CA", WEEK).summary["coverage"]["unscored"]
-    assert unscored["posts"] == 20 and unscored["share"] == pytest.approx(20 / 60)
-    assert unscored["by_language"][0] == {
-        "lang": "fr",
-        "name": "French",
-        "posts": 20,
-        "reason": "no sentiment backend reads French",
-    }
+    assert unscored["posts"] == 25 and unscored["share"] == pytest.approx(25 / 65)
+    assert unscored["by_language"] == [
+        {"lang": "es", "name": "Spanish", "posts": 20, "reason": "no sentiment backend reads Spanish"},
+        {
+            "lang": "fr",
+            "name": "French",
+            "posts": 5,
+            "reason": "its backend returned no score (a failed cloud call, or text it rejects)",
+        },
+    ]
 
 
 def test_duplicates_in_the_lake_are_counted_once(lake: Lake) -> None:
@@ -149,3 +153,49 @@ def test_duplicates_in_the_lake_are_counted_once(lake: Lake) -> None:
     summary = summarise(lake, CONFIG, "CA", WEEK).summary
     assert summary["volume"]["posts"] == 35
     assert summary["examples"]["overall"]["positive"][0]["engagement"] == 99  # latest collection wins
+
+
+def test_a_source_down_all_week_is_reported(lake: Lake) -> None:
+    start = week_start(WEEK)
+    lake.append_posts(
+        [make_post(i, created_at=start + timedelta(hours=5), sentiment=0.1) for i in range(40)], run_id="r"
+    )
+    for day in range(7):
+        at = start + timedelta(days=day, hours=6)
+        lake.write_json(
+            f"runs/dt={at.date()}/run{day}.json",
+            {
+                "run_id": f"run{day}",
+                "started_at": at.isoformat(),
+                "sources": {
+                    "mastodon": {"skipped": None, "jobs": [{"country": "CA", "pages": 2, "posts": 6, "errors": []}]},
+                    "bluesky": {
+                        "skipped": None,
+                        "jobs": [
+                            {"country": "CA", "pages": 0, "posts": 0, "errors": ["https://bsky.social/...: HTTP 503"]}
+                        ],
+                    },
+                    "reddit": {"skipped": "missing credentials (client_id, client_secret)", "jobs": []},
+                    "x": {"skipped": None, "jobs": [{"country": "DE", "pages": 1, "posts": 3, "errors": []}]},
+                },
+            },
+        )
+    lake.write_bytes(f"runs/dt={start.date()}/broken.json", b"{not json")
+    result = summarise(lake, CONFIG, "CA", WEEK)
+    sources = {s["source"]: s for s in result.summary["coverage"]["sources"]}
+    assert sources["mastodon"] == {
+        "source": "mastodon",
+        "runs": 7,
+        "ok": 7,
+        "failed": 0,
+        "skipped": 0,
+        "posts": 42,
+        "last_error": None,
+    }
+    assert sources["bluesky"]["failed"] == 7 and sources["bluesky"]["last_error"].endswith("HTTP 503")
+    assert sources["reddit"]["skipped"] == 7
+    assert "x" not in sources  # its jobs were for another country
+    caveats = " ".join(result.summary["caveats"])
+    assert "bluesky did not deliver in any of its 7 collection runs this week" in caveats
+    md = Path(result.lake_paths[2]).read_text()
+    assert "| bluesky | 7 | 0 | 7 | 0 | 0 |" in md

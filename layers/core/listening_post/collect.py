@@ -266,11 +266,14 @@ class Collector:
                     report.withdrawn += fetched.page.withdrawn
                     for reject in fetched.page.rejects:
                         quarantine.add(reject.reason, fetched.origin, reject.index, reject.record)
+                    # A page at a time, so that a cloud sentiment backend scores it in batches.
                     posts.extend(
-                        self.enricher.enrich(
-                            p, country=job.country.code, query_id=job.query.id, collected_at=collected_at
+                        self.enricher.enrich_many(
+                            fetched.page.posts,
+                            country=job.country.code,
+                            query_id=job.query.id,
+                            collected_at=collected_at,
                         )
-                        for p in fetched.page.posts
                     )
                 if fetched.cursor is not None:
                     new_cursor = fetched.cursor

@@ -230,13 +230,10 @@ def summarise(
     week: IsoWeek,
     *,
     out_dir: str | Path | None = None,
-    scored_languages: frozenset[str] | None = None,
     now: datetime | None = None,
 ) -> BriefResult:
     """Build summary.json, brief.html and brief.md of one (country, ISO week) into the lake (and out_dir)."""
     spec = SummaryInput.from_config(config, country, week)
-    if scored_languages is not None:
-        spec.scored_languages = scored_languages
     summary = build_summary(lake, spec, now=now)
     files = render(summary)
     prefix = brief_prefix(country, str(week))

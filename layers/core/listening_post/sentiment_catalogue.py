@@ -9,6 +9,7 @@ Macro-F1 figures are on the UMSAB test tweets (870 per language, 3 classes), mea
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -199,6 +200,12 @@ DEFAULT_BACKENDS: dict[str, str] = {
     "de": "vader-sentiws",
     "ar": "vader-mpqa-ar",
 }
+
+
+def resolve_choices(choices: Mapping[str, str]) -> dict[str, str]:
+    """Language -> backend name: the defaults, overridden by ``choices``; ``none`` removes a language."""
+    resolved = {**DEFAULT_BACKENDS, **choices}
+    return {lang: name for lang, name in resolved.items() if name != NONE}
 
 
 def backend_problem(lang: str, name: str) -> str | None:

@@ -43,8 +43,11 @@ def prepare(con: duckdb.DuckDBPyConnection, languages: list[str]) -> None:
     ``p_text`` must hold ``post_id, w, author_id, lang, text`` for original posts of the periods compared.
     Case is folded; accents are kept (stripping them mangles Indic scripts, whose vowel signs are marks).
     """
-    con.execute("CREATE OR REPLACE TEMP TABLE stop (word VARCHAR PRIMARY KEY)")
-    con.executemany("INSERT INTO stop VALUES (?)", [(w,) for w in stop_words(languages)])
+    # One statement with a list parameter: executemany inserts row by row, 100x slower for 3,000 words.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE stop AS SELECT unnest($words::VARCHAR[]) AS word",
+        {"words": stop_words(languages)},
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE doc_terms AS

@@ -15,11 +15,12 @@ import duckdb
 import pyarrow as pa
 import regex
 
-from listening_post.analysis import coordination, spikes, stats, terms
+from listening_post.analysis import coordination, coverage, spikes, stats, terms
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
 from listening_post.lake import Lake
+from listening_post.sentiment_catalogue import DEFAULT_BACKENDS, resolve_choices
 from listening_post.weeks import IsoWeek
 
 SCHEMA_VERSION = 1
@@ -50,7 +51,8 @@ class SummaryInput:
     languages: list[str] = field(default_factory=list)
     topics: list[TopicInfo] = field(default_factory=list)
     analysis: Analysis = field(default_factory=Analysis)
-    scored_languages: frozenset[str] = frozenset({"en"})
+    # Languages the country's sentiment backends read (to say why a post is unscored).
+    scored_languages: frozenset[str] = frozenset(DEFAULT_BACKENDS)
 
     @classmethod
     def from_config(cls, config: Config | None, country: str, week: IsoWeek, **kwargs: Any) -> SummaryInput:
@@ -74,11 +76,13 @@ class SummaryInput:
             languages=list(c.languages),
             topics=[TopicInfo(t.id, t.label) for t in config.topics_for(country)],
             analysis=config.analysis,
+            scored_languages=frozenset(resolve_choices(c.sentiment)),
             **kwargs,
         )
 
 
 def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None) -> dict[str, Any]:
+    """summary.json of ``spec``'s country and week, from the lake's posts and run reports."""
     now = now or datetime.now(UTC)
     week_start, week_end = spec.week.bounds(spec.timezone)
     trend_weeks = max(spec.analysis.trend_weeks, spec.analysis.baseline_weeks + 1, 5)
@@ -92,9 +96,12 @@ def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None
         con.execute("SET TimeZone = 'UTC'")
         con.register("raw", dataset)
         _load_posts(con, spec, trend_start, week_end)
-        return _summarise(con, spec, now, week_start, week_end, trend_weeks)
+        summary = _summarise(con, spec, now, week_start, week_end, trend_weeks)
     finally:
         con.close()
+    summary["coverage"]["sources"] = coverage.source_runs(lake, spec.country, week_start, week_end)
+    summary["caveats"] = _caveats(summary, spec.analysis.min_n)
+    return summary
 
 
 def _load_posts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, lo: datetime, hi: datetime) -> None:
@@ -194,10 +201,9 @@ def _summarise(
         "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
         "examples": _examples(con, week_start, week_end),
         "coverage": _coverage(con, spec, this),
-        "caveats": [],
+        "caveats": [],  # written last, once coverage is complete (build_summary)
         "trend": _trend(weekly, spec.week, spec.analysis.trend_weeks, min_n),
     }
-    summary["caveats"] = _caveats(summary, min_n)
     return summary
 
 
@@ -511,7 +517,7 @@ def _unscored_reason(lang: str, spec: SummaryInput) -> str:
         return "language could not be determined (too short, or only links and emoji)"
     if lang not in spec.scored_languages:
         return f"no sentiment backend reads {LANGUAGES.get(lang, lang)}"
-    return "empty text"
+    return "its backend returned no score (a failed cloud call, or text it rejects)"
 
 
 def _trend(weekly: dict[int, dict[str, Any]], week: IsoWeek, n_weeks: int, min_n: int) -> list[dict[str, Any]]:
@@ -560,6 +566,18 @@ def _caveats(summary: dict[str, Any], min_n: int) -> list[str]:
             f"Tone combines {len(models)} scoring backends ({by_lang}). Their scales are not the same: "
             "compare tone within a language, and read the overall mean with care."
         )
+    for src in summary["coverage"].get("sources", []):
+        if src["runs"] and not src["ok"]:
+            why = f" (last error: {src['last_error']})" if src["last_error"] else ""
+            caveats.append(
+                f"{src['source']} did not deliver in any of its {src['runs']} collection runs this week"
+                f"{why}: its voices are missing from every figure."
+            )
+        elif src["failed"]:
+            caveats.append(
+                f"{src['source']} failed in {src['failed']} of {src['runs']} collection runs this week: "
+                "its volume is understated."
+            )
     if summary["coverage"]["days_without_posts"]:
         caveats.append(
             "No posts on " + ", ".join(summary["coverage"]["days_without_posts"]) + ": possibly a gap in collection."

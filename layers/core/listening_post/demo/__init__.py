@@ -87,7 +87,7 @@ def run_demo(lake_uri: str = "demo-lake", *, echo: Callable[[str], None] = lambd
     for country in config.countries:
         weeks = weeks_with_posts(lake, country.code, country.timezone)
         for week in weeks:
-            brief = summarise(lake, config, country.code, week, scored_languages=enricher.scorer.languages)
+            brief = summarise(lake, config, country.code, week)
             result.briefs.append((country.code, str(week), brief.lake_paths))
         if weeks:
             echo(f"  briefed  {country.code} {len(weeks)} weeks, {weeks[0]} to {weeks[-1]}")

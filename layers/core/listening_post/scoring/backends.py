@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from listening_post.scoring.sentiment import SentimentBackend, SentimentScorer, VaderBackend
-from listening_post.sentiment_catalogue import BACKENDS, DEFAULT_BACKENDS, NONE, backend_problem
+from listening_post.sentiment_catalogue import BACKENDS, NONE, backend_problem, resolve_choices
 
 if TYPE_CHECKING:
     from listening_post.config import Config
@@ -84,12 +84,6 @@ class BackendFactory:
             vader = VaderBackend()
             self._made[("vader", "*")] = vader
         return vader
-
-
-def resolve_choices(choices: Mapping[str, str]) -> dict[str, str]:
-    """Language -> backend name: the defaults, overridden by ``choices``; ``none`` removes a language."""
-    resolved = {**DEFAULT_BACKENDS, **choices}
-    return {lang: name for lang, name in resolved.items() if name != NONE}
 
 
 def build_scorer(choices: Mapping[str, str], factory: BackendFactory | None = None) -> SentimentScorer:
