@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from listening_post.analysis.weekly import SummaryInput, build_summary, topics_table
-from listening_post.briefs.render import render
 from listening_post.config import Config
 from listening_post.enrich.dedup import duplicate_key
 from listening_post.enrich.language import UNDETERMINED, LanguageDetector
@@ -233,6 +231,10 @@ def summarise(
     now: datetime | None = None,
 ) -> BriefResult:
     """Build summary.json, brief.html and brief.md of one (country, ISO week) into the lake (and out_dir)."""
+    # Imported here: the collect function ships without DuckDB, and collection never summarises.
+    from listening_post.analysis.weekly import SummaryInput, build_summary, topics_table
+    from listening_post.briefs.render import render
+
     spec = SummaryInput.from_config(config, country, week)
     summary = build_summary(lake, spec, now=now)
     files = render(summary)
