@@ -86,6 +86,8 @@ def test_reblog_is_the_original_plus_a_textless_repost(status: dict) -> None:
     assert repost.context_text == first.text  # for topic matching only; never stored with the repost
     assert repost.author_native == "someone@chaos.social"
     assert repost.likes is None
+    # A boost's URI ends in /activity: its id is the status before that, or every boost would be one post.
+    assert repost.post_id == "mastodon:chaos.social/999"
 
 
 def test_content_warning_is_part_of_the_text(status: dict) -> None:

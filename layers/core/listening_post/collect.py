@@ -50,6 +50,7 @@ class JobReport:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cursor_advanced: bool = False
+    newest_post_at: str | None = None  # the latest created_at the platform returned: the country is not silent
     duration_seconds: float = 0.0
 
 
@@ -279,6 +280,8 @@ class Collector:
                     new_cursor = fetched.cursor
         except Exception as exc:  # one job's failure (or a bug in one fetcher) must not stop the run
             report.errors.append(f"{type(exc).__name__}: {exc}")
+        if posts:
+            report.newest_post_at = max(p.created_at for p in posts).isoformat()
         try:
             appended = self.lake.append_posts(posts, run_id=self.run_id)
             report.posts, report.duplicates = appended.written, appended.duplicates

@@ -47,6 +47,10 @@ class SecretResolver:
             self._source = self._factory()
         return self._source
 
+    def named(self, secretsmanager_name: str) -> SecretStr:
+        """The whole string of a Secrets Manager secret the deployment names (not the configuration)."""
+        return self.resolve(SecretRef(secretsmanager=secretsmanager_name))
+
     def resolve(self, ref: SecretRef) -> SecretStr:
         if ref.env:
             value = self._environ.get(ref.env)

@@ -101,7 +101,11 @@ def _native_id(uri: str | None, status_id: str, url: str | None) -> str:
     for candidate in (uri, url):
         if candidate:
             parts = urlsplit(candidate)
-            segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+            segments = [s for s in parts.path.split("/") if s]
+            # A boost's URI is the boosted-by status plus "/activity": the id is the segment before it.
+            if segments and segments[-1] == "activity":
+                segments.pop()
+            segment = segments[-1] if segments else ""
             if parts.netloc and _SEGMENT.match(segment):
                 return f"{parts.netloc.lower()}/{segment}"
     return status_id

@@ -14,6 +14,7 @@ An invalid country or week is a 400, a missing brief a 404.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 import jinja2
@@ -75,10 +76,18 @@ def _page_env() -> jinja2.Environment:
     )
 
 
-def create_app(store: BriefStore, configured: dict[str, str] | None = None) -> APIGatewayHttpResolver:
-    """The API over ``store``; ``configured`` maps the configuration's country codes to display names."""
-    configured = dict(configured or {})
+Configured = Mapping[str, str] | Callable[[], Mapping[str, str]] | None
+
+
+def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHttpResolver:
+    """The API over ``store``; ``configured`` maps the configuration's country codes to display names
+    (or is a function returning that map, called when first needed: the Lambda reads its configuration
+    from S3 only when a request needs it)."""
     app = APIGatewayHttpResolver(enable_validation=True)
+
+    def configured_countries() -> Mapping[str, str]:
+        return (configured() if callable(configured) else configured) or {}
+
     pages = _page_env()
 
     def known(country: str) -> str:
@@ -93,6 +102,7 @@ def create_app(store: BriefStore, configured: dict[str, str] | None = None) -> A
             raise ApiError(400, str(exc)) from None
 
     def country_list() -> list[CountrySummary]:
+        configured = configured_countries()
         codes = sorted(set(configured) | set(store.countries()))
         out = []
         for code in codes:
@@ -137,7 +147,7 @@ def create_app(store: BriefStore, configured: dict[str, str] | None = None) -> A
     def weeks(country: Country) -> CountryWeeks:
         code = known(country)
         found = store.weeks(code)
-        if not found and code not in configured:
+        if not found and code not in configured_countries():
             raise NotFoundError(f"no briefs for {code}")
         return CountryWeeks(country=code, weeks=found)
 

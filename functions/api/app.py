@@ -1,0 +1,35 @@
+"""API: the briefs over HTTP (API Gateway HTTP API), the same routes and code as `listening-post serve`.
+
+It reads briefs from S3 with boto3 (no pyarrow), so it stays small and starts fast; the configuration is
+read on the first request that needs country names, not at cold start.
+"""
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from listening_post.aws.runtime import Deployment
+from listening_post.aws.s3 import S3Documents
+from listening_post.settings import get_settings
+from listening_post.web.api import create_app
+from listening_post.web.store import BriefStore
+
+logger = Logger()
+settings = get_settings()
+settings.require("data_bucket", "config_location")
+deployment = Deployment(settings)
+
+
+@cache
+def configured_countries() -> dict[str, str]:
+    return {c.code: c.display_name for c in deployment.config.countries}
+
+
+app = create_app(BriefStore(S3Documents(deployment.s3, str(settings.data_bucket))), configured_countries)
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

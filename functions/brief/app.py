@@ -1,0 +1,70 @@
+"""Brief: every week, each country's summary and brief of its last complete week into the lake; the BI
+partition registered in Glue; the brief e-mailed where recipients are set. An event may name a week and
+countries to rebuild (a backfill): ``{"week": "2026-W47", "countries": ["CA"]}``."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict
+
+from listening_post.aws.glue import register_weekly_partition
+from listening_post.aws.runtime import Deployment
+from listening_post.aws.ses import BriefMailer
+from listening_post.service import weekly_briefs
+from listening_post.settings import get_settings
+from listening_post.weeks import IsoWeek
+
+logger, metrics, tracer = Logger(), Metrics(), Tracer()
+settings = get_settings()
+settings.require("config_location")
+deployment = Deployment(settings)
+config = deployment.config  # validated at cold start: a bad configuration fails here, every problem listed
+
+
+class BriefRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # the scheduler's own fields may come along
+
+    week: str | None = None
+    countries: list[str] | None = None
+
+
+def register(country: str, week: str) -> None:
+    if settings.glue_database and settings.weekly_table:
+        register_weekly_partition(
+            deployment.client("glue"),
+            database=settings.glue_database,
+            table=settings.weekly_table,
+            location=f"{deployment.lake.uri}/weekly",
+            country=country,
+            week=week,
+        )
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    request = BriefRequest.model_validate(event or {})
+    mailer = BriefMailer(deployment.client("sesv2"), settings.brief_sender) if settings.brief_sender else None
+    result = weekly_briefs(
+        config,
+        deployment.lake,
+        now=datetime.now(UTC),
+        week=IsoWeek.parse(request.week) if request.week else None,
+        countries=request.countries,
+        mailer=mailer,
+        recipients=settings.brief_recipients,
+        register=register,
+    )
+    metrics.add_metric(name="BriefsWritten", unit=MetricUnit.Count, value=len(result.briefs))
+    metrics.add_metric(name="BriefsFailed", unit=MetricUnit.Count, value=len(result.failed))
+    if result.failed:
+        logger.error("some briefs failed", extra={"failed": result.failed})
+    return {
+        "briefs": [f"{b.country}/{b.week}" for b in result.briefs],
+        "mailed": sorted(result.mailed),
+        "failed": result.failed,
+    }

@@ -1,0 +1,29 @@
+"""Compact: daily, rewrite each posts partition with more than one file as one deduplicated file.
+
+Retention is S3's lifecycle rule on posts/ here, so compaction does not delete by age."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from listening_post.aws.runtime import Deployment
+from listening_post.maintenance import maintain
+from listening_post.pipeline import new_run_id
+from listening_post.settings import get_settings
+
+logger, metrics, tracer = Logger(), Metrics(), Tracer()
+deployment = Deployment(get_settings())
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    report = maintain(deployment.lake, run_id=new_run_id(), today=datetime.now(UTC).date(), retention_days=None)
+    document = report.document()
+    metrics.add_metric(name="FilesCompacted", unit=MetricUnit.Count, value=document["files_before"])
+    logger.info("compaction", extra=document)
+    return document

@@ -1,0 +1,34 @@
+"""Plan: on a schedule, put one collection job per (country, query, source) on the queue."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from listening_post.aws.runtime import Deployment
+from listening_post.aws.sqs import JobQueue
+from listening_post.aws.state import Ledger
+from listening_post.service import plan_collection
+from listening_post.settings import get_settings
+
+logger, metrics, tracer = Logger(), Metrics(), Tracer()
+settings = get_settings()
+settings.require("config_location", "state_table", "jobs_queue_url")
+deployment = Deployment(settings)
+config = deployment.config  # validated at cold start: a bad configuration fails here, every problem listed
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    assert settings.jobs_queue_url is not None
+    queue = JobQueue(deployment.client("sqs"), settings.jobs_queue_url)
+    result = plan_collection(config, queue, Ledger(deployment.table), now=datetime.now(UTC))
+    metrics.add_metric(name="JobsQueued", unit=MetricUnit.Count, value=result.jobs)
+    metrics.add_metric(name="StaleCountries", unit=MetricUnit.Count, value=len(result.stale_countries))
+    if result.stale_countries:
+        logger.warning("no posts for 24 hours", extra={"countries": result.stale_countries})
+    return {"run_id": result.run_id, "jobs": result.jobs, "stale_countries": result.stale_countries}
