@@ -9,8 +9,11 @@ import pytest
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -41,7 +41,8 @@ class JobReport:
     country: str
     query_id: str
     source: str
-    pages: int = 0
+    pages: int = 0  # responses received, usable or not
+    parsed_pages: int = 0  # responses that parsed into a page of posts
     posts: int = 0  # new rows in the lake
     duplicates: int = 0  # already in the lake (re-read pages, overlaps, the same post from two queries)
     quarantined: int = 0
@@ -263,6 +264,7 @@ class Collector:
                         quarantine.add(fetched.error, fetched.origin, None, raw)
                 if fetched.page is not None:
                     report.pages += 1
+                    report.parsed_pages += 1
                     report.filtered += fetched.filtered
                     report.withdrawn += fetched.page.withdrawn
                     for reject in fetched.page.rejects:

@@ -77,7 +77,7 @@ def plan_collection(
 
 
 class JobFailed(RuntimeError):
-    """A job that read nothing because of errors: the queue retries it (and dead-letters it at the end)."""
+    """A job that got no usable page because of errors: the queue retries it, then dead-letters it."""
 
 
 class CollectRuntime:
@@ -144,7 +144,7 @@ class CollectRuntime:
         report: JobReport = source.jobs[0]
         newest = datetime.fromisoformat(report.newest_post_at) if report.newest_post_at else None
         self.ledger.record(spec.country, posts=report.posts, newest=newest, at=self.now())
-        if report.errors and not report.pages:
+        if report.errors and not report.parsed_pages:
             raise JobFailed(f"{spec.key}: {report.errors[-1]}")
         return {
             "job": spec.key,
