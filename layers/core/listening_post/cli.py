@@ -12,8 +12,10 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -195,6 +197,33 @@ def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.analysis.weekly import SummaryInput
+    from listening_post.authors import AuthorFormError, native_author
+    from listening_post.erasure import erase_author
+    from listening_post.pipeline import new_run_id, summarise
+
+    try:
+        native = native_author(args.source, args.handle)
+    except AuthorFormError as exc:
+        raise UsageError(f"{args.source}: {exc}") from None
+    author_id = _pseudonymiser(settings).author_id(args.source, native)
+    assert author_id is not None
+    lake = _lake(args, settings)
+    config = _config(args.config, settings, required=False)
+
+    def rebuild(country: str, when: datetime) -> str | None:
+        tz = SummaryInput.from_config(config, country, IsoWeek.of(when.date())).timezone
+        week = IsoWeek.of(when.astimezone(ZoneInfo(tz)).date())
+        if not lake.exists(f"briefs/country={country}/week={week}/summary.json"):
+            return None
+        return summarise(lake, config, country, week).lake_paths[0].rsplit("/", 1)[0]
+
+    report = erase_author(lake, author_id, run_id=new_run_id(), rebuild=rebuild)
+    print(json.dumps(report.document()))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.web.api import create_app
     from listening_post.web.server import make_server
@@ -309,6 +338,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", type=_country)
     p.add_argument("--retention-days", type=int, help="drop posts older than this (default: the configuration's)")
     p.add_argument("--config")
+
+    p = command("erase-author", cmd_erase_author, "remove every post of one author from the lake (right to erasure)")
+    p.add_argument("--source", required=True, choices=SOURCE_NAMES)
+    p.add_argument(
+        "--handle",
+        required=True,
+        help="as the platform shows it (Mastodon user@server, Reddit name, "
+        "Bluesky DID, X user id, YouTube channel id, feed byline)",
+    )
+    p.add_argument("--lake")
+    p.add_argument("--config", help="configuration used to rebuild the affected briefs")
 
     p = command("serve", cmd_serve, "the briefs web page and JSON API on localhost")
     p.add_argument("--lake")
