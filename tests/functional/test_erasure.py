@@ -43,8 +43,19 @@ def test_erase_author_removes_every_post_and_rebuilds_the_briefs(
     brief_before = json.loads(demo.lake.read_bytes("briefs/country=CA/week=2026-W47/summary.json"))
 
     monkeypatch.setenv("LISTENING_POST_AUTHOR_KEY", DEMO_AUTHOR_KEY.decode())
-    code = main(["erase-author", "--source", "mastodon", "--handle", f"@{handle.upper()}", "--lake", str(lake_dir),
-                 "--config", str(DEMO_CONFIG)])
+    code = main(
+        [
+            "erase-author",
+            "--source",
+            "mastodon",
+            "--handle",
+            f"@{handle.upper()}",
+            "--lake",
+            str(lake_dir),
+            "--config",
+            str(DEMO_CONFIG),
+        ]
+    )
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert report["posts_removed"] == len(theirs)
@@ -79,8 +90,12 @@ def test_handles_become_the_stored_form(source: str, handle: str, native: str) -
 
 @pytest.mark.parametrize(
     ("source", "handle", "message"),
-    [("mastodon", "gargron", "names its server"), ("bluesky", "someone.bsky.social", "give the did:plc"),
-     ("x", "@jack", "numeric user id"), ("youtube", "@channel", "channel id")],
+    [
+        ("mastodon", "gargron", "names its server"),
+        ("bluesky", "someone.bsky.social", "give the did:plc"),
+        ("x", "@jack", "numeric user id"),
+        ("youtube", "@channel", "channel id"),
+    ],
 )
 def test_handles_that_need_the_platform_say_what_to_give(source: str, handle: str, message: str) -> None:
     with pytest.raises(AuthorFormError, match=message):

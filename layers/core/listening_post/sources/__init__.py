@@ -4,14 +4,14 @@ them live (``*Fetcher``) through the shared HTTP client (``sources/http.py``).""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from listening_post.sources import bluesky, gdelt, mastodon, reddit, rss, x, youtube
-from listening_post.sources.base import Page, PayloadError, RecordError, Reject
+from listening_post.sources.base import Page, PayloadError, RecordError, Reject, parse_guarded
 
 Parser = Callable[[bytes], Page]
 
-# Source name -> parser of one saved or fetched API response.
-PARSERS: dict[str, Parser] = {
+_MODULE_PARSERS: dict[str, Parser] = {
     "rss": rss.parse,
     "google_news": rss.parse_google_news,
     "mastodon": mastodon.parse,
@@ -21,5 +21,7 @@ PARSERS: dict[str, Parser] = {
     "youtube": youtube.parse,
     "gdelt": gdelt.parse,
 }
+# Source name -> parser of one saved or fetched API response; never raises but PayloadError.
+PARSERS: dict[str, Parser] = {name: partial(parse_guarded, parse) for name, parse in _MODULE_PARSERS.items()}
 
 __all__ = ["PARSERS", "Page", "Parser", "PayloadError", "RecordError", "Reject"]

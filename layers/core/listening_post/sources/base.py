@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +17,31 @@ class PayloadError(ValueError):
 
 class RecordError(ValueError):
     """One record of a payload is unusable; the rest of the page is kept."""
+
+
+# What one malformed record can raise inside a parser: a field of the wrong type or shape as much as a
+# missing one. Caught per record, so the record goes to quarantine and the rest of the page is kept.
+MALFORMED = (RecordError, TypeError, ValueError, KeyError, IndexError, AttributeError)
+
+
+def parse_guarded(parse: Callable[[bytes], Page], body: bytes) -> Page:
+    """Run a parser; whatever a response's shape makes it raise becomes a PayloadError with the reason.
+
+    Parsers catch malformed records one by one; this is the net under the page-level code, so that no
+    response can crash an import or a collection run.
+    """
+    try:
+        return parse(body)
+    except PayloadError:
+        raise
+    except (*MALFORMED, UnicodeError, RecursionError) as exc:
+        raise PayloadError(f"malformed response ({type(exc).__name__}: {exc})") from None
+
+
+def reason_of(exc: BaseException) -> str:
+    if isinstance(exc, RecordError):
+        return str(exc)
+    return f"malformed record ({type(exc).__name__}: {exc})"
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from listening_post.model import ParsedPost
 from listening_post.sources.base import (
+    MALFORMED,
     Page,
     PayloadError,
     RecordError,
@@ -23,6 +24,7 @@ from listening_post.sources.base import (
     load_json,
     optional_int,
     parse_timestamp,
+    reason_of,
 )
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, parse_iso
 from listening_post.sources.http import HttpClient, HttpError
@@ -52,8 +54,10 @@ def parse(payload: bytes | str) -> Page:
             page.posts.extend(_item(item))
         except _Withdrawn:
             page.withdrawn += 1
-        except RecordError as exc:
-            page.rejects.append(Reject(str(exc), item.get("post", item) if isinstance(item, dict) else item, index))
+        except MALFORMED as exc:
+            page.rejects.append(
+                Reject(reason_of(exc), item.get("post", item) if isinstance(item, dict) else item, index)
+            )
     return page
 
 

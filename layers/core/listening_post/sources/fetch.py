@@ -17,7 +17,7 @@ from listening_post.config import Country, QueryConfig
 from listening_post.enrich.text import clean_text, html_to_text
 from listening_post.model import ParsedPost
 from listening_post.query import Query
-from listening_post.sources.base import Page, PayloadError
+from listening_post.sources.base import Page, PayloadError, parse_guarded
 from listening_post.sources.http import Clock, HttpClient
 
 
@@ -63,7 +63,7 @@ class FetchContext:
 
     def parse_page(self, origin: str, body: bytes, parse: Callable[[bytes], Page]) -> FetchedPage:
         try:
-            return FetchedPage(origin, page=parse(body))
+            return FetchedPage(origin, page=parse_guarded(parse, body))
         except PayloadError as exc:
             return FetchedPage(origin, error=f"unusable response: {exc}", body=body)
 

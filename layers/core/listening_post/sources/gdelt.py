@@ -17,7 +17,7 @@ import regex
 
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.model import ParsedPost
-from listening_post.sources.base import Page, PayloadError, RecordError, Reject, load_json
+from listening_post.sources.base import MALFORMED, Page, PayloadError, RecordError, Reject, load_json, reason_of
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, parse_iso
 from listening_post.sources.http import HttpError
 from listening_post.sources.query_syntax import for_gdelt, gdelt_country
@@ -48,8 +48,8 @@ def parse(payload: bytes | str) -> Page:
     for index, article in enumerate(articles):
         try:
             page.posts.append(parse_article(article))
-        except RecordError as exc:
-            page.rejects.append(Reject(str(exc), article, index))
+        except MALFORMED as exc:
+            page.rejects.append(Reject(reason_of(exc), article, index))
     return page
 
 

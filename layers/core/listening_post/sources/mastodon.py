@@ -16,6 +16,7 @@ import regex
 
 from listening_post.model import ParsedPost
 from listening_post.sources.base import (
+    MALFORMED,
     Page,
     PayloadError,
     RecordError,
@@ -23,6 +24,7 @@ from listening_post.sources.base import (
     load_json,
     optional_int,
     parse_timestamp,
+    reason_of,
     require_str,
 )
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, keep_matching
@@ -48,8 +50,8 @@ def parse(payload: bytes | str) -> Page:
     for index, record in enumerate(records):
         try:
             page.posts.extend(parse_status(record))
-        except RecordError as exc:
-            page.rejects.append(Reject(str(exc), record, index))
+        except MALFORMED as exc:
+            page.rejects.append(Reject(reason_of(exc), record, index))
     return page
 
 

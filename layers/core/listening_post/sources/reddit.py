@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from listening_post.model import ParsedPost
 from listening_post.sources.base import (
+    MALFORMED,
     Page,
     PayloadError,
     RecordError,
@@ -22,6 +23,7 @@ from listening_post.sources.base import (
     load_json,
     optional_int,
     parse_timestamp,
+    reason_of,
     require_str,
 )
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job
@@ -51,8 +53,8 @@ def parse(payload: bytes | str) -> Page:
                 page.posts.extend(parse_thing(child))
             except _Withdrawn:
                 page.withdrawn += 1
-            except RecordError as exc:
-                page.rejects.append(Reject(str(exc), child, index))
+            except MALFORMED as exc:
+                page.rejects.append(Reject(reason_of(exc), child, index))
     return page
 
 

@@ -22,7 +22,7 @@ import regex
 
 from listening_post.model import ParsedPost
 from listening_post.query import fold
-from listening_post.sources.base import Page, PayloadError, RecordError, Reject
+from listening_post.sources.base import MALFORMED, Page, PayloadError, RecordError, Reject, reason_of
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, keep_matching, parse_iso
 from listening_post.sources.http import HttpError
 from listening_post.sources.query_syntax import for_google_news
@@ -72,7 +72,10 @@ def parse_feed_date(value: str) -> datetime | None:
 
 
 def parse(payload: bytes | str, *, source: str = "rss") -> Page:
-    feed = feedparser.parse(payload)
+    try:
+        feed = feedparser.parse(payload)
+    except (UnicodeError, ValueError) as exc:  # bytes feedparser cannot even decode (NUL, broken encodings)
+        raise PayloadError(f"not a readable feed: {type(exc).__name__}: {exc}") from None
     if not feed.entries and not feed.get("version"):
         reason = feed.get("bozo_exception") or "no RSS or Atom document found"
         raise PayloadError(f"not an RSS or Atom feed: {reason}")
@@ -81,8 +84,8 @@ def parse(payload: bytes | str, *, source: str = "rss") -> Page:
     for index, entry in enumerate(feed.entries):
         try:
             page.posts.append(_entry(entry, channel, source))
-        except RecordError as exc:
-            page.rejects.append(Reject(str(exc), _plain(entry), index))
+        except MALFORMED as exc:
+            page.rejects.append(Reject(reason_of(exc), _plain(entry), index))
     return page
 
 

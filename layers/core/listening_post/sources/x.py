@@ -19,6 +19,7 @@ import regex
 
 from listening_post.model import ParsedPost
 from listening_post.sources.base import (
+    MALFORMED,
     Page,
     PayloadError,
     RecordError,
@@ -28,6 +29,7 @@ from listening_post.sources.base import (
     load_json,
     optional_int,
     parse_timestamp,
+    reason_of,
     require_str,
 )
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso
@@ -59,15 +61,19 @@ def parse(payload: bytes | str) -> Page:
         raise PayloadError(f"X error response: {str(problem)[:300]}")
     tweets = data["data"] if isinstance(data["data"], list) else [data["data"]]
     includes = as_dict(data.get("includes"))
-    places = {p.get("id"): p for p in as_list(includes.get("places")) if isinstance(p, dict)}
-    referenced = {t.get("id"): t for t in as_list(includes.get("tweets")) if isinstance(t, dict)}
+    places = {
+        p["id"]: p for p in as_list(includes.get("places")) if isinstance(p, dict) and isinstance(p.get("id"), str)
+    }
+    referenced = {
+        t["id"]: t for t in as_list(includes.get("tweets")) if isinstance(t, dict) and isinstance(t.get("id"), str)
+    }
     meta = as_dict(data.get("meta"))
     page = Page(next_cursor=meta.get("next_token") if isinstance(meta.get("next_token"), str) else None)
     for index, tweet in enumerate(tweets):
         try:
             page.posts.extend(parse_tweet(tweet, places, referenced))
-        except RecordError as exc:
-            page.rejects.append(Reject(str(exc), tweet, index))
+        except MALFORMED as exc:
+            page.rejects.append(Reject(reason_of(exc), tweet, index))
     return page
 
 
@@ -85,7 +91,7 @@ def parse_tweet(tweet: Any, places: Mapping[Any, Any], referenced: Mapping[Any, 
     if isinstance(original_record, dict):
         try:
             original = _post(original_record, places)
-        except RecordError:
+        except MALFORMED:  # the retweet itself is still a record of amplification
             return [repost]
         repost.context_text = original.text
         return [original, repost]

@@ -14,6 +14,7 @@ from typing import Any
 
 from listening_post.model import ParsedPost
 from listening_post.sources.base import (
+    MALFORMED,
     Page,
     PayloadError,
     RecordError,
@@ -23,6 +24,7 @@ from listening_post.sources.base import (
     load_json,
     optional_int,
     parse_timestamp,
+    reason_of,
     require_str,
 )
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, keep_matching, parse_iso
@@ -45,8 +47,8 @@ def parse(payload: bytes | str) -> Page:
     for index, item in enumerate(data["items"]):
         try:
             page.posts.extend(parse_thread(item))
-        except RecordError as exc:
-            page.rejects.append(Reject(str(exc), item, index))
+        except MALFORMED as exc:
+            page.rejects.append(Reject(reason_of(exc), item, index))
     return page
 
 
