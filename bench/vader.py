@@ -49,60 +49,63 @@ def load_corpora(directory: Path = CORPORA) -> dict[str, list[str]]:
     return corpora
 
 
+# Phrases the rules react to: L a lexicon word, B a booster, N a negation, X any word, E an emoji.
+PHRASES = [
+    *["L", "L L L", "X L", "N L", "N X L", "N X X L", "B L", "B B L", "B X B L", "N B L", "L but L", "but"],
+    *["no L", "no X L", "no X or L", "no X nor L", "no no L", "no L L", "L no"],
+    *["never so L", "never this L", "never X so L", "N X this L", "so L", "this L", "X so X L"],
+    *["without a doubt L", "without doubt L", "without X doubt L"],
+    *["at least L", "very least L", "the least L", "least L", "X X least L"],
+    *["kind of L", "sort of L", "just enough L", "kind L", "kind of", "X kind of X L"],
+    *["the shit", "the bomb", "bad ass", "yeah right", "kiss of death", "to die for", "beating heart", "bus stop"],
+    *["X the shit", "the X bomb L", "cut the mustard", "E", "E E", "L E", "X"],
+]
+
+
 def fuzz_corpus(count: int = 20_000, seed: int = 20140601) -> list[str]:
-    """Seeded texts mixing every construct the rules react to, in odd shapes, plus empty strings."""
+    """Seeded texts made of rule phrases in odd shapes (capitals, punctuation runs, glued emoji, unusual
+    whitespace, non-Latin scripts), plus empty and punctuation-only texts."""
     rng = random.Random(seed)
     ref = vaderSentiment.SentimentIntensityAnalyzer()
     lexicon = sorted(ref.lexicon)
-    singles = sorted(k for k in ref.emojis if len(k) == 1)
-    sequences = sorted(k for k in ref.emojis if len(k) > 1)
-    rules = [
-        *sorted(vaderSentiment.BOOSTER_DICT),
-        *vaderSentiment.NEGATE,
-        *sorted(vaderSentiment.SPECIAL_CASES),
-        *sorted(vaderSentiment.SENTIMENT_LADEN_IDIOMS),
-        *["but", "least", "at", "very", "no", "or", "nor", "never", "so", "this", "without", "doubt"],
-        *["kind", "of", "sort", "just", "enough", "isn't", "don't", "can't", "won't", "ain't", "n't", "not_n't"],
-    ]
-    filler = ["the", "movie", "a", "I", "it", "was", "is", "and", "to", "plot", "2004", "@anonymous", "&amp;"]
-    odd = [
-        "İstanbul",
-        "ΣΟΦΟΣ",
-        "straße",
-        "ǅemal",
-        "naïve",
-        "日本語",
-        "مرحبا",
-        "\u200d",
-        "e\u0301",
-        "\ufeff",
-        "\x00",
-        "’",
-    ]
-    punct = ["!", "!!", "!!!!!!", "?", "??", "???", "?????", "?!", "...", ",", ".", ":)", ":(", "'", '"', "(", ")"]
+    sentiment_words = ["good", "bad", "great", "love", "hate", "no", "kind", "shit", "bomb", "ass", "right"]
+    sentiment_words += ["death", "die", "heart", "stop", "doubt", "yeah", "kiss", "helpful", "fun", ":)", "<3"]
+    emoji = sorted(k for k in ref.emojis if len(k) == 1) * 5 + sorted(k for k in ref.emojis if len(k) > 1)
+    other = sorted({w for k in (*vaderSentiment.BOOSTER_DICT, *vaderSentiment.SPECIAL_CASES) for w in k.split()})
+    other += ["but", "least", "at", "very", "no", "or", "nor", "never", "so", "this", "without", "doubt", "of"]
+    other += ["the", "movie", "a", "I", "it", "was", "2004", "@anonymous", "&amp;", "http://url_removed"]
+    other += ["İstanbul", "ΣΟΦΟΣ", "straße", "ǅemal", "naïve", "日本語", "مرحبا", "\u200d", "e\u0301", "\ufeff", "\x00"]
+    other += ["don’t", "’", "¡", "ß"]
+    fill = {
+        "L": lambda: rng.choice(sentiment_words if rng.random() < 0.5 else lexicon),
+        "B": lambda: rng.choice([k for k in vaderSentiment.BOOSTER_DICT if " " not in k]),
+        "N": lambda: rng.choice([*vaderSentiment.NEGATE, "n't", "shouldn't", "Isn't"]),
+        "X": lambda: rng.choice(other),
+        "E": lambda: rng.choice(emoji),
+    }
+    prefixes = [""] * 40 + ["(", '"', "'", "*", "...", "#", "@"]
+    suffixes = [""] * 30 + ["!", "?", ".", ",", "!!!", "??", "????", "?!", "!!!!!!", ":", ")", "'", "..."]
     separators = [" "] * 12 + ["  ", "\t", "\n", "\r\n", "\u00a0", "\u2028", ""]
 
-    def token() -> str:
-        pool = rng.choices([lexicon, rules, filler, singles, sequences, odd, punct], [30, 30, 20, 6, 2, 4, 8])[0]
-        word = rng.choice(pool)
+    def word(slot: str) -> str:
+        text = fill[slot]() if slot in fill else slot
         shape = rng.random()
-        if shape < 0.15:
-            word = word.upper()
-        elif shape < 0.25:
-            word = word.title()
-        if rng.random() < 0.2:
-            word = rng.choice(punct) + word if rng.random() < 0.3 else word + rng.choice(punct)
-        return word
+        if shape < 0.12:
+            text = text.upper()
+        elif shape < 0.2:
+            text = text.title()
+        return rng.choice(prefixes) + text + rng.choice(suffixes)
 
     texts = []
     for _ in range(count):
         if rng.random() < 0.02:
-            texts.append(rng.choice(["", " ", "\n", "!!!", "???", ":)"]))
+            texts.append(rng.choice(["", " ", "\n", "!!!", "???", ":)", "😀"]))
             continue
         parts = []
-        for _ in range(rng.randint(1, 25)):
-            parts.append(token())
-            parts.append(rng.choice(separators))
+        for _ in range(rng.randint(1, 8)):
+            for slot in rng.choice(PHRASES).split(" "):
+                parts.append(word(slot))
+                parts.append(rng.choice(separators))
         texts.append("".join(parts))
     return texts
 

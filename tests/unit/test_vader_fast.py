@@ -59,34 +59,58 @@ def test_identical_on_the_ground_truth_corpora(benchmarks: Path, corpus: str) ->
     assert wrong == [], f"{len(wrong)} texts differ, e.g. {wrong[:3]}"
 
 
-# Every construct a rule reacts to, plus odd shapes around them.
-_RULE_WORDS = sorted(
-    {
-        w
-        for key in (*vaderSentiment.BOOSTER_DICT, *vaderSentiment.SPECIAL_CASES, *vaderSentiment.SENTIMENT_LADEN_IDIOMS)
-        for w in key.split()
-    }
-    | set(vaderSentiment.NEGATE)
-    | {"but", "least", "at", "very", "no", "or", "nor", "never", "so", "this", "without", "doubt", "kind", "of"}
-    | {"isn't", "n't", "don't", "wasn't", "can't", "ain't", "haven't", "nothing", "despite"}
-)
+# Phrases the rules react to, filled in at random: L a lexicon word, B a booster, N a negation, X any word,
+# E an emoji. Each word may then be upper-cased or title-cased and wrapped in punctuation, and the words are
+# joined by assorted whitespace (or nothing), so rules meet capitals, punctuation runs and glued emoji.
+_PHRASES = [
+    *["L", "L L L", "X L", "N L", "N X L", "N X X L", "B L", "B B L", "B X B L", "N B L", "L but L", "but"],
+    *["no L", "no X L", "no X or L", "no X nor L", "no no L", "no L L", "L no"],
+    *["never so L", "never this L", "never X so L", "N X this L", "so L", "this L", "X so X L"],
+    *["without a doubt L", "without doubt L", "without X doubt L"],
+    *["at least L", "very least L", "the least L", "least L", "X X least L"],
+    *["kind of L", "sort of L", "just enough L", "kind L", "kind of", "X kind of X L"],
+    *["the shit", "the bomb", "bad ass", "yeah right", "kiss of death", "to die for", "beating heart", "bus stop"],
+    *["X the shit", "the X bomb L", "cut the mustard", "E", "E E", "L E", "X"],
+]
+_SENTIMENT_WORDS = [
+    *["good", "bad", "great", "love", "hate", "no", "kind", "shit", "bomb", "ass", "right", "death", "die"],
+    *["heart", "stop", "doubt", "yeah", "kiss", "beating", "helpful", "happiness", "fun", "sux", "lol"],
+    *[":)", ":(", "<3", ":-D", ":D", "(-:O", "O_o"],
+]
+_OTHER_WORDS = [
+    *sorted({w for key in (*vaderSentiment.BOOSTER_DICT, *vaderSentiment.SPECIAL_CASES) for w in key.split()}),
+    *sorted({w for key in vaderSentiment.SENTIMENT_LADEN_IDIOMS for w in key.split()}),
+    *["but", "least", "at", "very", "no", "or", "nor", "never", "so", "this", "without", "doubt", "of", "a"],
+    *["the", "movie", "I", "it", "was", "is", "and", "2004", "@anonymous", "&amp;", "http://url_removed"],
+    *["İstanbul", "ΣΟΦΟΣ", "straße", "ǅemal", "naïve", "e\u0301", "\u200d", "\x00", "\ufeff", "don’t", "’"],
+]
 _EMOJI_SINGLE = sorted(k for k in ref().emojis if len(k) == 1)
 _EMOJI_MULTI = sorted(k for k in ref().emojis if len(k) > 1)
-_words = st.one_of(
-    st.sampled_from(sorted(ref().lexicon)),
-    st.sampled_from(_RULE_WORDS),
-    st.sampled_from(["the", "movie", "a", "I", "it", "was", "is", "and", "plot", "acting", "2004", "&amp;"]),
-    st.sampled_from(_EMOJI_SINGLE),
-    st.sampled_from(_EMOJI_MULTI),
-    st.sampled_from(["İstanbul", "ΣΟΦΟΣ", "straße", "ǅemal", "naïve", "e\u0301", "\u200d", "\x00", "\ufeff", "’"]),
-    st.text(max_size=4),
-)
-_punct = st.text(alphabet="!?.,:;'\"()-*#@", max_size=5)
-_shape = st.sampled_from([str, str.upper, str.lower, str.title, str.swapcase])
-_token = st.builds(lambda pre, word, shape, post: pre + shape(word) + post, _punct, _words, _shape, _punct)
-_separator = st.sampled_from([" ", " ", " ", "  ", "", "\t", "\n", "\r\n", "\u00a0", "\u2028", "\x00"])
+_FILL = {
+    "L": st.one_of(st.sampled_from(_SENTIMENT_WORDS), st.sampled_from(sorted(ref().lexicon))),
+    "B": st.sampled_from(sorted(k for k in vaderSentiment.BOOSTER_DICT if " " not in k)),
+    "N": st.sampled_from([*vaderSentiment.NEGATE, "n't", "shouldn't", "Isn't"]),
+    "X": st.one_of(st.sampled_from(_OTHER_WORDS), st.text(max_size=4)),
+    "E": st.one_of(st.sampled_from(_EMOJI_SINGLE), st.sampled_from(_EMOJI_MULTI)),
+}
+_shape = st.sampled_from([str, str, str, str, str.upper, str.title, str.swapcase])
+_prefix = st.sampled_from([""] * 30 + ["(", '"', "'", "*", "...", "#", "@"])
+_suffix = st.sampled_from([""] * 20 + ["!", "?", ".", ",", "!!!", "??", "????", "?!", ":", ")", "'", "..."])
+_separator = st.sampled_from([" ", " ", " ", " ", " ", "  ", "", "\t", "\n", "\r\n", "\u00a0", "\u2028", "\x00"])
+
+
+@st.composite
+def _phrase(draw: st.DrawFn) -> str:
+    out = []
+    for slot in draw(st.sampled_from(_PHRASES)).split(" "):
+        word = draw(_FILL[slot]) if slot in _FILL else slot
+        out.append(draw(_prefix) + draw(_shape)(word) + draw(_suffix) + draw(_separator))
+    return "".join(out)
+
+
 _texts = st.one_of(
-    st.lists(st.tuples(_token, _separator), max_size=30).map(lambda parts: "".join(t + s for t, s in parts)),
+    st.lists(_phrase(), max_size=8).map("".join),
+    st.lists(_phrase(), max_size=8).map(" ".join),
     st.text(max_size=60),
 )
 
@@ -128,6 +152,9 @@ def test_identical_on_fuzzed_texts(text: str) -> None:
         "ΣΟΦΟΣ İSTANBUL great",
         "?? ???? !!!!!! good",
         "sort of good, kind of bad, just enough",
+        "the very least helpful",  # "least" negates unless after "at" or "very"
+        "no cheese nor happiness",
+        "no cheese or happiness",
     ],
 )
 def test_identical_on_rule_examples(text: str) -> None:
