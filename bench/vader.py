@@ -3,9 +3,10 @@
     .venv/bin/python bench/vader.py [--seconds S]
 
 or, from the bench suite, ``from bench.vader import run; run()``. Returns (and prints) ``vader_speedup``
-(reference time / fast time on the same texts; target >= 2.5) and ``vader_identical`` (every score on the
-four ground-truth corpora and on a seeded fuzz corpus equal, all four keys, compared with == and by sign),
-plus the throughputs behind the ratio.
+(reference time / our time on the same texts; target >= 2.5) and ``vader_identical`` (every score on the
+four ground-truth corpora and on a seeded fuzz corpus equal, all four keys, compared with ==, by type and
+by sign), plus the throughputs behind the ratio. "Ours" is what VaderBackend uses (``make_analyzer()``),
+so with an unverified vaderSentiment version installed the speedup honestly drops to about 1.
 
 Machines are noisy, so the texts are cut into chunks and each chunk is timed with both scorers back to
 back, alternating which goes first; the ratio is of the summed times.
@@ -25,7 +26,7 @@ from typing import Any
 
 from vaderSentiment import vaderSentiment
 
-from listening_post.scoring.vader_fast import FastVader
+from listening_post.scoring.vader_fast import make_analyzer
 
 TARGET_SPEEDUP = 2.5
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "data" / "benchmarks" / "vader"
@@ -154,7 +155,8 @@ def time_both(texts: Sequence[str], ref: Scorer, fast: Scorer, seconds: float) -
 
 def run(seconds: float = 8.0, corpora_dir: Path = CORPORA, fuzz_count: int = 20_000) -> dict[str, Any]:
     ref = vaderSentiment.SentimentIntensityAnalyzer().polarity_scores
-    fast = FastVader().polarity_scores
+    ours = make_analyzer()  # what VaderBackend uses: the reference itself if the version is not verified
+    fast = ours.polarity_scores
     corpora = load_corpora(corpora_dir)
     texts = [t for corpus in corpora.values() for t in corpus]
     fuzz = fuzz_corpus(fuzz_count)
@@ -177,6 +179,7 @@ def run(seconds: float = 8.0, corpora_dir: Path = CORPORA, fuzz_count: int = 20_
         "vader_reference_posts_per_s": round(scored / t_ref),
         "vader_fast_posts_per_s": round(scored / t_fast),
         "vader_timed_passes": passes,
+        "vader_scorer": type(ours).__name__,
     }
 
 

@@ -76,15 +76,16 @@ class FastVader:
 
     def __init__(self) -> None:
         package = files("vaderSentiment")
-        # Parsed exactly as the reference's make_lex_dict / make_emoji_dict do.
+        # Read and parsed exactly as the reference's codecs.open + make_lex_dict / make_emoji_dict do
+        # (bytes decoded, so no newline translation).
         self.lexicon: dict[str, float] = {}
-        for line in (package / "vader_lexicon.txt").read_text(encoding="utf-8").rstrip("\n").split("\n"):
+        for line in (package / "vader_lexicon.txt").read_bytes().decode("utf-8").rstrip("\n").split("\n"):
             if not line:
                 continue
             word, measure = line.strip().split("\t")[0:2]
             self.lexicon[word] = float(measure)
         self.emojis: dict[str, str] = {}
-        for line in (package / "emoji_utf8_lexicon.txt").read_text(encoding="utf-8").rstrip("\n").split("\n"):
+        for line in (package / "emoji_utf8_lexicon.txt").read_bytes().decode("utf-8").rstrip("\n").split("\n"):
             emoji, description = line.strip().split("\t")[0:2]
             self.emojis[emoji] = description
         # The reference compares one character at a time, so multi-code-point keys (flags, ZWJ sequences,
@@ -316,8 +317,8 @@ def _but_check(but_index: int, hits: list[int], values: list[float]) -> None:
 def _score(values: list[float], n_tokens: int, text: str) -> dict[str, float]:
     """The reference's score_valence; ``values`` are the sentiments of the lexicon hits, in order.
 
-    The other tokens' sentiments are zeros: adding them changes neither the sum nor pos/neg, so they are
-    counted into neu directly.
+    The other tokens' sentiments are zeros: adding them changes neither the sum (plain or, from Python 3.12,
+    compensated) nor pos/neg, so they are only counted into neu.
     """
     sum_s = float(sum(values))
     ep_count = text.count("!")
