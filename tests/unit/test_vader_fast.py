@@ -155,6 +155,9 @@ def test_identical_on_fuzzed_texts(text: str) -> None:
         "the very least helpful",  # "least" negates unless after "at" or "very"
         "no cheese nor happiness",
         "no cheese or happiness",
+        # The sentiments cancel to exactly 0.0 with Python 3.11's sum() but not with 3.12+'s compensated
+        # sum(), so the reference's own compound depends on the interpreter; ours must follow it.
+        'stop! beating "heart ',
     ],
 )
 def test_identical_on_rule_examples(text: str) -> None:
