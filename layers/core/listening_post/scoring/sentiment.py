@@ -60,9 +60,9 @@ class VaderBackend:
     languages = frozenset({"en"})
 
     def __init__(self) -> None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+        from listening_post.scoring.vader_fast import make_analyzer
 
-        self._analyzer = SentimentIntensityAnalyzer()
+        self._analyzer = make_analyzer()  # exact fast VADER; the reference if the version is not verified
         self.model = f"vader-{importlib.metadata.version('vaderSentiment')}"
 
     def score(self, text: str) -> Scores:
