@@ -40,6 +40,14 @@ def test_clean_text_keeps_emoji_sequences_and_truncates_giants() -> None:
     assert giant.endswith(TRUNCATION_MARK)
 
 
+def test_typographic_apostrophes_become_ascii_so_negations_read() -> None:
+    from listening_post.scoring.sentiment import default_scorer
+
+    assert clean_text("I don’t like it") == "I don't like it"
+    scorer = default_scorer()
+    assert scorer.score(clean_text("I don’t like it"), "en").label == "negative"
+
+
 def test_control_characters_are_dropped() -> None:
     assert clean_text("bell\x07 and\x00 null") == "bell and null"
 

@@ -61,7 +61,10 @@ _INVISIBLE = dict.fromkeys(
     [0x200B, 0x2060, 0xFEFF, 0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
 _CONTROL = dict.fromkeys(c for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r\f\v")
-_DELETE = {**_INVISIBLE, **_CONTROL}
+# Typographic apostrophes written the ASCII way: "don’t" must read as "don't" (a negation to VADER and to
+# every lexicon keyed on ASCII contractions). Nothing else a reader sees changes.
+_APOSTROPHES = {0x2019: "'", 0x2018: "'", 0x02BC: "'"}
+_DELETE: dict[int, str | None] = {**_INVISIBLE, **_CONTROL, **_APOSTROPHES}
 
 MAX_TEXT_CHARS = 10_000
 TRUNCATION_MARK = " [truncated]"
