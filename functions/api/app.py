@@ -10,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from listening_post import secrecy
 from listening_post.aws.runtime import Deployment
 from listening_post.aws.s3 import S3Documents
 from listening_post.settings import get_settings
@@ -17,6 +18,8 @@ from listening_post.web.api import create_app
 from listening_post.web.store import BriefStore
 
 logger = Logger()
+logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
+secrecy.install()  # nor in what the library logs
 settings = get_settings()
 settings.require("data_bucket", "config_location")
 deployment = Deployment(settings)

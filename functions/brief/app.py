@@ -10,6 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
+from listening_post import secrecy
 from listening_post.aws.glue import register_weekly_partition
 from listening_post.aws.runtime import Deployment
 from listening_post.aws.ses import BriefMailer
@@ -18,6 +19,8 @@ from listening_post.settings import get_settings
 from listening_post.weeks import IsoWeek
 
 logger, metrics, tracer = Logger(), Metrics(), Tracer()
+logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
+secrecy.install()  # nor in what the library logs
 settings = get_settings()
 settings.require("config_location")
 deployment = Deployment(settings)

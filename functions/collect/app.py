@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from listening_post import secrecy
 from listening_post.aws.runtime import Deployment
 from listening_post.aws.state import DynamoDBCursorStore, Ledger
 from listening_post.jobs import JobSpec
@@ -26,6 +27,8 @@ from listening_post.service import CollectRuntime
 from listening_post.settings import get_settings
 
 logger, metrics = Logger(), Metrics()
+logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
+secrecy.install()  # nor in what the library logs
 settings = get_settings()
 settings.require("config_location", "state_table")
 deployment = Deployment(settings)

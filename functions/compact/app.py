@@ -9,12 +9,15 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from listening_post import secrecy
 from listening_post.aws.runtime import Deployment
 from listening_post.maintenance import maintain
 from listening_post.pipeline import new_run_id
 from listening_post.settings import get_settings
 
 logger, metrics, tracer = Logger(), Metrics(), Tracer()
+logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
+secrecy.install()  # nor in what the library logs
 deployment = Deployment(get_settings())
 
 

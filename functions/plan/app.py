@@ -7,6 +7,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from listening_post import secrecy
 from listening_post.aws.runtime import Deployment
 from listening_post.aws.sqs import JobQueue
 from listening_post.aws.state import Ledger
@@ -14,6 +15,8 @@ from listening_post.service import plan_collection
 from listening_post.settings import get_settings
 
 logger, metrics, tracer = Logger(), Metrics(), Tracer()
+logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
+secrecy.install()  # nor in what the library logs
 settings = get_settings()
 settings.require("config_location", "state_table", "jobs_queue_url")
 deployment = Deployment(settings)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from listening_post import __version__
+from listening_post import __version__, secrecy
 from listening_post.codes import COUNTRIES
 from listening_post.config import SOURCE_NAMES, Config, ConfigError, load_config
 from listening_post.enrich.pseudonym import MissingAuthorKeyError, Pseudonymiser
@@ -375,6 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
+    secrecy.install()  # no secret value reaches stderr, whatever a library logs
     try:
         settings = get_settings()
         return int(args.func(args, settings))

@@ -23,6 +23,8 @@ from listening_post.lake import Lake
 from listening_post.model import Post
 from listening_post.pipeline import Enricher, new_run_id
 from listening_post.quarantine import QuarantineBatch
+from listening_post.secrecy import scrub_document
+from listening_post.sources.base import screen_times
 from listening_post.sources.bluesky import BlueskyFetcher, BlueskySession
 from listening_post.sources.fetch import FetchContext, Fetcher, Job
 from listening_post.sources.gdelt import GdeltFetcher
@@ -84,22 +86,25 @@ class RunReport:
 
     @property
     def failed(self) -> bool:
-        """Nothing useful happened: every job that ran failed without reading a single page."""
+        """Nothing useful happened: every job that ran failed without a single usable page."""
         jobs = [j for s in self.sources.values() for j in s.jobs]
-        return bool(jobs) and all(j.errors and not j.pages for j in jobs)
+        return bool(jobs) and all(j.errors and not j.parsed_pages for j in jobs)
 
     def document(self) -> dict[str, Any]:
         finished = self.finished_at or self.started_at
-        return {
-            "run_id": self.run_id,
-            "started_at": self.started_at.isoformat(),
-            "finished_at": finished.isoformat(),
-            "duration_seconds": round((finished - self.started_at).total_seconds(), 3),
-            "sources": {
-                name: {"skipped": s.skipped, **s.totals(), "jobs": [asdict(j) for j in s.jobs]}
-                for name, s in sorted(self.sources.items())
-            },
-        }
+        document: dict[str, Any] = scrub_document(
+            {
+                "run_id": self.run_id,
+                "started_at": self.started_at.isoformat(),
+                "finished_at": finished.isoformat(),
+                "duration_seconds": round((finished - self.started_at).total_seconds(), 3),
+                "sources": {
+                    name: {"skipped": s.skipped, **s.totals(), "jobs": [asdict(j) for j in s.jobs]}
+                    for name, s in sorted(self.sources.items())
+                },
+            }
+        )
+        return document
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -267,7 +272,7 @@ class Collector:
                     report.parsed_pages += 1
                     report.filtered += fetched.filtered
                     report.withdrawn += fetched.page.withdrawn
-                    for reject in fetched.page.rejects:
+                    for reject in screen_times(fetched.page, collected_at).rejects:
                         quarantine.add(reject.reason, fetched.origin, reject.index, reject.record)
                     # A page at a time, so that a cloud sentiment backend scores it in batches.
                     posts.extend(

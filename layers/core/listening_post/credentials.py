@@ -13,6 +13,7 @@ from typing import Protocol
 
 from pydantic import SecretStr
 
+from listening_post import secrecy
 from listening_post.config import SecretRef
 
 
@@ -56,6 +57,7 @@ class SecretResolver:
             value = self._environ.get(ref.env)
             if not value:
                 raise MissingSecretError(f"environment variable {ref.env} is not set")
+            secrecy.register(value)
             return SecretStr(value)
         assert ref.secretsmanager is not None
         name = ref.secretsmanager
@@ -63,6 +65,7 @@ class SecretResolver:
             self._strings[name] = self._secretsmanager().get_secret_string(name)
         text = self._strings[name]
         if ref.key is None:
+            secrecy.register(text)
             return SecretStr(text)
         try:
             document = json.loads(text)
@@ -71,4 +74,5 @@ class SecretResolver:
         value = document.get(ref.key) if isinstance(document, dict) else None
         if not isinstance(value, str) or not value:
             raise MissingSecretError(f"{ref.describe()}: no such key in the secret")
+        secrecy.register(value)
         return SecretStr(value)

@@ -19,11 +19,11 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pyarrow as pa
@@ -143,13 +143,14 @@ class Lake:
         return [f"{base}/{name}" for name in self.list_dir(base) if name.endswith(".parquet")]
 
     def existing_post_ids(self, country: str, day: date | str) -> set[str]:
-        files = [self.path(f) for f in self.partition_files(country, day)]
-        if not files:
-            return set()
-        table = ds.dataset(files, schema=FILE_SCHEMA, format="parquet", filesystem=self.fs).to_table(
-            columns=["post_id"]
-        )
-        return set(table.column("post_id").to_pylist())
+        def read() -> set[str]:
+            files = [self.path(f) for f in self.partition_files(country, day)]
+            if not files:
+                return set()
+            dataset = ds.dataset(files, schema=FILE_SCHEMA, format="parquet", filesystem=self.fs)
+            return set(dataset.to_table(columns=["post_id"]).column("post_id").to_pylist())
+
+        return relisting(read)
 
     def append_posts(self, posts: Iterable[Post], *, run_id: str) -> AppendResult:
         """Write posts into their (country, dt) partitions, skipping post_ids already there."""
@@ -216,7 +217,7 @@ class Lake:
         """Posts of a country between two UTC dates, deduplicated on post_id (latest collected_at wins)."""
         wanted = columns or [*POSTS_SCHEMA.names, "dt"]
         needed = list(dict.fromkeys([*wanted, "post_id", "collected_at"]))
-        table = self.posts_dataset(country, start, end).to_table(columns=needed)
+        table = relisting(lambda: self.posts_dataset(country, start, end).to_table(columns=needed))
         return deduplicate(table).select(wanted)
 
     def compact_partition(self, country: str, day: date | str, *, run_id: str) -> CompactResult:
@@ -254,6 +255,22 @@ class Lake:
     def read_frame(self, country: str, start: date, end: date) -> Any:
         """The analyst's view: a pandas DataFrame of a country and period (needs the ``analyst`` extra)."""
         return self.read_posts(country, start, end).to_pandas()
+
+
+T = TypeVar("T")
+RELIST_ATTEMPTS = 4
+
+
+def relisting(read: Callable[[], T]) -> T:
+    """Run a read that lists files first; if a file vanished in between (compaction replaced it), list
+    again. Compaction writes the new file before deleting the old ones, so a fresh listing is complete."""
+    for attempt in range(RELIST_ATTEMPTS):
+        try:
+            return read()
+        except FileNotFoundError:
+            if attempt == RELIST_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def deduplicate(table: pa.Table) -> pa.Table:

@@ -27,6 +27,7 @@ from listening_post.scoring.backends import BackendFactory, build_scorer
 from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, default_scorer
 from listening_post.scoring.topics import TopicMatcher
 from listening_post.sources import PARSERS, PayloadError
+from listening_post.sources.base import screen_times
 from listening_post.weeks import IsoWeek
 
 
@@ -188,7 +189,7 @@ def ingest_payloads(
             result.failed_payloads += 1
             quarantine.add(str(exc), origin, None, body[:100_000].decode("utf-8", errors="replace"))
             continue
-        for reject in page.rejects:
+        for reject in screen_times(page, now).rejects:
             quarantine.add(reject.reason, origin, reject.index, reject.record)
         posts.extend(enricher.enrich_many(page.posts, country=country, query_id=query_id, collected_at=now))
     appended = lake.append_posts(posts, run_id=run_id)

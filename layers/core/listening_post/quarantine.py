@@ -12,6 +12,8 @@ from typing import Any
 
 import regex
 
+from listening_post.secrecy import scrub
+
 # Keys that hold who wrote something, across the platforms' payloads.
 IDENTITY_KEYS = frozenset(
     {
@@ -66,9 +68,10 @@ def redact(value: Any, depth: int = 0) -> Any:
 
 
 def redact_text(text: str) -> str:
-    """Redact identity fields in raw text (a payload that did not parse) and cap its length."""
+    """Redact identity fields and secrets in raw text (a payload that did not parse); cap its length."""
     if len(text) > MAX_RECORD_CHARS:
         text = text[:MAX_RECORD_CHARS] + "…"
+    text = scrub(text)
     text = _IDENTITY_IN_TEXT.sub(lambda m: m.group(1) + f'"{REDACTED}"', text)
     return _HANDLE_IN_URL.sub(lambda m: "@" + REDACTED if m.group().startswith("@") else REDACTED, text)
 
@@ -102,7 +105,7 @@ class QuarantineBatch:
             "quarantined_at": at.isoformat(),
             "count": len(self.entries),
             "records": [
-                {"reason": e.reason, "origin": e.origin, "index": e.index, "record": redact(e.record)}
+                {"reason": scrub(e.reason), "origin": scrub(e.origin), "index": e.index, "record": redact(e.record)}
                 for e in self.entries
             ],
         }

@@ -19,7 +19,7 @@ from listening_post.analysis import coordination, coverage, spikes, stats, terms
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
-from listening_post.lake import Lake
+from listening_post.lake import Lake, relisting
 from listening_post.sentiment_catalogue import DEFAULT_BACKENDS, resolve_choices
 from listening_post.weeks import IsoWeek
 
@@ -83,7 +83,11 @@ class SummaryInput:
 
 def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None) -> dict[str, Any]:
     """summary.json of ``spec``'s country and week, from the lake's posts and run reports."""
-    now = now or datetime.now(UTC)
+    # Compaction may replace files while the scan runs: list them again and start over.
+    return relisting(lambda: _build_summary(lake, spec, now or datetime.now(UTC)))
+
+
+def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, Any]:
     week_start, week_end = spec.week.bounds(spec.timezone)
     trend_weeks = max(spec.analysis.trend_weeks, spec.analysis.baseline_weeks + 1, 5)
     trend_start, _ = spec.week.shift(-(trend_weeks - 1)).bounds(spec.timezone)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from listening_post.model import ParsedPost
@@ -63,6 +63,27 @@ class Page:
     # Records that are no post: deleted or removed by the author or a moderator (Reddit's "[deleted]"),
     # blocked or not found. Counted, never stored, never quarantined: they carry no opinion.
     withdrawn: int = 0
+
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # before any platform we read; 1970 means a zeroed clock
+MAX_SKEW = timedelta(days=1)  # clocks and time zones drift; a day ahead is a bug, not a post
+
+
+def screen_times(page: Page, now: datetime) -> Page:
+    """Move posts dated in the future or before 2000 to the rejects: they would land in the wrong
+    partitions and skew a week's figures. The reject names the post, never its author."""
+    kept: list[ParsedPost] = []
+    for post in page.posts:
+        if post.created_at > now + MAX_SKEW:
+            reason = f"created_at {post.created_at.isoformat()} is in the future"
+        elif post.created_at < EARLIEST:
+            reason = f"created_at {post.created_at.isoformat()} is before {EARLIEST.year}"
+        else:
+            kept.append(post)
+            continue
+        page.rejects.append(Reject(reason, {"post_id": post.post_id, "url": post.url}))
+    page.posts = kept
+    return page
 
 
 def load_json(payload: bytes | str) -> Any:
