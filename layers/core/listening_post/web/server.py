@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -36,6 +37,10 @@ def to_event(method: str, target: str, headers: dict[str, str], body: bytes) -> 
 
 
 def make_handler(app: APIGatewayHttpResolver) -> type[BaseHTTPRequestHandler]:
+    # Powertools' resolver keeps the current request on the app object (Lambda runs one request at a
+    # time); threads must take turns, or one request's route parameters leak into another's.
+    resolving = threading.Lock()
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "listening-post"
         sys_version = ""
@@ -47,7 +52,8 @@ def make_handler(app: APIGatewayHttpResolver) -> type[BaseHTTPRequestHandler]:
                 return
             body = self.rfile.read(length) if length else b""
             event = to_event(method or self.command, self.path, dict(self.headers.items()), body)
-            result = app.resolve(event, cast(Any, None))  # no Lambda context outside Lambda
+            with resolving:
+                result = app.resolve(event, cast(Any, None))  # no Lambda context outside Lambda
             payload = result.get("body") or ""
             data = base64.b64decode(payload) if result.get("isBase64Encoded") else str(payload).encode("utf-8")
             self._send(int(result["statusCode"]), result.get("headers") or {}, data)
@@ -67,17 +73,12 @@ def make_handler(app: APIGatewayHttpResolver) -> type[BaseHTTPRequestHandler]:
         def do_HEAD(self) -> None:
             self._dispatch("GET")  # same answer as GET; _send leaves the body out
 
-        def do_POST(self) -> None:
-            self._dispatch()  # the resolver answers 404/405: the API is read-only
-
-        def do_PUT(self) -> None:
-            self._dispatch()
-
-        def do_DELETE(self) -> None:
-            self._dispatch()
-
-        def do_PATCH(self) -> None:
-            self._dispatch()
+        def __getattr__(self, name: str) -> Any:
+            # Every other method (POST, PUT, OPTIONS, TRACE, made-up ones) goes to the resolver, which
+            # answers 4xx: the stdlib would answer 501, a server error, for a client's mistake.
+            if name.startswith("do_"):
+                return self._dispatch
+            raise AttributeError(name)
 
         def log_message(self, format: str, *args: Any) -> None:
             log.debug("%s - %s", self.address_string(), format % args)
@@ -85,7 +86,10 @@ def make_handler(app: APIGatewayHttpResolver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class BriefServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the stdlib's 5 drops connections as soon as a few dozen readers arrive
+
+
 def make_server(app: APIGatewayHttpResolver, host: str = "127.0.0.1", port: int = 8080) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_handler(app))
-    server.daemon_threads = True
-    return server
+    return BriefServer((host, port), make_handler(app))
