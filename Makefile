@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAKE   ?= demo-lake
 
-.PHONY: install browser demo test test-fast lint format clean
+.PHONY: install browser demo test test-fast lint format clean tools validate build deploy package-size scan verify-arrow
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,5 +41,64 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# --- AWS: validate, build and deploy the SAM stack (template.yaml) -----------------------------------------
+# SAM CLI and cfn-lint live in their own venv: SAM CLI pins libraries (pydantic among them) that would clash
+# with the project's. Both run offline.
+TOOLS       := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed-1
+SAM         := $(TOOLS)/bin/sam
+export SAM_CLI_TELEMETRY := 0
+# sam build runs the python3.13 of the functions' runtime: pyenv's real interpreter first (its shim loops
+# when 3.13 is not a selected version), else whatever python3.13 is on PATH.
+PY313 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
+
+$(TOOLS_STAMP):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --upgrade pip
+	$(TOOLS)/bin/pip install --quiet aws-sam-cli==1.170.0 cfn-lint==1.58.0
+	touch $@
+
+tools: $(TOOLS_STAMP)
+
+# Zero findings from cfn-lint (errors, warnings and informational: .cfnlintrc.yaml, which says why its one
+# ignored rule is ignored) and from SAM's checks; and the template's copies of infra/ files must be current.
+validate: $(TOOLS_STAMP)
+	$(PYTHON) scripts/sync_template.py --check
+	$(TOOLS)/bin/cfn-lint template.yaml
+	$(SAM) validate --lint --template template.yaml
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(SAM) validate --template template.yaml
+
+build: $(TOOLS_STAMP)
+	@test -n "$(PY313)" || { echo "sam build needs python3.13 (the functions' runtime) on PATH or under pyenv"; exit 1; }
+	PATH="$(dir $(PY313)):$$PATH" $(SAM) build --template template.yaml
+	$(TOOLS)/bin/python bench/package_size.py
+
+deploy: build
+	$(SAM) deploy
+
+# Unzipped size per function (its code plus its layers) of the last build: issue 7's package_mib.
+package-size: $(TOOLS_STAMP)
+	$(TOOLS)/bin/python bench/package_size.py
+
+# Security scan of the template (checkov, in a venv of its own); findings and their triage: infra/README.md.
+SCAN := .venv-scan
+$(SCAN)/.installed-1:
+	$(PYTHON) -m venv $(SCAN)
+	$(SCAN)/bin/pip install --quiet --upgrade pip
+	$(SCAN)/bin/pip install --quiet checkov
+	touch $@
+
+scan: $(SCAN)/.installed-1
+	$(SCAN)/bin/checkov --quiet --compact --framework cloudformation -f template.yaml --config-file .checkov.yaml
+
+# The Arrow layer's pruning, exercised on this machine's own (x86_64) pyarrow wheel in a scratch venv:
+# imports, a Parquet round trip, and the lake's append/read/compact on S3 (moto on 127.0.0.1).
+verify-arrow: $(STAMP)
+	@test -n "$(PY313)" || { echo "needs python3.13"; exit 1; }
+	rm -rf build/arrow-verify && $(PY313) -m venv build/arrow-verify
+	build/arrow-verify/bin/pip install --quiet "$$(grep '^pyarrow==' layers/arrow/requirements.txt)"
+	build/arrow-verify/bin/python layers/arrow/prune.py "$$(build/arrow-verify/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+	PYTHONPATH=layers/core build/arrow-verify/bin/python layers/arrow/verify_pruned.py --moto $(BIN)/moto_server
+
 clean:
-	rm -rf $(VENV) demo-lake .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(TOOLS) $(SCAN) demo-lake .pytest_cache .mypy_cache .ruff_cache build *.egg-info .aws-sam
