@@ -10,8 +10,9 @@ SITE := $(ARTIFACTS_DIR)/python
 PIP_INSTALL := $(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-compile \
 	--only-binary=:all: --platform manylinux_2_28_aarch64 --platform manylinux2014_aarch64 \
 	--implementation cp --python-version 3.13 --target $(SITE)
-# /opt is read-only in Lambda, so bytecode must ship in the layer or every cold start compiles it again.
-# unchecked-hash: the zip rounds file times to 2 s, which would invalidate timestamp-checked .pyc files.
-COMPILE := $(PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash
+# Last step of every layer. Console scripts (bin/) never run in Lambda. /opt is read-only there, so bytecode
+# must ship in the layer or every cold start compiles it again; unchecked-hash because the zip rounds file
+# times to 2 s, which would invalidate timestamp-checked .pyc files.
+FINISH := rm -rf $(SITE)/bin && $(PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash $(SITE)
 # The bytecode format is per minor version, so only a 3.13 interpreter may build these layers.
 CHECK_PYTHON := $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "layers need Python 3.13 to compile bytecode for python3.13")'
