@@ -85,7 +85,7 @@ SCAN := .venv-scan
 $(SCAN)/.installed-1:
 	$(PYTHON) -m venv $(SCAN)
 	$(SCAN)/bin/pip install --quiet --upgrade pip
-	$(SCAN)/bin/pip install --quiet checkov
+	$(SCAN)/bin/pip install --quiet checkov==3.3.30
 	touch $@
 
 scan: $(SCAN)/.installed-1
