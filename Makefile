@@ -89,7 +89,7 @@ $(SCAN)/.installed-1:
 	touch $@
 
 scan: $(SCAN)/.installed-1
-	$(SCAN)/bin/checkov --quiet --compact --framework cloudformation -f template.yaml --config-file .checkov.yaml
+	$(SCAN)/bin/checkov --quiet --compact --skip-download --framework cloudformation -f template.yaml --config-file .checkov.yaml
 
 # The Arrow layer's pruning, exercised on this machine's own (x86_64) pyarrow wheel in a scratch venv:
 # imports, a Parquet round trip, and the lake's append/read/compact on S3 (moto on 127.0.0.1).
