@@ -8,9 +8,12 @@ CREATE OR REPLACE VIEW weekly_tone_by_country AS
 WITH versions AS (
     SELECT
         p.*,
-        -- country and dt are part of the key (dt is the UTC date of created_at, so a post's copies share
-        -- it): a filter on them still prunes partitions through the view.
-        row_number() OVER (PARTITION BY p.country, p.dt, p.post_id ORDER BY p.collected_at DESC) AS version
+        -- Not keyed on dt: a platform can report a different time for the same post in two responses, so
+        -- its copies can sit in two dt partitions. A filter on country still prunes through the view; one
+        -- on dates does not (query posts with a dt range for that). Ties go to the later created_at.
+        row_number() OVER (
+            PARTITION BY p.country, p.post_id ORDER BY p.collected_at DESC, p.created_at DESC
+        ) AS version
     FROM posts AS p
 ),
 latest AS (

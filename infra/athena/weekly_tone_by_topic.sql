@@ -7,7 +7,9 @@ CREATE OR REPLACE VIEW weekly_tone_by_topic AS
 WITH versions AS (
     SELECT
         p.*,
-        row_number() OVER (PARTITION BY p.country, p.dt, p.post_id ORDER BY p.collected_at DESC) AS version
+        row_number() OVER (
+            PARTITION BY p.country, p.post_id ORDER BY p.collected_at DESC, p.created_at DESC
+        ) AS version
     FROM posts AS p
 ),
 latest AS (
