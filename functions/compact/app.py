@@ -5,7 +5,7 @@ Retention is S3's lifecycle rule on posts/ here, so compaction does not delete b
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -15,14 +15,13 @@ from listening_post.maintenance import maintain
 from listening_post.pipeline import new_run_id
 from listening_post.settings import get_settings
 
-logger, metrics, tracer = Logger(), Metrics(), Tracer()
+logger, metrics = Logger(), Metrics()
 logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
 secrecy.install()  # nor in what the library logs
 deployment = Deployment(get_settings())
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     report = maintain(deployment.lake, run_id=new_run_id(), today=datetime.now(UTC).date(), retention_days=None)

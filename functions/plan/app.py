@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -14,7 +14,7 @@ from listening_post.aws.state import Ledger
 from listening_post.service import plan_collection
 from listening_post.settings import get_settings
 
-logger, metrics, tracer = Logger(), Metrics(), Tracer()
+logger, metrics = Logger(), Metrics()
 logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
 secrecy.install()  # nor in what the library logs
 settings = get_settings()
@@ -24,7 +24,6 @@ config = deployment.config  # validated at cold start: a bad configuration fails
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     assert settings.jobs_queue_url is not None

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from listening_post.sources import _MODULE_PARSERS as PARSERS
 from listening_post.sources.base import Page, PayloadError
+from listening_post.sources.parsers import _MODULE_PARSERS as PARSERS
 from tests.conftest import PAYLOADS
 
 # Real payloads per source (JSON ones are mutated structurally, feeds as bytes).

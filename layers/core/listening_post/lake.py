@@ -277,7 +277,11 @@ def deduplicate(table: pa.Table) -> pa.Table:
     """One row per post_id, the one with the latest collected_at."""
     if table.num_rows < 2:
         return table
-    order = pc.sort_indices(table, [("post_id", "ascending"), ("collected_at", "descending")])
+    # Ties on collected_at (one run wrote a post twice) are broken by created_at, so the result does not
+    # depend on file order.
+    order = pc.sort_indices(
+        table, [("post_id", "ascending"), ("collected_at", "descending"), ("created_at", "descending")]
+    )
     ordered = table.take(order)
     ids = ordered.column("post_id").combine_chunks()
     first = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))

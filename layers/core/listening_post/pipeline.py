@@ -26,8 +26,7 @@ from listening_post.quarantine import QuarantineBatch
 from listening_post.scoring.backends import BackendFactory, build_scorer
 from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, default_scorer
 from listening_post.scoring.topics import TopicMatcher
-from listening_post.sources import PARSERS, PayloadError
-from listening_post.sources.base import screen_times
+from listening_post.sources.base import PayloadError, screen_times
 from listening_post.weeks import IsoWeek
 
 
@@ -173,6 +172,8 @@ def ingest_payloads(
     A payload that cannot be read at all, and each record that cannot be parsed, go to quarantine with
     the reason; everything else of the payload is kept.
     """
+    from listening_post.sources.parsers import PARSERS  # every platform module: only when importing
+
     parse = PARSERS.get(source)
     if parse is None:
         raise ValueError(f"unknown source {source!r}; known sources: {', '.join(sorted(PARSERS))}")

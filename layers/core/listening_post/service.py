@@ -14,21 +14,23 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from listening_post import jobs
-from listening_post.collect import Collector, JobReport, build_fetchers, http_client
 from listening_post.config import Config
 from listening_post.credentials import SecretResolver
 from listening_post.cursors import CursorStore
 from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.lake import Lake
 from listening_post.pipeline import BriefResult, Enricher, new_run_id, summarise
-from listening_post.scoring.backends import BackendFactory
-from listening_post.sources.fetch import Fetcher, Job
-from listening_post.sources.http import HttpClient
 from listening_post.weeks import IsoWeek
+
+if TYPE_CHECKING:  # the collection machinery is imported where it runs: the brief function has none of it
+    from listening_post.collect import JobReport
+    from listening_post.scoring.backends import BackendFactory
+    from listening_post.sources.fetch import Fetcher, Job
+    from listening_post.sources.http import HttpClient
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(hours=24)
@@ -96,6 +98,8 @@ class CollectRuntime:
         backends: BackendFactory | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
+        from listening_post.collect import http_client
+
         self.config, self.lake, self.cursors, self.ledger, self.secrets = config, lake, cursors, ledger, secrets
         self.enricher = Enricher.from_config(config, pseudonymiser, backends=backends)
         self.http = http or http_client(config)
@@ -105,6 +109,8 @@ class CollectRuntime:
 
     def _fetcher(self, source: str) -> None:
         if source not in self._fetchers and source not in self._skipped:
+            from listening_post.collect import build_fetchers
+
             fetchers, skipped = build_fetchers(self.config, self.http, self.secrets, [source])
             self._fetchers.update(fetchers)
             self._skipped.update(skipped)
@@ -118,6 +124,8 @@ class CollectRuntime:
         query = next((q for q in country.queries if q.id == spec.query_id), None)
         if query is None or spec.source not in query.sources:
             return None
+        from listening_post.sources.fetch import Job
+
         return Job(country, query, spec.source)
 
     def run(self, spec: jobs.JobSpec) -> dict[str, Any]:
@@ -126,6 +134,8 @@ class CollectRuntime:
         if job is None:
             log.warning("job %s is no longer configured; dropped", spec.key)
             return {"job": spec.key, "status": "not configured"}
+        from listening_post.collect import Collector
+
         self._fetcher(spec.source)
         digest = hashlib.blake2b(spec.key.encode(), digest_size=3).hexdigest()
         collector = Collector(

@@ -7,6 +7,7 @@ does the grouping; Python only turns counts and moments into estimates, interval
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -95,9 +96,8 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
     dataset = lake.posts_dataset(
         spec.country, trend_start.date() - timedelta(days=1), week_end.date() + timedelta(days=1)
     )
-    con = duckdb.connect(config={"threads": 2})
+    con = connect()
     try:
-        con.execute("SET TimeZone = 'UTC'")
         con.register("raw", dataset)
         _load_posts(con, spec, trend_start, week_end)
         summary = _summarise(con, spec, now, week_start, week_end, trend_weeks)
@@ -122,7 +122,7 @@ def _load_posts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, lo: datetime
                    AS w
         FROM raw
         WHERE created_at >= $lo AND created_at < $hi
-        QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1
+        QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC, created_at DESC) = 1
         """,
         {"tz": spec.timezone, "monday": spec.week.monday, "lo": lo, "hi": hi},
     )
@@ -228,13 +228,20 @@ def _tone_counting_clusters_once(
     return {"clusters": len(clusters), "posts_removed": sum(c["posts"] - 1 for c in clusters), **_tone(week, min_n)}
 
 
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to the temporary folder (/tmp in Lambda, whose code folder is read-only)
+    and works in UTC."""
+    con = duckdb.connect(config={"threads": 2, "temp_directory": tempfile.gettempdir()})
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
 def weeks_with_posts(lake: Lake, country: str, timezone: str = "UTC") -> list[IsoWeek]:
     """The ISO weeks, in the country's time zone, that hold at least one post."""
     if not lake.post_files(country, date.min, date.max):
         return []
-    con = duckdb.connect(config={"threads": 2})
+    con = connect()
     try:
-        con.execute("SET TimeZone = 'UTC'")
         con.register("raw", lake.posts_dataset(country, date.min, date.max))
         rows = con.execute(
             "SELECT DISTINCT CAST(timezone($tz, created_at) AS DATE) FROM raw", {"tz": timezone}

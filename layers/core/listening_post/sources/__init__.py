@@ -1,27 +1,7 @@
 """Source adapters: one module per platform, each turning API responses into parsed posts and fetching
-them live (``*Fetcher``) through the shared HTTP client (``sources/http.py``)."""
+them live (``*Fetcher``) through the shared HTTP client (``sources/http.py``). ``sources.parsers`` has the
+parser of each source by name."""
 
-from __future__ import annotations
+from listening_post.sources.base import Page, PayloadError, RecordError, Reject
 
-from collections.abc import Callable
-from functools import partial
-
-from listening_post.sources import bluesky, gdelt, mastodon, reddit, rss, x, youtube
-from listening_post.sources.base import Page, PayloadError, RecordError, Reject, parse_guarded
-
-Parser = Callable[[bytes], Page]
-
-_MODULE_PARSERS: dict[str, Parser] = {
-    "rss": rss.parse,
-    "google_news": rss.parse_google_news,
-    "mastodon": mastodon.parse,
-    "bluesky": bluesky.parse,
-    "reddit": reddit.parse,
-    "x": x.parse,
-    "youtube": youtube.parse,
-    "gdelt": gdelt.parse,
-}
-# Source name -> parser of one saved or fetched API response; never raises but PayloadError.
-PARSERS: dict[str, Parser] = {name: partial(parse_guarded, parse) for name, parse in _MODULE_PARSERS.items()}
-
-__all__ = ["PARSERS", "Page", "Parser", "PayloadError", "RecordError", "Reject"]
+__all__ = ["Page", "PayloadError", "RecordError", "Reject"]

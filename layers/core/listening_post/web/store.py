@@ -16,8 +16,6 @@ class Documents(Protocol):
 
     def list_dir(self, relative: str) -> list[str]: ...
 
-    def exists(self, relative: str) -> bool: ...
-
     def read_bytes(self, relative: str) -> bytes: ...
 
 
@@ -44,10 +42,12 @@ class BriefStore:
     def read(self, country: str, week: IsoWeek, name: str) -> bytes | None:
         if name not in BRIEF_FILES:
             raise ValueError(f"not a brief file: {name!r}")
-        path = f"briefs/country={_country(country)}/week={week}/{name}"
-        if not self.lake.exists(path):
+        folder = f"briefs/country={_country(country)}/week={week}"
+        # Existence by listing, not by a HEAD: S3 answers 403, not 404, for a missing key to a reader
+        # that may only list briefs/, and a missing brief must be a 404.
+        if name not in self.lake.list_dir(folder):
             return None
-        return self.lake.read_bytes(path)
+        return self.lake.read_bytes(f"{folder}/{name}")
 
 
 def _country(code: str) -> str:
