@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAKE   ?= demo-lake
 
-.PHONY: install browser demo test test-fast lint format clean tools validate build deploy package-size scan verify-arrow verify-layers
+.PHONY: install browser demo test test-fast lint audit format clean tools validate build deploy package-size scan verify-arrow verify-layers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	# Each handler is its own module named app: checked one by one.
 	for handler in functions/*/app.py; do $(BIN)/mypy --strict --follow-imports=silent $$handler || exit 1; done
+
+# Static security checks (bandit) and known vulnerabilities of the installed dependencies (pip-audit, through
+# PyPI's JSON API). Where no vulnerability service answers, pip-audit audits nothing: it says so (skipped
+# packages) instead of failing, and RELIABILITY.md records that this network cannot audit.
+audit: $(STAMP)
+	@mkdir -p build
+	$(BIN)/bandit -q -c pyproject.toml -r layers/core/listening_post functions
+	$(BIN)/pip freeze --exclude-editable > build/requirements-frozen.txt
+	$(BIN)/pip-audit -r build/requirements-frozen.txt --vulnerability-service pypi --progress-spinner off \
+		--no-deps --disable-pip 2>&1 | tee build/pip-audit.txt | grep -v "could not be audited" || true
+	@if grep -q "^Found [0-9]* known vulnerabilit" build/pip-audit.txt; then echo "pip-audit: vulnerabilities found"; exit 1; fi
+	@echo "pip-audit: $$(grep -c 'could not be audited' build/pip-audit.txt) of $$(wc -l < build/requirements-frozen.txt) packages could not be audited (no vulnerability service reachable)"
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -169,3 +169,30 @@ def test_compaction_while_a_collector_appends_loses_nothing(tmp_path: Path) -> N
     lake.compact_partition("CA", at.date(), run_id="final")
     assert lake.read_posts("CA", at.date(), at.date()).num_rows == 300
     assert len(lake.partition_files("CA", at.date())) == 1
+
+
+def test_dirty_text_is_cleaned_and_giant_posts_truncated_with_a_mark(tmp_path: Path) -> None:
+    giant = "tariff " * 30_000  # 210,000 characters
+    page = [
+        status(1, "2026-11-20T10:00:00Z", "good\u200b news\u202e about \ufefftariffs"),  # zero-width and bidi
+        status(2, "2026-11-20T10:05:00Z", giant),
+    ]
+    body = json.dumps(page, ensure_ascii=False).encode("utf-8")
+    body = body.replace(b"about", b"ab\xff\xfeout")  # invalid UTF-8 inside a string
+    lake = Lake.from_uri(str(tmp_path / "lake"))
+    result = ingest_payloads(
+        [("dirty.json", body)],
+        source="mastodon",
+        country="CA",
+        query_id="q",
+        lake=lake,
+        enricher=Enricher.from_config(CONFIG, Pseudonymiser(TEST_KEY)),
+        now=datetime(2026, 11, 23, tzinfo=UTC),
+    )
+    assert (result.imported, result.quarantined) == (2, 0)
+    texts = {r["post_id"]: r["text"] for r in lake.read_posts("CA", date(2026, 11, 20), date(2026, 11, 20)).to_pylist()}
+    clean = texts["mastodon:mstdn.ca/1001"]
+    assert "\u200b" not in clean and "\u202e" not in clean and "\ufeff" not in clean
+    assert clean.startswith("good news ab") and clean.endswith("tariffs 1")  # U+FFFD kept for the broken bytes
+    big = texts["mastodon:mstdn.ca/1002"]
+    assert len(big) == 10_000 and big.endswith("[truncated]")

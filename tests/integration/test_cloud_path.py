@@ -9,6 +9,7 @@ batch item failure while the others succeed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -124,8 +125,36 @@ def stack(
         "POWERTOOLS_METRICS_NAMESPACE": "ListeningPost",
     }.items():
         monkeypatch.setenv(name, value)
-    yield {"queue_url": queue_url, "bucket": bucket, "endpoint": aws_env, "s3": s3}
+    yield {"queue_url": queue_url, "bucket": bucket, "endpoint": aws_env, "s3": s3, "timeline": timeline}
     dynamodb.delete_table(TableName=TABLE)
+
+
+def assert_no_identity_in_the_bucket(stack: dict[str, Any], timeline: dict[str, Any]) -> None:
+    """Every object the cloud path wrote: the toot's author (handle, account id, profile link) appears
+    nowhere but in the post's own URL column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    account = json.loads(timeline["response"]["body"]["string"])[0]["account"]
+    identities = {account["id"], account["username"], account["acct"], account["url"]}
+    s3 = stack["s3"]
+    keys = [
+        o["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=stack["bucket"])
+        for o in page.get("Contents", [])
+    ]
+    assert len(keys) > 10
+    for key in keys:
+        body = s3.get_object(Bucket=stack["bucket"], Key=key)["Body"].read()
+        if key.endswith(".parquet"):
+            table = pq.read_table(pa.BufferReader(body))
+            body = json.dumps(
+                table.drop_columns([c for c in ("url", "text") if c in table.column_names]).to_pylist(), default=str
+            ).encode()
+        elif key.startswith("briefs/"):
+            body = re.sub(rb"https?://[^\s\"'<>)]+", b" ", body)  # a post's own link may name its author
+        found = [i for i in identities if i.encode() in body]
+        assert not found, f"{key} holds {found}"
 
 
 def receive_all(endpoint: str, queue_url: str) -> list[dict[str, Any]]:
@@ -199,6 +228,7 @@ def test_schedule_to_api(stack: dict[str, Any]) -> None:
     assert "Germany: weekly opinion brief" in page["body"]
     summary_event = json.loads(json.dumps(api_event).replace("/brief", "/summary"))
     summary = json.loads(api.lambda_handler(summary_event, FakeContext())["body"])
+    assert_no_identity_in_the_bucket(stack, stack["timeline"])
     start, end = IsoWeek.parse("2016-W05").bounds("Europe/Berlin")
     in_week = sum(start <= t < end for t in posts.column("created_at").to_pylist())
     assert summary["volume"]["posts"] == in_week > 0 and summary["country"] == "DE"

@@ -26,7 +26,7 @@ MIN_AUTHORS = 3
 MAX_TERMS = 12
 MAX_POSTS_PER_PERIOD = 200_000  # beyond this the counts come from a uniform sample of posts
 _EXTRA_STOP = ("http", "https", "www", "amp", "rt", "via", "com")
-_TOKEN = r"#?[\p{L}\p{M}][\p{L}\p{M}\p{N}_'’-]*[\p{L}\p{M}\p{N}]|#?[\p{L}\p{M}]"  # noqa: S105 - a regex
+_TOKEN = r"#?[\p{L}\p{M}][\p{L}\p{M}\p{N}_'’-]*[\p{L}\p{M}\p{N}]|#?[\p{L}\p{M}]"  # noqa: S105  # nosec B105 - a regex
 
 
 def stop_words(languages: list[str]) -> list[str]:

@@ -200,7 +200,7 @@ class HttpClient:
         self.policy = policy or HttpPolicy()
         self.clock = clock or SystemClock()
         self.pool = pool or urllib3.PoolManager(num_pools=16, maxsize=2)
-        self.rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self.rng = rng or random.Random()  # noqa: S311  # nosec B311 - jitter, not cryptography
         self._hosts: dict[str, _HostState] = {}
         self.requests_sent = 0
         for host, per_minute in (budgets or {}).items():
