@@ -184,6 +184,7 @@ def test_languages_without_spaces_are_excluded_from_terms(tmp_path: Path, organi
     ]
     summary = build(tmp_path, organic + chinese)
     assert all("关税" not in t["term"] and "美国" not in t["term"] for t in summary["emerging_terms"])
+    assert any("left out of the emerging terms" in c and "Chinese (30)" in c for c in summary["caveats"])
 
 
 def test_holm_adjustment() -> None:

@@ -568,6 +568,13 @@ def _caveats(summary: dict[str, Any], min_n: int) -> list[str]:
             f"{unscored['share']:.0%} of original posts carry no tone score: {langs}. The tone "
             "figures describe only the scored posts."
         )
+    unspaced = [row for row in volume["by_language"] if row["lang"] in terms.UNSPACED_LANGUAGES]
+    if unspaced:
+        listed = ", ".join(f"{row['name']} ({row['posts']})" for row in unspaced)
+        caveats.append(
+            f"Posts in languages written without spaces between words are left out of the emerging "
+            f"terms, which a word tokeniser would get wrong: {listed}."
+        )
     models = summary["sentiment"]["models"]
     if len(models) > 1:
         by_lang = "; ".join(
