@@ -20,6 +20,7 @@ from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
 from listening_post.lake import Lake
+from listening_post.model import FILE_SCHEMA
 from listening_post.sentiment_catalogue import DEFAULT_BACKENDS, resolve_choices
 from listening_post.weeks import IsoWeek
 
@@ -87,15 +88,11 @@ def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None
     week_start, week_end = spec.week.bounds(spec.timezone)
     trend_weeks = max(spec.analysis.trend_weeks, spec.analysis.baseline_weeks + 1, 5)
     trend_start, _ = spec.week.shift(-(trend_weeks - 1)).bounds(spec.timezone)
-    # Partitions are UTC dates: widen by a day on each side, the timestamps filter exactly.
-    dataset = lake.posts_dataset(
-        spec.country, trend_start.date() - timedelta(days=1), week_end.date() + timedelta(days=1)
-    )
-    con = duckdb.connect(config={"threads": 2})
+    text_start, _ = spec.week.shift(-spec.analysis.baseline_weeks).bounds(spec.timezone)
+    con = connect()
     try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.register("raw", dataset)
-        _load_posts(con, spec, trend_start, week_end)
+        register_posts(con, lake, spec.country, trend_start, week_end, text_from=text_start)
+        _load_posts(con, spec, trend_start, week_end, text_start)
         summary = _summarise(con, spec, now, week_start, week_end, trend_weeks)
     finally:
         con.close()
@@ -104,24 +101,103 @@ def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None
     return summary
 
 
-def _load_posts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, lo: datetime, hi: datetime) -> None:
-    """Table ``p``: one row per post (deduplicated, latest collection wins), narrow: no text."""
+# DuckDB's own limit (its hash tables and temporary tables); past it, it spills to disk instead of failing.
+# The brief function has 3 GB: Arrow buffers, Python and the rendering need the rest.
+MEMORY_LIMIT = "1GB"
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for one summary: two threads (the Lambda's vCPUs at this memory size), a memory
+    limit with spilling to the temporary directory (/tmp on Lambda), UTC session time zone."""
+    import tempfile
+
+    con = duckdb.connect(
+        config={
+            "threads": 2,
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": f"{tempfile.gettempdir()}/listening-post-duckdb",
+        }
+    )
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def register_posts(
+    con: duckdb.DuckDBPyConnection, lake: Lake, country: str, lo: datetime, hi: datetime, *, text_from: datetime
+) -> None:
+    """View ``raw``: the raw (not deduplicated) posts files of ``country`` whose partition may hold posts
+    created in [lo, hi) (partitions are UTC dates: a day of margin on each side; timestamps filter exactly).
+
+    A local lake is read by DuckDB's own Parquet reader (parallel, lazy: columns a query does not touch
+    are not decoded). An S3 lake goes through the pyarrow dataset on pyarrow's S3 filesystem, with the
+    same projection and filter pushdown. ``raw_history`` is the part before ``text_from``, whose texts the
+    summary never reads.
+    """
+    start, end = lo.date() - timedelta(days=1), hi.date() + timedelta(days=1)
+    split = text_from.date() - timedelta(days=1)
+    recent = lake.post_files(country, split, end)
+    older = [f for f in lake.post_files(country, start, split - timedelta(days=1)) if f not in set(recent)]
+    if lake.is_local:
+        for name, files in (("raw", older + recent), ("raw_history", older)):
+            if files:
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet({_sql_list(files)})")
+            else:
+                con.register(name, FILE_SCHEMA.empty_table())
+        return
+    con.register("raw", lake.posts_dataset(country, start, end))
+    con.register("raw_history", lake.posts_dataset(country, start, split - timedelta(days=1)))
+
+
+def _sql_list(paths: list[str]) -> str:
+    # File names are the lake's own (partition folders and generated names); quotes are escaped anyway.
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def _load_posts(
+    con: duckdb.DuckDBPyConnection, spec: SummaryInput, lo: datetime, hi: datetime, text_from: datetime
+) -> None:
+    """Table ``p``: one row per post (deduplicated, latest collection wins), narrow: no text.
+
+    Deduplication is exact but cheap: only posts whose id hash occurs more than once (collected twice,
+    or a hash collision) go through the ordering by collection time; all the others are unique already.
+    ``chars`` (text length) is read for the weeks whose texts the summary uses, null before them.
+    """
+    columns = (
+        "post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model, topics, "
+        "dup_group, coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement, "
+        "created_at, collected_at"
+    )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE p0 AS
+        SELECT {columns}, length(text) AS chars FROM raw
+        WHERE created_at >= $text_from AND created_at < $hi
+        UNION ALL
+        SELECT {columns}, NULL::BIGINT AS chars FROM raw_history
+        WHERE created_at >= $lo AND created_at < $text_from
+        """,
+        {"lo": lo, "hi": hi, "text_from": max(lo, text_from)},
+    )
     con.execute(
         """
         CREATE TEMP TABLE p AS
-        SELECT post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model,
-               topics, dup_group, length(text) AS chars,
-               coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
-               created_at,
+        WITH repeated AS (SELECT hash(post_id) AS h FROM p0 GROUP BY h HAVING count(*) > 1),
+        latest AS (
+            SELECT * FROM p0 WHERE hash(post_id) IN (SELECT h FROM repeated)
+            QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1
+        )
+        SELECT *,
                CAST(timezone($tz, created_at) AS DATE) AS local_day,
-               CAST(floor(date_diff('day', $monday, CAST(timezone($tz, created_at) AS DATE)) / 7.0) AS INTEGER)
-                   AS w
-        FROM raw
-        WHERE created_at >= $lo AND created_at < $hi
-        QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1
+               CAST(floor(date_diff('day', $monday, CAST(timezone($tz, created_at) AS DATE)) / 7.0) AS INTEGER) AS w
+        FROM (
+            SELECT * FROM p0 WHERE hash(post_id) NOT IN (SELECT h FROM repeated)
+            UNION ALL
+            SELECT * FROM latest
+        )
         """,
-        {"tz": spec.timezone, "monday": spec.week.monday, "lo": lo, "hi": hi},
+        {"tz": spec.timezone, "monday": spec.week.monday},
     )
+    con.execute("DROP TABLE p0")
 
 
 def _load_texts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, weekly: dict[int, dict[str, Any]]) -> None:
@@ -228,10 +304,10 @@ def weeks_with_posts(lake: Lake, country: str, timezone: str = "UTC") -> list[Is
     """The ISO weeks, in the country's time zone, that hold at least one post."""
     if not lake.post_files(country, date.min, date.max):
         return []
-    con = duckdb.connect(config={"threads": 2})
+    con = connect()
     try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.register("raw", lake.posts_dataset(country, date.min, date.max))
+        first = datetime(1, 1, 3, tzinfo=UTC)
+        register_posts(con, lake, country, first, datetime(9999, 12, 29, tzinfo=UTC), text_from=first)
         rows = con.execute(
             "SELECT DISTINCT CAST(timezone($tz, created_at) AS DATE) FROM raw", {"tz": timezone}
         ).fetchall()
