@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAKE   ?= demo-lake
 
-.PHONY: install browser demo test test-fast lint format clean
+.PHONY: install browser demo test test-fast lint format clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	# Each handler is its own module named app: checked one by one.
 	for handler in functions/*/app.py; do $(BIN)/mypy --strict --follow-imports=silent $$handler || exit 1; done
+
+# Benchmarks of issue 7 (about 10 minutes; writes bench/results.json). Not part of CI: run on demand.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

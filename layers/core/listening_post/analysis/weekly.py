@@ -224,6 +224,20 @@ def _load_texts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, weekly: dict
     )
 
 
+def _sampling(con: duckdb.DuckDBPyConnection, spec: SummaryInput) -> list[dict[str, Any]]:
+    """The periods whose texts were sampled (emerging terms and near-duplicate detection read ``p_text``)."""
+    rows = con.execute(
+        """
+        SELECT e.w, e.n, coalesce(t.n, 0) FROM
+            (SELECT w, count(*) AS n FROM p WHERE w BETWEEN $first AND 0 AND NOT is_repost AND chars > 0 GROUP BY w) e
+            LEFT JOIN (SELECT w, count(*) AS n FROM p_text GROUP BY w) t USING (w)
+        WHERE coalesce(t.n, 0) < e.n ORDER BY e.w DESC
+        """,
+        {"first": -spec.analysis.baseline_weeks},
+    ).fetchall()
+    return [{"week": str(spec.week.shift(int(w))), "posts": int(n), "sampled": int(k)} for w, n, k in rows]
+
+
 def _summarise(
     con: duckdb.DuckDBPyConnection,
     spec: SummaryInput,
@@ -238,6 +252,7 @@ def _summarise(
     baseline_weeks = [weekly.get(-k, _empty_week()) for k in range(1, spec.analysis.baseline_weeks + 1)]
     volume = _volume(con, this, last, baseline_weeks)
     _load_texts(con, spec, weekly)
+    sampling = _sampling(con, spec)
     languages = sorted({*spec.languages, *(row["lang"] for row in volume["by_language"])})
     terms.prepare(con, languages)
     clusters = coordination.find_clusters(con, spec.analysis.coordination, this["posts"])
@@ -276,7 +291,7 @@ def _summarise(
         "spikes": spikes.daily_spikes(con, spec.week.monday),
         "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
         "examples": _examples(con, week_start, week_end),
-        "coverage": _coverage(con, spec, this),
+        "coverage": {**_coverage(con, spec, this), "sampling": sampling},
         "caveats": [],  # written last, once coverage is complete (build_summary)
         "trend": _trend(weekly, spec.week, spec.analysis.trend_weeks, min_n),
     }
@@ -654,6 +669,20 @@ def _caveats(summary: dict[str, Any], min_n: int) -> list[str]:
                 f"{src['source']} failed in {src['failed']} of {src['runs']} collection runs this week: "
                 "its volume is understated."
             )
+    sampled = summary["coverage"].get("sampling") or []
+    if sampled:
+        this_week = next((x for x in sampled if x["week"] == summary["week"]), None)
+        which = (
+            f"{this_week['sampled']:,} of this week's {this_week['posts']:,} original posts"
+            if this_week
+            else "the posts of the busiest baseline weeks"
+        )
+        caveats.append(
+            f"Emerging terms and near-duplicate (reworded copy) detection read a uniform sample: {which}"
+            f"{' and of each busy baseline week' if this_week and len(sampled) > 1 else ''}. Their counts are "
+            "counts in the sample; shares and rankings estimate the whole. Exact copies and every other figure "
+            "use all posts."
+        )
     if summary["coverage"]["days_without_posts"]:
         caveats.append(
             "No posts on " + ", ".join(summary["coverage"]["days_without_posts"]) + ": possibly a gap in collection."
