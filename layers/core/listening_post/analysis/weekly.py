@@ -135,18 +135,21 @@ def register_posts(
     summary never reads.
     """
     start, end = lo.date() - timedelta(days=1), hi.date() + timedelta(days=1)
-    split = text_from.date() - timedelta(days=1)
+    # A post created before text_from sits in a partition dated text_from's UTC date or earlier; the two
+    # views share that day's files, and the queries split its rows by created_at.
+    split = min(max(text_from.date(), start), end)
     recent = lake.post_files(country, split, end)
-    older = [f for f in lake.post_files(country, start, split - timedelta(days=1)) if f not in set(recent)]
+    older = lake.post_files(country, start, split)
     if lake.is_local:
-        for name, files in (("raw", older + recent), ("raw_history", older)):
+        everything = sorted(set(older) | set(recent))
+        for name, files in (("raw", everything), ("raw_history", older)):
             if files:
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet({_sql_list(files)})")
             else:
                 con.register(name, FILE_SCHEMA.empty_table())
         return
     con.register("raw", lake.posts_dataset(country, start, end))
-    con.register("raw_history", lake.posts_dataset(country, start, split - timedelta(days=1)))
+    con.register("raw_history", lake.posts_dataset(country, start, split))
 
 
 def _sql_list(paths: list[str]) -> str:
