@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAKE   ?= demo-lake
 
-.PHONY: install browser demo test test-fast lint audit format clean tools validate build deploy package-size scan verify-arrow verify-layers
+.PHONY: install browser demo test test-fast lint audit bench format clean tools validate build deploy package-size scan verify-arrow verify-layers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ audit: $(STAMP)
 		--no-deps --disable-pip 2>&1 | tee build/pip-audit.txt | grep -v "could not be audited" || true
 	@if grep -q "^Found [0-9]* known vulnerabilit" build/pip-audit.txt; then echo "pip-audit: vulnerabilities found"; exit 1; fi
 	@echo "pip-audit: $$(grep -c 'could not be audited' build/pip-audit.txt) of $$(wc -l < build/requirements-frozen.txt) packages could not be audited (no vulnerability service reachable)"
+
+# Benchmarks of issue 7 (about 10 minutes; writes bench/results.json). Not part of CI: run on demand.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

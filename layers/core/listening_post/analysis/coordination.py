@@ -29,7 +29,10 @@ from listening_post.config import Coordination
 SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
 JACCARD = 0.7
 MINHASH_BANDS, MINHASH_ROWS = 8, 3  # 24 hashes; pairs at J=0.7 collide in some band with p = 0.98
-MAX_NEAR_DUP_POSTS = 200_000  # MinHash runs on at most this many of the week's posts (a uniform sample beyond)
+# MinHash runs on at most this many of the week's candidate posts (a uniform sample beyond, said in the
+# summary): copies that differ by a word are then found only among the sampled posts, exact copies (the
+# duplicate key) at any scale.
+MAX_NEAR_DUP_POSTS = 50_000
 
 
 @dataclass
@@ -52,13 +55,7 @@ def find_clusters(con: duckdb.DuckDBPyConnection, settings: Coordination, week_p
         """,
         {"sources": list(SOCIAL_SOURCES), "min_chars": settings.min_chars},
     )
-    posts = {
-        pid: _Post(pid, author, datetime.fromtimestamp(ms / 1000, tz=UTC), sentiment)
-        for pid, author, ms, sentiment in con.execute(
-            "SELECT post_id, author_id, at_ms, sentiment FROM coord_candidates"
-        ).fetchall()
-    }
-    if not posts:
+    if not con.execute("SELECT count(*) FROM coord_candidates").fetchone()[0]:  # type: ignore[index]
         return []
     union = _UnionFind()
     for group in con.execute(
@@ -69,15 +66,26 @@ def find_clusters(con: duckdb.DuckDBPyConnection, settings: Coordination, week_p
         union.join(group[0])
     for a, b in _near_duplicate_pairs(con):
         union.join([a, b])
-    clusters: list[dict[str, Any]] = []
     window_s = settings.window_minutes * 60
-    for members in union.groups():
+    # Only the posts of a group of near-identical texts are looked at further (a few, however big the week).
+    groups = union.groups()
+    posts = {
+        pid: _Post(pid, author, datetime.fromtimestamp(ms / 1000, tz=UTC), sentiment)
+        for pid, author, ms, sentiment in con.execute(
+            "SELECT post_id, author_id, at_ms, sentiment FROM coord_candidates "
+            "WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": [m for g in groups for m in g]},
+        ).fetchall()
+    }
+    found: list[tuple[list[_Post], set[str]]] = []
+    for members in groups:
         timeline = sorted((posts[m] for m in members if m in posts), key=lambda p: p.at)
         for burst in _bursts(timeline, window_s):
             authors = {p.author for p in burst if p.author}
-            if len(authors) < settings.min_authors:
-                continue
-            clusters.append(_describe(con, burst, authors, week_posts))
+            if len(authors) >= settings.min_authors:
+                found.append((burst, authors))
+    texts = _texts(con, [burst[0].post_id for burst, _ in found])
+    clusters = [_describe(burst, authors, week_posts, texts.get(burst[0].post_id, "")) for burst, authors in found]
     clusters.sort(key=lambda c: (-c["posts"], c["first_at"]))
     return clusters
 
@@ -92,9 +100,21 @@ def _bursts(timeline: list[_Post], window_s: float) -> list[list[_Post]]:
     return bursts
 
 
-def _describe(con: duckdb.DuckDBPyConnection, burst: list[_Post], authors: set[str], week_posts: int) -> dict[str, Any]:
+def _texts(con: duckdb.DuckDBPyConnection, post_ids: list[str]) -> dict[str, str]:
+    """Texts of the given week-0 posts, in one scan (their week's partitions only)."""
+    if not post_ids:
+        return {}
+    rows = con.execute(
+        "SELECT post_id, any_value(text) FROM raw WHERE post_id IN (SELECT unnest($ids::VARCHAR[])) "
+        "AND created_at >= (SELECT min(created_at) FROM p WHERE w = 0) "
+        "AND created_at <= (SELECT max(created_at) FROM p WHERE w = 0) GROUP BY post_id",
+        {"ids": post_ids},
+    ).fetchall()
+    return dict(rows)
+
+
+def _describe(burst: list[_Post], authors: set[str], week_posts: int, sample: str) -> dict[str, Any]:
     first, last = burst[0].at, burst[-1].at
-    sample = con.execute("SELECT text FROM raw WHERE post_id = $id LIMIT 1", {"id": burst[0].post_id}).fetchone()
     scores = [p.sentiment for p in burst if p.sentiment is not None]
     return {
         "posts": len(burst),
@@ -102,7 +122,7 @@ def _describe(con: duckdb.DuckDBPyConnection, burst: list[_Post], authors: set[s
         "first_at": first.isoformat(),
         "last_at": last.isoformat(),
         "span_minutes": round((last - first).total_seconds() / 60),
-        "sample_text": sample[0] if sample else "",
+        "sample_text": sample,
         "share_of_week": len(burst) / week_posts if week_posts else None,
         "mean_sentiment": sum(scores) / len(scores) if scores else None,
         "post_ids": [p.post_id for p in burst],

@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
@@ -21,6 +22,7 @@ from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
 from listening_post.lake import Lake, relisting
+from listening_post.model import FILE_SCHEMA
 from listening_post.sentiment_catalogue import DEFAULT_BACKENDS, resolve_choices
 from listening_post.weeks import IsoWeek
 
@@ -28,6 +30,7 @@ SCHEMA_VERSION = 1
 EXCERPT_CHARS = 280
 EXAMPLES_PER_LABEL = 3
 _MENTION = regex.compile(r"(?<![\w@])@[\w.@-]+")
+_VANISHED = regex.compile(r"No files found that match|No such file or directory")
 
 CAVEAT_POPULATION = (
     "Online voices are not the population: the people who post are few, self-selected and louder on "
@@ -92,15 +95,17 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
     week_start, week_end = spec.week.bounds(spec.timezone)
     trend_weeks = max(spec.analysis.trend_weeks, spec.analysis.baseline_weeks + 1, 5)
     trend_start, _ = spec.week.shift(-(trend_weeks - 1)).bounds(spec.timezone)
-    # Partitions are UTC dates: widen by a day on each side, the timestamps filter exactly.
-    dataset = lake.posts_dataset(
-        spec.country, trend_start.date() - timedelta(days=1), week_end.date() + timedelta(days=1)
-    )
+    text_start, _ = spec.week.shift(-spec.analysis.baseline_weeks).bounds(spec.timezone)
     con = connect()
     try:
-        con.register("raw", dataset)
-        _load_posts(con, spec, trend_start, week_end)
+        register_posts(con, lake, spec.country, trend_start, week_end, text_from=text_start)
+        _load_posts(con, spec, trend_start, week_end, text_start)
         summary = _summarise(con, spec, now, week_start, week_end, trend_weeks)
+    except duckdb.IOException as exc:
+        # DuckDB's reader says a listed file is gone in its own words: make it the error relisting retries on.
+        if _VANISHED.search(str(exc)):
+            raise FileNotFoundError(str(exc)) from exc
+        raise
     finally:
         con.close()
     summary["coverage"]["sources"] = coverage.source_runs(lake, spec.country, week_start, week_end)
@@ -108,24 +113,106 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
     return summary
 
 
-def _load_posts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, lo: datetime, hi: datetime) -> None:
-    """Table ``p``: one row per post (deduplicated, latest collection wins), narrow: no text."""
+# DuckDB's own limit (its hash tables and temporary tables); past it, it spills to disk instead of failing.
+# The brief function has 3 GB: Arrow buffers, Python and the rendering need the rest.
+MEMORY_LIMIT = "1GB"
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for one summary: two threads (the Lambda's vCPUs at this memory size), a memory
+    limit with spilling to the temporary directory (/tmp on Lambda), UTC session time zone."""
+    con = duckdb.connect(
+        config={
+            "threads": 2,
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": f"{tempfile.gettempdir()}/listening-post-duckdb",
+        }
+    )
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def register_posts(
+    con: duckdb.DuckDBPyConnection, lake: Lake, country: str, lo: datetime, hi: datetime, *, text_from: datetime
+) -> None:
+    """View ``raw``: the raw (not deduplicated) posts files of ``country`` whose partition may hold posts
+    created in [lo, hi) (partitions are UTC dates: a day of margin on each side; timestamps filter exactly).
+
+    A local lake is read by DuckDB's own Parquet reader (parallel, lazy: columns a query does not touch
+    are not decoded). An S3 lake goes through the pyarrow dataset on pyarrow's S3 filesystem, with the
+    same projection and filter pushdown. ``raw_history`` is the part before ``text_from``, whose texts the
+    summary never reads.
+    """
+    start, end = lo.date() - timedelta(days=1), hi.date() + timedelta(days=1)
+    # A post created before text_from sits in a partition dated text_from's UTC date or earlier; the two
+    # views share that day's files, and the queries split its rows by created_at.
+    split = min(max(text_from.date(), start), end)
+    recent = lake.post_files(country, split, end)
+    older = lake.post_files(country, start, split)
+    if lake.is_local:
+        everything = sorted(set(older) | set(recent))
+        for name, files in (("raw", everything), ("raw_history", older)):
+            if files:
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet({_sql_list(files)})")
+            else:
+                con.register(name, FILE_SCHEMA.empty_table())
+        return
+    con.register("raw", lake.posts_dataset(country, start, end))
+    con.register("raw_history", lake.posts_dataset(country, start, split))
+
+
+def _sql_list(paths: list[str]) -> str:
+    # File names are the lake's own (partition folders and generated names); quotes are escaped anyway.
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def _load_posts(
+    con: duckdb.DuckDBPyConnection, spec: SummaryInput, lo: datetime, hi: datetime, text_from: datetime
+) -> None:
+    """Table ``p``: one row per post (deduplicated, latest collection wins), narrow: no text.
+
+    Deduplication is exact but cheap: only posts whose id hash occurs more than once (collected twice,
+    or a hash collision) go through the ordering by collection time; all the others are unique already.
+    ``chars`` (text length) is read for the weeks whose texts the summary uses, null before them.
+    """
+    columns = (
+        "post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model, topics, "
+        "dup_group, coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement, "
+        "created_at, collected_at"
+    )
+    # Local days from a table of quarter hours (every UTC offset and every transition falls on one) instead
+    # of a time zone conversion per row, which costs a second per two million posts.
+    zone, quarter = ZoneInfo(spec.timezone), 900
+    first, last = int(lo.timestamp()) // quarter, -(-int(hi.timestamp()) // quarter)
+    days = [datetime.fromtimestamp(q * quarter, zone).date() for q in range(first, last + 1)]
+    con.execute(
+        "CREATE TEMP TABLE quarters AS "
+        "SELECT unnest(range($first, $last + 1)) AS q, unnest($days::DATE[]) AS local_day",
+        {"first": first, "last": last, "days": days},
+    )
+    local = "q.local_day, CAST(floor(date_diff('day', $monday, q.local_day) / 7.0) AS INTEGER) AS w, hash(post_id) AS h"
+    join = f"JOIN quarters q ON q.q = epoch_us(created_at) // {quarter * 1_000_000}"
+    con.execute(
+        f"""
+        CREATE TEMP TABLE p AS
+        SELECT {columns}, length(text) AS chars, {local} FROM raw {join}
+        WHERE created_at >= $text_from AND created_at < $hi
+        UNION ALL
+        SELECT {columns}, NULL::BIGINT AS chars, {local} FROM raw_history {join}
+        WHERE created_at >= $lo AND created_at < $text_from
+        """,
+        {"lo": lo, "hi": hi, "text_from": max(lo, text_from), "monday": spec.week.monday},
+    )
+    # Older copies of posts collected more than once, found among the ids whose hash repeats, are deleted.
     con.execute(
         """
-        CREATE TEMP TABLE p AS
-        SELECT post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model,
-               topics, dup_group, length(text) AS chars,
-               coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
-               created_at,
-               CAST(timezone($tz, created_at) AS DATE) AS local_day,
-               CAST(floor(date_diff('day', $monday, CAST(timezone($tz, created_at) AS DATE)) / 7.0) AS INTEGER)
-                   AS w
-        FROM raw
-        WHERE created_at >= $lo AND created_at < $hi
-        QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC, created_at DESC) = 1
-        """,
-        {"tz": spec.timezone, "monday": spec.week.monday, "lo": lo, "hi": hi},
+        DELETE FROM p WHERE rowid IN (
+            SELECT rowid FROM p WHERE h IN (SELECT h FROM p GROUP BY h HAVING count(*) > 1)
+            QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC, created_at DESC) > 1
+        )
+        """
     )
+    con.execute("DROP TABLE quarters")
 
 
 def _load_texts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, weekly: dict[int, dict[str, Any]]) -> None:
@@ -152,6 +239,20 @@ def _load_texts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, weekly: dict
     )
 
 
+def _sampling(con: duckdb.DuckDBPyConnection, spec: SummaryInput) -> list[dict[str, Any]]:
+    """The periods whose texts were sampled (emerging terms and near-duplicate detection read ``p_text``)."""
+    rows = con.execute(
+        """
+        SELECT e.w, e.n, coalesce(t.n, 0) FROM
+            (SELECT w, count(*) AS n FROM p WHERE w BETWEEN $first AND 0 AND NOT is_repost AND chars > 0 GROUP BY w) e
+            LEFT JOIN (SELECT w, count(*) AS n FROM p_text GROUP BY w) t USING (w)
+        WHERE coalesce(t.n, 0) < e.n ORDER BY e.w DESC
+        """,
+        {"first": -spec.analysis.baseline_weeks},
+    ).fetchall()
+    return [{"week": str(spec.week.shift(int(w))), "posts": int(n), "sampled": int(k)} for w, n, k in rows]
+
+
 def _summarise(
     con: duckdb.DuckDBPyConnection,
     spec: SummaryInput,
@@ -166,6 +267,7 @@ def _summarise(
     baseline_weeks = [weekly.get(-k, _empty_week()) for k in range(1, spec.analysis.baseline_weeks + 1)]
     volume = _volume(con, this, last, baseline_weeks)
     _load_texts(con, spec, weekly)
+    sampling = _sampling(con, spec)
     languages = sorted({*spec.languages, *(row["lang"] for row in volume["by_language"])})
     terms.prepare(con, languages)
     clusters = coordination.find_clusters(con, spec.analysis.coordination, this["posts"])
@@ -204,7 +306,7 @@ def _summarise(
         "spikes": spikes.daily_spikes(con, spec.week.monday),
         "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
         "examples": _examples(con, week_start, week_end),
-        "coverage": _coverage(con, spec, this),
+        "coverage": {**_coverage(con, spec, this), "sampling": sampling},
         "caveats": [],  # written last, once coverage is complete (build_summary)
         "trend": _trend(weekly, spec.week, spec.analysis.trend_weeks, min_n),
     }
@@ -228,21 +330,14 @@ def _tone_counting_clusters_once(
     return {"clusters": len(clusters), "posts_removed": sum(c["posts"] - 1 for c in clusters), **_tone(week, min_n)}
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to the temporary folder (/tmp in Lambda, whose code folder is read-only)
-    and works in UTC."""
-    con = duckdb.connect(config={"threads": 2, "temp_directory": tempfile.gettempdir()})
-    con.execute("SET TimeZone = 'UTC'")
-    return con
-
-
 def weeks_with_posts(lake: Lake, country: str, timezone: str = "UTC") -> list[IsoWeek]:
     """The ISO weeks, in the country's time zone, that hold at least one post."""
     if not lake.post_files(country, date.min, date.max):
         return []
     con = connect()
     try:
-        con.register("raw", lake.posts_dataset(country, date.min, date.max))
+        first = datetime(1, 1, 3, tzinfo=UTC)
+        register_posts(con, lake, country, first, datetime(9999, 12, 29, tzinfo=UTC), text_from=first)
         rows = con.execute(
             "SELECT DISTINCT CAST(timezone($tz, created_at) AS DATE) FROM raw", {"tz": timezone}
         ).fetchall()
@@ -596,6 +691,20 @@ def _caveats(summary: dict[str, Any], min_n: int) -> list[str]:
                 f"{src['source']} failed in {src['failed']} of {src['runs']} collection runs this week: "
                 "its volume is understated."
             )
+    sampled = summary["coverage"].get("sampling") or []
+    if sampled:
+        this_week = next((x for x in sampled if x["week"] == summary["week"]), None)
+        which = (
+            f"{this_week['sampled']:,} of this week's {this_week['posts']:,} original posts"
+            if this_week
+            else "the posts of the busiest baseline weeks"
+        )
+        caveats.append(
+            f"Emerging terms and near-duplicate (reworded copy) detection read a uniform sample: {which}"
+            f"{' and of each busy baseline week' if this_week and len(sampled) > 1 else ''}. Their counts are "
+            "counts in the sample; shares and rankings estimate the whole. Exact copies and every other figure "
+            "use all posts."
+        )
     if summary["coverage"]["days_without_posts"]:
         caveats.append(
             "No posts on " + ", ".join(summary["coverage"]["days_without_posts"]) + ": possibly a gap in collection."

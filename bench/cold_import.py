@@ -1,0 +1,131 @@
+"""Cold start of each Lambda function: a fresh Python process imports ``functions/<name>/app.py``.
+
+    .venv/bin/python bench/cold_import.py [--runs N]
+
+The import is what Lambda's init phase runs: the handler module and everything it builds at module level
+(settings, boto3 clients, the configuration read from S3, the collect function's enricher and secrets).
+AWS is moto's server on 127.0.0.1, so nothing leaves the machine; the environment is what the SAM
+template gives each function. The figure is the median over ``runs`` fresh processes of the time from
+just before the import to just after it (the interpreter's own start-up is not counted: Lambda's Python
+runtime is already up when it imports the handler). Each child also reports whether pyarrow, pandas or
+numpy were imported, since the API function must not load pyarrow at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+FUNCTIONS = ("plan", "collect", "brief", "api", "compact")
+TARGETS_MS = {"collect": 400, "api": 300}
+BUCKET, TABLE, REGION = "lp-bench-data", "lp-bench-state", "us-east-1"
+DEMO_CONFIG = ROOT / "layers" / "core" / "listening_post" / "demo" / "config.yaml"
+
+CHILD = """
+import importlib.util, json, sys, time
+started = time.perf_counter()
+spec = importlib.util.spec_from_file_location("app", {path!r})
+module = importlib.util.module_from_spec(spec)
+sys.modules["app"] = module
+spec.loader.exec_module(module)
+elapsed = time.perf_counter() - started
+print(json.dumps({{"ms": elapsed * 1000, "heavy": sorted(m for m in ("pyarrow", "pandas", "numpy", "duckdb")
+                                                 if m in sys.modules), "modules": len(sys.modules)}}))
+"""
+
+
+def _aws(endpoint: str) -> dict[str, str]:
+    """Resources the functions read at cold start, on moto; returns the functions' environment."""
+    import boto3
+
+    kw: dict[str, Any] = {
+        "region_name": REGION,
+        "endpoint_url": endpoint,
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+    s3 = boto3.client("s3", **kw)
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="config/listening-post.yaml", Body=DEMO_CONFIG.read_bytes())
+    boto3.client("dynamodb", **kw).create_table(
+        TableName=TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+    )
+    queue = boto3.client("sqs", **kw).create_queue(QueueName="lp-bench-jobs")["QueueUrl"]
+    secret = boto3.client("secretsmanager", **kw).create_secret(
+        Name="lp-bench-author-key", SecretString="bench-author-key-0123456789abcdef"
+    )["ARN"]
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "POWERTOOLS_SERVICE_NAME": "listening-post",
+        "POWERTOOLS_METRICS_NAMESPACE": "ListeningPost",
+        "LISTENING_POST_LAKE": f"s3://{BUCKET}/lake",
+        "LISTENING_POST_CONFIG_LOCATION": f"s3://{BUCKET}/config/listening-post.yaml",
+        "LISTENING_POST_STATE_TABLE": TABLE,
+        "LISTENING_POST_AUTHOR_KEY_SECRET": secret,
+        "LISTENING_POST_JOBS_QUEUE_URL": queue,
+        "LISTENING_POST_DATA_BUCKET": BUCKET,
+    }
+
+
+def run(runs: int = 5) -> dict[str, Any]:
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LISTENING_POST_", "POWERTOOLS_"))}
+        env.update(_aws(f"http://{host}:{port}"))
+        env["PYTHONPATH"] = str(ROOT / "layers" / "core")
+        samples: dict[str, list[float]] = {name: [] for name in FUNCTIONS}
+        heavy: dict[str, list[str]] = {}
+        with tempfile.TemporaryDirectory(prefix="lp-cold-") as tmp:
+            for _ in range(runs):
+                for name in FUNCTIONS:  # interleaved, so that a noisy moment hits every function alike
+                    code = CHILD.format(path=str(ROOT / "functions" / name / "app.py"))
+                    out = subprocess.run(
+                        [sys.executable, "-c", code], env=env, cwd=tmp, check=True, capture_output=True, text=True
+                    )
+                    result = json.loads(out.stdout.strip().splitlines()[-1])
+                    samples[name].append(result["ms"])
+                    heavy[name] = result["heavy"]
+    finally:
+        server.stop()
+    return {
+        "cold_import_ms": {name: round(statistics.median(v)) for name, v in samples.items()},
+        "cold_import_heavy_modules": heavy,
+        "cold_import_runs": runs,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args.runs), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

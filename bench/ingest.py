@@ -1,0 +1,133 @@
+"""Ingest throughput on one core: replayed payloads through the whole collect path into a local lake.
+
+    .venv/bin/python bench/ingest.py [--seconds S]
+
+Parse + clean + detect language + pseudonymise + score sentiment + match topics + write Parquet: exactly
+``pipeline.ingest_payloads`` as ``listening-post import``, the demo and the collect function call it. The
+payloads are the demo's sample data (Mastodon pages and RSS feeds of two countries over six weeks, the
+realistic volume) and the real platform responses in ../shared/data/payloads (every source; read by path).
+Each pass imports everything into a fresh lake, so every post is new and written; the process is pinned
+to one CPU, and the figure is posts written per second of wall time over the passes after a warm-up pass
+(which loads the language model and the lexicons, as a warm Lambda already has).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PAYLOADS = ROOT.parent / "shared" / "data" / "payloads"
+# Real responses per source folder, by the parser that reads them (cassettes and elided examples are not
+# API bodies and are left out).
+REAL = {
+    "mastodon": ("mastodon", ["mastodonpy_timelines_tag_hoot.response.json"]),
+    "bluesky": ("bluesky", ["searchPosts_q-redistricting.response.json"]),
+    "reddit": ("reddit", ["*.response.json"]),
+    "rss": ("rss", ["*.rss", "*.atom"]),
+    "twitter_x": ("x", ["*search*.json"]),
+    "youtube": ("youtube", ["pyyoutube_comment_threads_by_video_paged_1.json"]),
+}
+
+
+def payload_groups() -> list[tuple[str, str, str, list[tuple[str, bytes]]]]:
+    """(country, source, query id, [(origin, body)]) of every payload, bodies already in memory."""
+    from listening_post.demo import sample_files
+
+    groups = []
+    for (country, source, query_id), files in sorted(sample_files().items()):
+        bodies = [(str(p), gzip.decompress(p.read_bytes())) for p in files]
+        groups.append((country, source, query_id, bodies))
+    for folder, (source, patterns) in REAL.items():
+        bodies = [(str(p), p.read_bytes()) for pat in patterns for p in sorted((PAYLOADS / folder).glob(pat))]
+        if bodies:
+            groups.append(("CA", source, "ca-social", bodies))
+    return groups
+
+
+def one_pass(groups: list[Any], enricher: Any, lake_dir: Path) -> tuple[int, int]:
+    from listening_post.lake import Lake
+    from listening_post.pipeline import ingest_payloads
+
+    if lake_dir.exists():
+        shutil.rmtree(lake_dir)
+    lake = Lake.from_uri(str(lake_dir))
+    written = payloads = 0
+    for country, source, query_id, bodies in groups:
+        result = ingest_payloads(
+            bodies, source=source, country=country, query_id=query_id, lake=lake, enricher=enricher, run_id="bench"
+        )
+        written += result.imported
+        payloads += result.payloads
+    return written, payloads
+
+
+def run(seconds: float = 20.0) -> dict[str, Any]:
+    """Runs in this process; call :func:`measure` for the pinned child process."""
+    from listening_post.demo import demo_config
+    from listening_post.enrich.pseudonym import DEMO_AUTHOR_KEY, Pseudonymiser
+    from listening_post.pipeline import Enricher
+
+    groups = payload_groups()
+    enricher = Enricher.from_config(demo_config(), Pseudonymiser(DEMO_AUTHOR_KEY))
+    with tempfile.TemporaryDirectory(prefix="lp-ingest-") as tmp:
+        lake_dir = Path(tmp) / "lake"
+        one_pass(groups, enricher, lake_dir)  # warm-up: models and lexicons loaded, caches filled
+        posts = passes = 0
+        started = time.perf_counter()
+        cpu_started = time.process_time()
+        while passes == 0 or time.perf_counter() - started < seconds:
+            written, n_payloads = one_pass(groups, enricher, lake_dir)
+            posts += written
+            passes += 1
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
+    return {
+        "ingest_posts_per_s": round(posts / wall),
+        "ingest_cpu_s_per_post": cpu / posts,
+        "ingest_posts_per_pass": posts // passes,
+        "ingest_payloads_per_pass": n_payloads,
+        "ingest_passes": passes,
+    }
+
+
+def measure(seconds: float = 20.0) -> dict[str, Any]:
+    """:func:`run` in a fresh process pinned to one CPU (and told to use one thread)."""
+    import subprocess
+
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "ARROW_IO_THREADS": "1"}
+    code = (
+        "import json, os, sys; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+        "import pyarrow; pyarrow.set_cpu_count(1); pyarrow.set_io_thread_count(1); "
+        f"sys.path.insert(0, {str(ROOT)!r}); from bench.ingest import run; print(json.dumps(run({seconds})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--profile", action="store_true", help="one pass under cProfile, in this process")
+    args = parser.parse_args(argv)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        cProfile.runctx("run(seconds=0)", globals(), {"run": run}, "/tmp/lp-ingest.prof")
+        pstats.Stats("/tmp/lp-ingest.prof").sort_stats("tottime").print_stats(30)
+        return 0
+    print(json.dumps(measure(args.seconds), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""The benchmark suite of issue 7: every figure, written to bench/results.json and printed as a table.
+
+    make bench                      # installs, then runs this
+    .venv/bin/python bench/run.py [--quick]
+
+Speed figures that have a reference (VADER, pandas) are ratios measured in the same run, since these
+machines are noisy. ``--quick`` uses a 100k-post week instead of 1M and 10M, for trying things out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results.json"
+
+# key -> (target, "min" when the figure must be at least the target, "max" when at most)
+TARGETS: dict[str, tuple[Any, str]] = {
+    "vader_speedup": (2.5, "min"),
+    "vader_identical": (True, "eq"),
+    "ingest_posts_per_s": (8000, "min"),
+    "summary_1m_s": (3.0, "max"),
+    "summary_1m_peak_mib": (1024, "max"),
+    "summary_10m_s": (20.0, "max"),
+    "summary_10m_peak_mib": (2048, "max"),
+    "summary_vs_pandas": (5.0, "min"),
+    "cold_import_ms.collect": (400, "max"),
+    "cold_import_ms.api": (300, "max"),
+    "package_mib": (200, "max"),
+    "files_per_partition_after_compaction": (2, "max"),
+    "cost_per_million_posts_usd": (1.0, "max"),
+}
+
+
+def compaction() -> dict[str, Any]:
+    """The demo's payloads appended one response per run (one file per partition and run, as hourly
+    collection makes them), then the daily compaction; files in the fullest country-day partition."""
+    from bench.ingest import payload_groups
+    from listening_post.demo import demo_config
+    from listening_post.enrich.pseudonym import DEMO_AUTHOR_KEY, Pseudonymiser
+    from listening_post.lake import Lake
+    from listening_post.maintenance import maintain
+    from listening_post.pipeline import Enricher, ingest_payloads
+
+    enricher = Enricher.from_config(demo_config(), Pseudonymiser(DEMO_AUTHOR_KEY))
+    with tempfile.TemporaryDirectory(prefix="lp-compact-") as tmp:
+        lake = Lake.from_uri(tmp)
+        for country, source, query_id, bodies in payload_groups():
+            for i, body in enumerate(bodies):
+                ingest_payloads(
+                    [body], source=source, country=country, query_id=query_id, lake=lake, enricher=enricher,
+                    run_id=f"run{i:03d}",
+                )  # fmt: skip
+
+        def fullest() -> int:
+            return max(len(lake.partition_files(c, d)) for c in lake.countries() for d in lake.days(c))
+
+        before = fullest()
+        maintain(lake, run_id="compact", today=date(2026, 12, 1), retention_days=None)
+        return {"files_per_partition_before_compaction": before, "files_per_partition_after_compaction": fullest()}
+
+
+def lake_sizes(lake_dir: Path) -> dict[str, Any]:
+    """Bytes per post in the lake, and the bytes an Athena query over one country-week reads: the column
+    chunks of created_at, source, lang, sentiment, sentiment_label and topics of the week's files."""
+    import pyarrow.parquet as pq
+
+    from bench import datagen
+
+    total = rows = week = 0
+    columns = {"created_at", "source", "lang", "sentiment", "sentiment_label", "topics.list.element"}
+    for f in (lake_dir / "posts").rglob("*.parquet"):
+        md = pq.ParquetFile(f).metadata
+        total += f.stat().st_size
+        rows += md.num_rows
+        day = date.fromisoformat(f.parent.name.removeprefix("dt="))
+        if 0 <= (day - datagen.MONDAY).days < 7:
+            for g in range(md.num_row_groups):
+                rg = md.row_group(g)
+                week += sum(
+                    rg.column(i).total_compressed_size for i in range(rg.num_columns)
+                    if rg.column(i).path_in_schema in columns
+                )  # fmt: skip
+    return {"lake_bytes_per_post": round(total / rows, 1), "athena_bytes_per_weekly_query": week}
+
+
+def package_sizes() -> dict[str, Any]:
+    build = ROOT / ".aws-sam" / "build"
+    script = ROOT / "bench" / "package_size.py"
+    if not script.exists() or not (build / "template.yaml").exists():
+        return {
+            "package_mib": None,
+            "package_note": "not measured: needs the SAM build (`make build`, i.e. `sam build` with python3.13 "
+            "on PATH) and bench/package_size.py; then run `make bench` again",
+        }
+    from bench import package_size  # type: ignore[attr-defined]
+
+    measured = package_size.measure(build)
+    return {"package_mib": {name: f["package_mib"] for name, f in measured["functions"].items()}}
+
+
+def verdict(key: str, value: Any) -> str:
+    if key not in TARGETS:
+        return ""
+    target, how = TARGETS[key]
+    if value is None:
+        return "not measured"
+    values = list(value.values()) if isinstance(value, dict) else [value]
+    if how == "eq":
+        ok = all(v == target for v in values)
+    elif how == "min":
+        ok = all(v >= target for v in values)
+    else:
+        ok = all(v <= target for v in values)
+    return "holds" if ok else "MISSED"
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = [f"{'key':<40}{'value':<44}{'target':<12}verdict"]
+    for key in TARGETS:
+        base, _, sub = key.partition(".")
+        value = results.get(base)
+        if sub and isinstance(value, dict):
+            value = value.get(sub)
+        target, how = TARGETS[key]
+        shown = json.dumps(value) if isinstance(value, dict) else str(value)
+        sign = {"min": ">=", "max": "<=", "eq": "=="}[how]
+        rows.append(f"{key:<40}{shown[:43]:<44}{sign + ' ' + str(target):<12}{verdict(key, value)}")
+    for key in ("cold_import_ms", "package_mib"):
+        if isinstance(results.get(key), dict):
+            rows.append(f"{key + ' (all)':<40}{json.dumps(results[key])}")
+    if results.get("package_note"):
+        rows.append(f"package_mib: {results['package_note']}")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100k-post week only (not the figures of record)")
+    args = parser.parse_args(argv)
+    from bench import cold_import, cost, ingest, summary, vader
+
+    started = time.perf_counter()
+    results: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+    def step(name: str, fn: Any) -> None:
+        t = time.perf_counter()
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        results.update(fn())
+        print(f"bench: {name} done in {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+
+    step("vader", lambda: vader.run(seconds=8.0))
+    step("ingest (one core)", lambda: ingest.measure(seconds=20.0))
+    step("compaction", compaction)
+    step("cold imports", lambda: cold_import.run(runs=5))
+    sizes = [100_000] if args.quick else [1_000_000, 10_000_000]
+    for posts in sizes:
+        label = "1m" if posts == 1_000_000 else "10m" if posts == 10_000_000 else f"{posts // 1000}k"
+
+        def one(posts: int = posts, label: str = label) -> dict[str, Any]:
+            lake = summary.lake_for(posts)
+            measured = summary.measure_summary(lake)
+            out = {
+                f"summary_{label}_s": round(measured["seconds"], 2),
+                f"summary_{label}_peak_mib": round(measured["peak_mib"]),
+                f"summary_{label}_found": {k: measured[k] for k in ("week_posts", "clusters", "emerging_terms")},
+            }
+            if posts == sizes[0]:
+                out.update(summary.vs_pandas(lake))
+                out.update(lake_sizes(lake))
+            return out
+
+        step(f"summary {label}", one)
+    if args.quick:
+        results["summary_1m_s"] = results.get("summary_100k_s")  # for the cost model only
+    results.update(package_sizes())
+    results.update(cost.cost_per_million(results))
+    results["bench_seconds"] = round(time.perf_counter() - started)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\n{RESULTS.relative_to(ROOT)} written in {results['bench_seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

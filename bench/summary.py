@@ -1,0 +1,204 @@
+"""Weekly summary benchmarks on a generated lake (bench/datagen.py): time and peak memory of the full
+``build_summary`` of one country-week, and its core aggregation against a straightforward pandas version.
+
+    .venv/bin/python bench/summary.py --posts 1000000 [--profile]
+
+Each summary runs in a fresh child process (the brief function's situation: one summary per invocation);
+the peak is that process's maximum resident set size, interpreter and imports included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import datagen  # noqa: E402
+
+NOW = datetime(2026, 11, 23, 6, tzinfo=UTC)
+
+
+def lake_for(posts: int, history: float = 0.1) -> Path:
+    """The generated lake of ``posts`` (made once, then reused while its parameters are unchanged)."""
+    out = datagen.DATA / f"lake-{posts}-h{history:g}"
+    stamp = out / "generated.json"
+    expected = {"posts": posts, "history": history, "seed": datagen.SEED, "version": 1}
+    if stamp.exists() and json.loads(stamp.read_text()).get("params") == expected:
+        return out
+    started = time.perf_counter()
+    rows = datagen.generate(posts, out, history)
+    stamp.write_text(json.dumps({"params": expected, "rows": rows, "seconds": time.perf_counter() - started}))
+    return out
+
+
+def spec() -> Any:
+    from listening_post.analysis.weekly import SummaryInput
+    from listening_post.config import Analysis
+
+    # The demo's analysis settings (min_n 30, 12 trend weeks, 4 baseline weeks, coordination 4 authors/60 min).
+    from listening_post.demo import demo_config
+    from listening_post.weeks import IsoWeek
+
+    config = demo_config()
+    assert isinstance(config.analysis, Analysis)
+    return SummaryInput.from_config(config, datagen.COUNTRY, IsoWeek.parse(datagen.WEEK))
+
+
+def summary_child(lake_dir: str, profile: bool = False) -> dict[str, Any]:
+    """In the child: one full summary, its time, its peak RSS and what it found."""
+    import resource
+
+    from listening_post.analysis.weekly import build_summary
+    from listening_post.lake import Lake
+
+    lake = Lake.from_uri(lake_dir)
+    s = spec()
+    started = time.perf_counter()
+    if profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        summary = prof.runcall(build_summary, lake, s, now=NOW)
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("cumtime").print_stats(30)
+    else:
+        summary = build_summary(lake, s, now=NOW)
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "week_posts": summary["volume"]["posts"],
+        "clusters": len(summary["coordination"]),
+        "emerging_terms": [t["term"] for t in summary["emerging_terms"]][:6],
+        "spikes": len(summary["spikes"]),
+        "caveats": summary["caveats"],
+    }
+
+
+def measure_summary(lake_dir: Path, profile: bool = False) -> dict[str, Any]:
+    code = (
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench.summary import summary_child; "
+        f"print(json.dumps(summary_child({str(lake_dir)!r}, {profile!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    if profile:
+        print(out.stderr, file=sys.stderr)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+# --- the core aggregation: DuckDB as build_summary runs it, against pandas -----------------------
+
+
+def core_duckdb(lake_dir: Path) -> Any:
+    """Deduplicated posts of the trend window, per-week aggregates and per-(topic, week) aggregates."""
+    from listening_post.analysis import weekly
+    from listening_post.lake import Lake
+
+    s = spec()
+    lake = Lake.from_uri(str(lake_dir))
+    _, week_end = s.week.bounds(s.timezone)
+    trend_start, _ = s.week.shift(-11).bounds(s.timezone)
+    text_start, _ = s.week.shift(-s.analysis.baseline_weeks).bounds(s.timezone)
+    con = weekly.connect()
+    try:
+        weekly.register_posts(con, lake, s.country, trend_start, week_end, text_from=text_start)
+        weekly._load_posts(con, s, trend_start, week_end, text_start)
+        weeks = weekly._weekly_rows(con)
+        topics = con.execute(
+            f"SELECT topic, w, {weekly._WEEK_AGG} FROM (SELECT *, unnest(topics) AS topic FROM p "
+            "WHERE w IN (0, -1)) GROUP BY topic, w"
+        ).fetchall()
+    finally:
+        con.close()
+    return weeks, topics
+
+
+def core_pandas(lake_dir: Path) -> Any:
+    """The same figures the way an analyst would write them with pandas."""
+    import pandas as pd
+
+    s = spec()
+    _, week_end = s.week.bounds(s.timezone)
+    trend_start, _ = s.week.shift(-11).bounds(s.timezone)
+    lo, hi = trend_start.date() - timedelta(days=1), week_end.date() + timedelta(days=1)
+    files = [
+        str(f)
+        for d in sorted((lake_dir / "posts" / f"country={s.country}").iterdir())
+        if lo.isoformat() <= d.name.removeprefix("dt=") <= hi.isoformat()
+        for f in d.glob("*.parquet")
+    ]
+    cols = ["post_id", "collected_at", "created_at", "author_id", "is_repost", "sentiment", "sentiment_label"]
+    df = pd.concat([pd.read_parquet(f, columns=[*cols, "topics"]) for f in files], ignore_index=True)
+    df = df[(df.created_at >= trend_start) & (df.created_at < week_end)]
+    df = df.sort_values("collected_at", ascending=False).drop_duplicates("post_id")
+    local = df.created_at.dt.tz_convert(s.timezone).dt.tz_localize(None).dt.normalize()
+    df["w"] = ((local - pd.Timestamp(s.week.monday)).dt.days // 7).astype(int)
+
+    def agg(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        orig = frame[~frame.is_repost]
+        out = frame.groupby(keys).agg(posts=("post_id", "size"), reposts=("is_repost", "sum"))
+        out["authors"] = frame.groupby(keys).author_id.nunique()
+        out["scored"] = orig.groupby(keys).sentiment.count()
+        out["mean"] = orig.groupby(keys).sentiment.mean()
+        out["sd"] = orig.groupby(keys).sentiment.std()
+        for label in ("positive", "neutral", "negative"):
+            out[label] = orig[orig.sentiment_label == label].groupby(keys).size()
+        return out
+
+    weeks = agg(df, ["w"])
+    recent = df[df.w.isin([0, -1])].explode("topics").dropna(subset=["topics"])
+    topics = agg(recent, ["topics", "w"])
+    return weeks, topics
+
+
+def vs_pandas(lake_dir: Path, repeats: int = 2) -> dict[str, Any]:
+    """Best of ``repeats`` for each, alternating, in this process; also checks both agree on the counts."""
+    t_duck, t_pandas = [], []
+    result_duck = result_pandas = None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result_duck = core_duckdb(lake_dir)
+        t_duck.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        result_pandas = core_pandas(lake_dir)
+        t_pandas.append(time.perf_counter() - started)
+    assert result_duck is not None and result_pandas is not None
+    weeks_duck, _ = result_duck
+    weeks_pandas, _ = result_pandas
+    same = all(
+        weeks_duck[w]["posts"] == int(weeks_pandas.loc[w, "posts"])
+        and weeks_duck[w]["authors"] == int(weeks_pandas.loc[w, "authors"])
+        for w in weeks_duck
+    )
+    return {
+        "summary_vs_pandas": round(min(t_pandas) / min(t_duck), 2),
+        "summary_core_duckdb_s": round(min(t_duck), 3),
+        "summary_core_pandas_s": round(min(t_pandas), 3),
+        "summary_core_agree": same,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--history", type=float, default=0.1)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--pandas", action="store_true", help="also the pandas comparison")
+    args = parser.parse_args(argv)
+    lake_dir = lake_for(args.posts, args.history)
+    print(json.dumps(measure_summary(lake_dir, args.profile), indent=2))
+    if args.pandas:
+        print(json.dumps(vs_pandas(lake_dir), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
