@@ -18,10 +18,14 @@ Speed and cost, says why). What the data look like:
   the summarised week one topic turns negative and a planted phrase emerges;
 - coordination: three copy-paste campaigns in the week (20-60 near-identical posts from 12-40 fresh
   accounts within an hour, a word swapped in some copies);
-- duplicates: about 0.5% of posts were collected twice (a second file in their partition), so the
-  readers' deduplication has work to do.
+- files and duplicates as the deployed schedule leaves them when the brief runs (Monday 12:00 UTC):
+  partitions compacted by the daily maintenance (03:30 UTC) are one sorted file each; the last
+  ``UNCOMPACTED_DAYS`` UTC days were written since, one file per collection hour, and ``RACE_SHARE`` of
+  their posts a second time by another job of the same hour (queries of one country run in parallel and
+  can both match a post), so the readers' deduplication has work to do;
+- ``layout="worst"`` instead: every partition, old ones too, holds its compacted file plus a file of
+  re-collected copies of 0.5% of its posts (compaction never ran after them): the readers' worst case.
 
-Partitions are written as compaction leaves them (one file per day, sorted) plus the re-collected rows.
 Everything goes under ``bench/data/`` (ignored by git); nothing here is committed.
 """
 
@@ -91,6 +95,8 @@ SOURCE_P = [0.38, 0.2, 0.14, 0.1, 0.08, 0.05, 0.05]
 SOCIAL = {"x", "bluesky", "mastodon", "reddit", "youtube"}
 HASHTAGS = ["#cdnpoli", "#canada", "#news", "#trade", "#climate", "#housing", "#ottawa", "#hockey", "#qcpoli"]
 JA_WORDS = ["ニュース", "カナダ", "貿易", "関税", "政府", "経済", "今日", "問題", "大使館", "木材", "です", "ました"]
+UNCOMPACTED_DAYS = 2  # UTC days written since the last daily compaction when the brief runs
+RACE_SHARE = 0.02  # of an uncompacted day's posts, written twice by two jobs of the same hour
 EMERGING = "countervailing duties"
 CAMPAIGN = "Boycott US lumber now: these duties are an attack on {w} workers and families, share this everywhere"
 
@@ -336,8 +342,9 @@ ORDER BY created_at, post_id
 """
 
 
-def generate(posts: int, out: Path, history: float = 0.1, seed: int = SEED) -> dict[str, int]:
-    """Write the lake; returns rows per period. Replaces ``out``."""
+def generate(posts: int, out: Path, history: float = 0.1, seed: int = SEED, layout: str = "deployed") -> dict[str, int]:
+    """Write the lake; returns rows per period. Replaces ``out``. ``layout`` is ``deployed`` or ``worst``
+    (see the module's docstring)."""
     from listening_post.lake import PARQUET_OPTIONS
     from listening_post.model import FILE_SCHEMA
 
@@ -348,7 +355,7 @@ def generate(posts: int, out: Path, history: float = 0.1, seed: int = SEED) -> d
     con.execute("SET TimeZone = 'UTC'")
     first = MONDAY - timedelta(days=7 * (TREND_WEEKS - 1) + 1)
     last = MONDAY + timedelta(days=7)
-    rows = {"week": 0, "history": 0, "duplicates": 0}
+    rows = {"week": 0, "history": 0, "duplicates": 0, "files": 0}
     day = first
     while day <= last:
         table = gen.day(day)
@@ -359,15 +366,30 @@ def generate(posts: int, out: Path, history: float = 0.1, seed: int = SEED) -> d
             con.unregister("t")
             folder = out / "posts" / f"country={COUNTRY}" / f"dt={day.isoformat()}"
             folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(lake_rows, folder / f"part-compacted-bench-{day:%Y%m%d}.parquet", **PARQUET_OPTIONS)
-            # About 0.5% collected again an hour later by another run: the readers keep the later copy.
-            again = lake_rows.filter(pa.array(gen.rng.random(lake_rows.num_rows) < 0.005))
-            later = pc.add(again.column("collected_at"), pa.scalar(3_600_000_000, pa.duration("us")))
-            again = again.set_column(again.schema.get_field_index("collected_at"), "collected_at", later)
-            pq.write_table(again.cast(FILE_SCHEMA), folder / f"part-x-bench-{day:%Y%m%d}.parquet", **PARQUET_OPTIONS)
+            uncompacted = layout == "deployed" and (last - day).days < UNCOMPACTED_DAYS
+            if uncompacted:
+                hours = pc.hour(lake_rows.column("created_at"))
+                for hour in range(24):
+                    part = lake_rows.filter(pc.equal(hours, hour))
+                    if part.num_rows:
+                        pq.write_table(part, folder / f"part-all-run{hour:02d}-{day:%Y%m%d}.parquet", **PARQUET_OPTIONS)
+                        rows["files"] += 1
+            else:
+                pq.write_table(lake_rows, folder / f"part-compacted-bench-{day:%Y%m%d}.parquet", **PARQUET_OPTIONS)
+                rows["files"] += 1
+            if uncompacted or layout == "worst":
+                # Written again by another job, which finished a minute (a race) or an hour (a re-collection)
+                # later: the readers keep the later copy.
+                share, delay = (RACE_SHARE, 60_000_000) if uncompacted else (0.005, 3_600_000_000)
+                again = lake_rows.filter(pa.array(gen.rng.random(lake_rows.num_rows) < share))
+                later = pc.add(again.column("collected_at"), pa.scalar(delay, pa.duration("us")))
+                again = again.set_column(again.schema.get_field_index("collected_at"), "collected_at", later)
+                target = folder / f"part-x-bench-{day:%Y%m%d}.parquet"
+                pq.write_table(again.cast(FILE_SCHEMA), target, **PARQUET_OPTIONS)
+                rows["duplicates"] += again.num_rows
+                rows["files"] += 1
             in_week = MONDAY <= day < MONDAY + timedelta(days=7)
             rows["week" if in_week else "history"] += lake_rows.num_rows
-            rows["duplicates"] += again.num_rows
         day += timedelta(days=1)
     con.close()
     return rows
@@ -377,11 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000_000, help="posts in the summarised week")
     parser.add_argument("--history", type=float, default=0.1, help="each earlier week's volume, as a share")
+    parser.add_argument("--layout", choices=["deployed", "worst"], default="deployed")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     out = args.out or DATA / f"lake-{args.posts}"
     started = time.perf_counter()
-    rows = generate(args.posts, out, args.history)
+    rows = generate(args.posts, out, args.history, layout=args.layout)
     print(f"{out}: {rows} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 

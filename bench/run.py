@@ -38,6 +38,8 @@ TARGETS: dict[str, tuple[Any, str]] = {
     "files_per_partition_after_compaction": (2, "max"),
     "cost_per_million_posts_usd": (1.0, "max"),
 }
+# Figures printed beside the targets, for reading them.
+INFO = ("summary_1m_worst_s", "summary_1m_worst_peak_mib", "summary_core_duckdb_s", "summary_core_pandas_s")
 
 
 def compaction() -> dict[str, Any]:
@@ -134,6 +136,9 @@ def table(results: dict[str, Any]) -> str:
         shown = json.dumps(value) if isinstance(value, dict) else str(value)
         sign = {"min": ">=", "max": "<=", "eq": "=="}[how]
         rows.append(f"{key:<40}{shown[:43]:<44}{sign + ' ' + str(target):<12}{verdict(key, value)}")
+    for key in INFO:
+        if key in results:
+            rows.append(f"{key:<40}{json.dumps(results[key])[:43]:<44}{'':<12}(no target)")
     for key in ("cold_import_ms", "package_mib"):
         if isinstance(results.get(key), dict):
             rows.append(f"{key + ' (all)':<40}{json.dumps(results[key])}")
@@ -179,6 +184,18 @@ def main(argv: list[str] | None = None) -> int:
             return out
 
         step(f"summary {label}", one)
+    if not args.quick:
+
+        def worst() -> dict[str, Any]:
+            # The readers' worst case, no target: every partition of the window holds re-collected copies,
+            # as if compaction had not run for twelve weeks (bench/datagen.py, layout "worst").
+            measured = summary.measure_summary(summary.lake_for(1_000_000, layout="worst"))
+            return {
+                "summary_1m_worst_s": round(measured["seconds"], 2),
+                "summary_1m_worst_peak_mib": round(measured["peak_mib"]),
+            }
+
+        step("summary 1m, worst layout", worst)
     if args.quick:
         results["summary_1m_s"] = results.get("summary_100k_s")  # for the cost model only
     results.update(package_sizes())

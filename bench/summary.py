@@ -26,15 +26,15 @@ from bench import datagen  # noqa: E402
 NOW = datetime(2026, 11, 23, 6, tzinfo=UTC)
 
 
-def lake_for(posts: int, history: float = 0.1) -> Path:
+def lake_for(posts: int, history: float = 0.1, layout: str = "deployed") -> Path:
     """The generated lake of ``posts`` (made once, then reused while its parameters are unchanged)."""
-    out = datagen.DATA / f"lake-{posts}-h{history:g}"
+    out = datagen.DATA / f"lake-{posts}-h{history:g}-{layout}"
     stamp = out / "generated.json"
-    expected = {"posts": posts, "history": history, "seed": datagen.SEED, "version": 1}
+    expected = {"posts": posts, "history": history, "seed": datagen.SEED, "layout": layout, "version": 2}
     if stamp.exists() and json.loads(stamp.read_text()).get("params") == expected:
         return out
     started = time.perf_counter()
-    rows = datagen.generate(posts, out, history)
+    rows = datagen.generate(posts, out, history, layout=layout)
     stamp.write_text(json.dumps({"params": expected, "rows": rows, "seconds": time.perf_counter() - started}))
     return out
 
@@ -98,24 +98,21 @@ def measure_summary(lake_dir: Path, profile: bool = False) -> dict[str, Any]:
 
 
 def core_duckdb(lake_dir: Path) -> Any:
-    """Deduplicated posts of the trend window, per-week aggregates and per-(topic, week) aggregates."""
+    """Every post once (older copies subtracted), per-week aggregates and per-(topic, week) aggregates, as
+    build_summary reads them."""
     from listening_post.analysis import weekly
+    from listening_post.analysis.reading import PostsReader
     from listening_post.lake import Lake
 
     s = spec()
     lake = Lake.from_uri(str(lake_dir))
     _, week_end = s.week.bounds(s.timezone)
     trend_start, _ = s.week.shift(-11).bounds(s.timezone)
-    text_start, _ = s.week.shift(-s.analysis.baseline_weeks).bounds(s.timezone)
     con = weekly.connect()
     try:
-        weekly.register_posts(con, lake, s.country, trend_start, week_end, text_from=text_start)
-        weekly._load_posts(con, s, trend_start, week_end, text_start)
-        weeks = weekly._weekly_rows(con)
-        topics = con.execute(
-            f"SELECT topic, w, {weekly._WEEK_AGG} FROM (SELECT *, unnest(topics) AS topic FROM p "
-            "WHERE w IN (0, -1)) GROUP BY topic, w"
-        ).fetchall()
+        posts = PostsReader(con, lake, s.country, trend_start, week_end, timezone=s.timezone, monday=s.week.monday)
+        weeks = weekly.weekly_rows(posts, weekly.daily_tallies(posts))
+        topics = weekly.topic_tallies(posts)
     finally:
         con.close()
     return weeks, topics

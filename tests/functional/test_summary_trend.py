@@ -43,17 +43,19 @@ def test_a_file_compacted_away_during_the_summary_is_read_again_from_a_fresh_lis
     lake = Lake.from_uri(str(tmp_path / "lake"))
     monday = datetime(2026, 11, 16, 12, tzinfo=UTC)
     lake.append_posts([make_post(i, created_at=monday + timedelta(hours=i)) for i in range(30)], run_id="a")
-    listed = lake.post_files
+    listed = lake.post_file_sizes
     calls = {"n": 0}
 
-    def stale_listing(*args: object, **kwargs: object) -> list[str]:
+    def stale_listing(*args: object, **kwargs: object) -> dict[str, list[tuple[str, int]]]:
         # The first listing names a file that a compaction deleted before DuckDB opened it.
         calls["n"] += 1
-        files = listed(*args, **kwargs)  # type: ignore[arg-type]
-        gone = str(tmp_path / "lake" / "gone.parquet")
-        return [*files, gone] if calls["n"] <= 2 and files else files
+        partitions = listed(*args, **kwargs)  # type: ignore[arg-type]
+        if calls["n"] == 1:
+            day = next(iter(partitions))
+            partitions[day] = [*partitions[day], (str(tmp_path / "lake" / "gone.parquet"), 1)]
+        return partitions
 
-    monkeypatch.setattr(lake, "post_files", stale_listing)
+    monkeypatch.setattr(lake, "post_file_sizes", stale_listing)
     summary = build_summary(lake, SummaryInput(country="CA", week=WEEK), now=datetime(2026, 11, 30, tzinfo=UTC))
     assert summary["volume"]["posts"] == 30
-    assert calls["n"] > 2  # listed again after the failure
+    assert calls["n"] == 2  # listed again after the failure

@@ -10,7 +10,9 @@ Layout (the BI contract, DESIGN.md)::
 
 Appends skip posts whose ``post_id`` is already in their partition, so importing a file twice leaves the
 same rows; readers still deduplicate on ``post_id`` (keeping the latest ``collected_at``) because two
-writers racing on one partition may both append.
+writers racing on one partition may both append. Every posts file holds each ``post_id`` at most once
+(appends write one file per partition and source from posts keyed by id, compaction deduplicates): the
+weekly summary relies on it to find repeated ids cheaply (:mod:`listening_post.analysis.reading`).
 """
 
 from __future__ import annotations
@@ -205,6 +207,29 @@ class Lake:
             if lo <= day <= hi:
                 out.extend(self.path(f) for f in self.partition_files(country, day))
         return out
+
+    def post_file_sizes(self, country: str, start: date, end: date) -> dict[str, list[tuple[str, int]]]:
+        """Absolute paths and byte sizes of the posts files of ``country``, by partition date, with
+        ``start <= dt <= end``."""
+        lo, hi = start.isoformat(), end.isoformat()
+        out: dict[str, list[tuple[str, int]]] = {}
+        for day in self.days(country):
+            if lo <= day <= hi:
+                selector = pafs.FileSelector(self.path(self.partition(country, day)), allow_not_found=True)
+                files = sorted(
+                    (info.path, info.size or 0)
+                    for info in self.fs.get_file_info(selector)
+                    if info.base_name.endswith(".parquet") and not info.base_name.startswith((".", "_"))
+                )
+                if files:
+                    out[day] = files
+        return out
+
+    def files_dataset(self, paths: list[str]) -> ds.Dataset:
+        """Posts files (absolute paths) as one dataset, without partition columns."""
+        import pyarrow.dataset as ds
+
+        return ds.dataset(paths, schema=FILE_SCHEMA, format="parquet", filesystem=self.fs)
 
     def posts_dataset(self, country: str, start: date, end: date) -> ds.Dataset:
         """The raw (not deduplicated) posts of a country between two UTC dates, inclusive."""

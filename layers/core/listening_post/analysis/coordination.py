@@ -24,6 +24,7 @@ from typing import Any
 
 import duckdb
 
+from listening_post.analysis.reading import PostsReader
 from listening_post.config import Coordination
 
 SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
@@ -43,15 +44,35 @@ class _Post:
     sentiment: float | None
 
 
+def copy_keys(posts: PostsReader, settings: Coordination) -> list[str]:
+    """Duplicate keys shared by at least ``min_authors`` distinct authors among this week's social original
+    posts: the exact-copy candidates, found without reading a text (their posts are read with the texts)."""
+    # Distinct authors are counted only for keys with enough posts: almost every key has one.
+    rows = posts.query(
+        """
+        WITH social AS (
+            SELECT dup_group, author_id FROM {posts}
+            WHERE created_at >= $since AND NOT is_repost AND dup_group IS NOT NULL AND list_contains($sources, source)
+        )
+        SELECT dup_group FROM social
+        WHERE dup_group IN (SELECT dup_group FROM social GROUP BY dup_group HAVING count(*) >= $k)
+        GROUP BY dup_group HAVING count(DISTINCT author_id) >= $k
+        """,
+        {"since": posts.since(0), "sources": list(SOCIAL_SOURCES), "k": settings.min_authors},
+    )
+    return [k for (k,) in rows]
+
+
 def find_clusters(con: duckdb.DuckDBPyConnection, settings: Coordination, week_posts: int) -> list[dict[str, Any]]:
-    """Coordinated clusters in week 0 of the posts table ``p`` (needs ``p_text`` for the texts)."""
-    # Every social post of the week is a candidate; texts (for MinHash) exist where p_text kept them.
+    """Coordinated clusters in week 0, from table ``texts`` (every post once; the posts of the
+    :func:`copy_keys` are among its rows, and the sampled ones, whose reworded copies are looked for)."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE coord_candidates AS
-        SELECT p.post_id, p.author_id, epoch_ms(p.created_at) AS at_ms, p.sentiment, p.dup_group, t.text
-        FROM p LEFT JOIN p_text t USING (post_id)
-        WHERE p.w = 0 AND NOT p.is_repost AND list_contains($sources, p.source) AND p.chars >= $min_chars
+        SELECT post_id, author_id, epoch_ms(created_at) AS at_ms, sentiment, dup_group,
+               CASE WHEN sampled THEN text END AS text
+        FROM texts
+        WHERE w = 0 AND NOT is_repost AND list_contains($sources, source) AND chars >= $min_chars
         """,
         {"sources": list(SOCIAL_SOURCES), "min_chars": settings.min_chars},
     )
@@ -101,16 +122,13 @@ def _bursts(timeline: list[_Post], window_s: float) -> list[list[_Post]]:
 
 
 def _texts(con: duckdb.DuckDBPyConnection, post_ids: list[str]) -> dict[str, str]:
-    """Texts of the given week-0 posts, in one scan (their week's partitions only)."""
+    """Texts of the given posts (each a copy-group member or a sampled post, so in ``texts``)."""
     if not post_ids:
         return {}
     rows = con.execute(
-        "SELECT post_id, any_value(text) FROM raw WHERE post_id IN (SELECT unnest($ids::VARCHAR[])) "
-        "AND created_at >= (SELECT min(created_at) FROM p WHERE w = 0) "
-        "AND created_at <= (SELECT max(created_at) FROM p WHERE w = 0) GROUP BY post_id",
-        {"ids": post_ids},
+        "SELECT post_id, text FROM texts WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": post_ids}
     ).fetchall()
-    return dict(rows)
+    return {pid: text or "" for pid, text in rows}
 
 
 def _describe(burst: list[_Post], authors: set[str], week_posts: int, sample: str) -> dict[str, Any]:

@@ -9,10 +9,9 @@ the threshold is Bonferroni-corrected. Days before collection began are not coun
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
-
-import duckdb
 
 from listening_post.analysis import stats
 from listening_post.analysis.stats import Moments
@@ -24,31 +23,26 @@ ALPHA = 0.05 / 7  # Bonferroni over the week's days
 MIN_DAY_SCORED = 20
 
 
-def daily_spikes(con: duckdb.DuckDBPyConnection, monday: date) -> list[dict[str, Any]]:
-    """Spikes in the week starting ``monday`` (local days), from the posts table ``p``."""
-    first = monday - timedelta(days=BASELINE_DAYS)
-    rows = con.execute(
-        """
-        SELECT local_day, count(*) AS posts,
-               count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
-               avg(sentiment) FILTER (WHERE NOT is_repost) AS mean,
-               stddev_samp(sentiment) FILTER (WHERE NOT is_repost) AS sd
-        FROM p WHERE local_day >= $first AND local_day < $end
-        GROUP BY local_day
-        """,
-        {"first": first, "end": monday + timedelta(days=7)},
-    ).fetchall()
-    by_day = {d: (n, scored, mean, sd) for d, n, scored, mean, sd in rows}
+def daily_spikes(daily: Mapping[date, Mapping[str, Any]], monday: date) -> list[dict[str, Any]]:
+    """Spikes in the week starting ``monday``, from tallies per local day (``posts``, and ``scored``,
+    ``total``, ``squares`` of the original posts' sentiment)."""
+    first, end = monday - timedelta(days=BASELINE_DAYS), monday + timedelta(days=7)
+    by_day: dict[date, tuple[int, Moments]] = {
+        d: (int(t["posts"]), Moments.from_sums(t["scored"], t["total"], t["squares"]))
+        for d, t in daily.items()
+        if first <= d < end and t["posts"]
+    }
     started = min(by_day) if by_day else monday
     baseline_days = [first + timedelta(days=i) for i in range(BASELINE_DAYS) if first + timedelta(days=i) >= started]
     if len(baseline_days) < MIN_BASELINE_DAYS:
         return []
     expected, dispersion = _weekday_model(baseline_days, {d: v[0] for d, v in by_day.items()})
-    base_tone = _pooled(con, first, monday, started)
+    base_tone = _pooled([daily[d] for d in baseline_days if d in daily and d < monday])
     spikes: list[dict[str, Any]] = []
     for i in range(7):
         day = monday + timedelta(days=i)
-        n, scored, mean, sd = by_day.get(day, (0, 0, None, None))
+        n, tone = by_day.get(day, (0, Moments.of(0, None, None)))
+        scored, mean = tone.n, tone.mean
         e = expected[day.weekday()]
         z = (n - e) / math.sqrt(max(dispersion * e, 1e-9))
         if abs(z) >= VOLUME_Z and (n > e or e >= 10):
@@ -67,7 +61,7 @@ def daily_spikes(con: duckdb.DuckDBPyConnection, monday: date) -> list[dict[str,
                 }
             )
         if scored and scored >= MIN_DAY_SCORED and base_tone.n >= MIN_DAY_SCORED and mean is not None:
-            test = stats.welch_test(Moments.of(scored, mean, sd), base_tone)
+            test = stats.welch_test(tone, base_tone)
             if test and test["p_value"] < ALPHA:
                 word = "more positive" if test["difference"] > 0 else "more negative"
                 spikes.append(
@@ -104,10 +98,6 @@ def _weekday_model(days: list[date], counts: dict[date, int]) -> tuple[dict[int,
     return expected, max(1.0, chi / max(len(days) - 1, 1))
 
 
-def _pooled(con: duckdb.DuckDBPyConnection, first: date, monday: date, started: date) -> Moments:
-    n, mean, sd = con.execute(
-        "SELECT count(sentiment), avg(sentiment), stddev_samp(sentiment) FROM p "
-        "WHERE NOT is_repost AND local_day >= $lo AND local_day < $hi",
-        {"lo": max(first, started), "hi": monday},
-    ).fetchone() or (0, None, None)
-    return Moments.of(n, mean, sd)
+def _pooled(days: list[Mapping[str, Any]]) -> Moments:
+    scored, total, squares = (sum(d[k] for d in days) for k in ("scored", "total", "squares"))
+    return Moments.from_sums(scored, total, squares)

@@ -89,6 +89,17 @@ class Moments:
         n = int(n or 0)
         return cls(n, mean if n else None, (sd if sd is not None and not math.isnan(sd) else 0.0) if n else None)
 
+    @classmethod
+    def from_sums(cls, n: int | None, total: float | None, squares: float | None) -> Moments:
+        """From a count, a sum and a sum of squares: what adds up across days and groups."""
+        n = int(n or 0)
+        if not n:
+            return cls(0, None, None)
+        mean = (total or 0.0) / n
+        # Sample variance; sentiment lies in [-1, 1], so the difference loses no meaningful precision.
+        var = ((squares or 0.0) - (total or 0.0) * mean) / (n - 1) if n > 1 else 0.0
+        return cls(n, mean, math.sqrt(max(var, 0.0)))
+
 
 def welch_test(a: Moments, b: Moments) -> dict[str, Any] | None:
     """Welch's t-test of a.mean - b.mean; None when either side is too small to test."""

@@ -24,12 +24,14 @@ MIN_Z = 3.0
 MIN_POSTS = 4
 MIN_AUTHORS = 3
 MAX_TERMS = 12
-# Beyond this many original posts in a period (the week, or one baseline week) the counts come from a
-# uniform hash sample of that size, and the summary says so. 25,000 posts find a term used by 0.1% of them
-# (25 posts) and rank the top terms as the full week would; tokenising costs about 10 µs a post.
+# Beyond this many original posts in a period (the week, or the baseline weeks together, each taking an
+# equal part) the counts come from a uniform hash sample of that size, and the summary says so. 25,000 posts
+# find a term used by 0.1% of them (25 posts) and rank the top terms as the full week would; two equal
+# samples weigh the week and its baseline alike. Tokenising costs about 10 µs a post.
 MAX_POSTS_PER_PERIOD = 25_000
 _EXTRA_STOP = ("http", "https", "www", "amp", "rt", "via", "com")
 _TOKEN = r"#?[\p{L}\p{M}][\p{L}\p{M}\p{N}_'’-]*[\p{L}\p{M}\p{N}]|#?[\p{L}\p{M}]"  # noqa: S105  # nosec B105 - a regex
+_NOISE = r"(https?://|www\.)\S+|@[\w.@-]+"
 
 
 def stop_words(languages: list[str]) -> list[str]:
@@ -40,49 +42,54 @@ def stop_words(languages: list[str]) -> list[str]:
     return sorted(words)
 
 
-def prepare(con: duckdb.DuckDBPyConnection, languages: list[str]) -> None:
-    """Register the stop words (table ``stop``) and tokenise the texts of ``p_text`` into ``doc_terms``.
+def tokens_sql(text: str, lang: str) -> str:
+    """SQL for the tokens of a text column (a list, NULL for languages written without spaces). Case is
+    folded; accents are kept (stripping them mangles Indic scripts, whose vowel signs are marks). Links and
+    mentions are not words. Runs where the texts are read, so it is spread over the scan's threads."""
+    return (
+        f"CASE WHEN {lang} NOT IN {UNSPACED_LANGUAGES} "
+        f"THEN regexp_extract_all(regexp_replace(lower({text}), {_literal(_NOISE)}, ' ', 'g'), {_literal(_TOKEN)}) END"
+    )
 
-    ``p_text`` must hold ``post_id, w, author_id, lang, text`` for original posts of the periods compared.
-    Case is folded; accents are kept (stripping them mangles Indic scripts, whose vowel signs are marks).
+
+def _literal(pattern: str) -> str:
+    return "'" + pattern.replace("'", "''") + "'"
+
+
+def prepare(con: duckdb.DuckDBPyConnection, languages: list[str]) -> None:
+    """Register the stop words (table ``stop``) and turn the tokens of ``p_text`` into ``doc_terms``: one
+    row per (post, word or word pair), the post by its number ``doc``.
+
+    ``p_text`` must hold ``doc, post_id, w, author_id, topics, toks`` (:func:`tokens_sql`) for the original
+    posts of the periods compared, one row per post.
     """
     # One statement with a list parameter: executemany inserts row by row, 100x slower for 3,000 words.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE stop AS SELECT unnest($words::VARCHAR[]) AS word",
         {"words": stop_words(languages)},
     )
+    # A word pair is a token and the next one, side by side from two unnests of the same list: no window
+    # over the tokens. Tokens start with a letter (see _TOKEN), so only short words and stop words go.
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE doc_terms AS
-        WITH tokens AS (
-            SELECT post_id, w, author_id, unnest(toks) AS tok, generate_subscripts(toks, 1) AS pos
-            FROM (
-                SELECT post_id, w, author_id,
-                       regexp_extract_all(regexp_replace(lower(text), $noise, ' ', 'g'), $token) AS toks
-                FROM p_text
-                WHERE lang NOT IN {UNSPACED_LANGUAGES}
-            )
+        WITH pairs AS (
+            SELECT doc, w, unnest(toks) AS tok, unnest(toks[2:]) AS next_tok FROM p_text
         ),
         flagged AS (
-            SELECT t.post_id, t.w, t.author_id, t.tok, t.pos,
-                   NOT starts_with(t.tok, '#')
-                   AND (length(t.tok) < 3 OR s.word IS NOT NULL OR regexp_full_match(t.tok, '[\\d_''’-]+'))
-                       AS is_stop
-            FROM tokens t LEFT JOIN stop s ON s.word = t.tok
-        ),
-        paired AS (
-            SELECT *, lead(tok) OVER (PARTITION BY post_id ORDER BY pos) AS next_tok,
-                      lead(is_stop) OVER (PARTITION BY post_id ORDER BY pos) AS next_stop
-            FROM flagged
+            SELECT doc, w, tok, next_tok,
+                   NOT starts_with(tok, '#') AND (length(tok) < 3 OR s1.word IS NOT NULL) AS is_stop,
+                   NOT starts_with(next_tok, '#') AND (length(next_tok) < 3 OR s2.word IS NOT NULL) AS next_stop
+            FROM pairs LEFT JOIN stop s1 ON s1.word = tok LEFT JOIN stop s2 ON s2.word = next_tok
         )
-        SELECT DISTINCT post_id, w, author_id, term FROM (
-            SELECT post_id, w, author_id, tok AS term FROM paired WHERE NOT is_stop
+        SELECT DISTINCT doc, w, term FROM (
+            SELECT doc, w, tok AS term FROM flagged WHERE NOT is_stop
             UNION ALL
-            SELECT post_id, w, author_id, tok || ' ' || next_tok FROM paired
-            WHERE NOT is_stop AND NOT next_stop AND NOT starts_with(tok, '#') AND NOT starts_with(next_tok, '#')
+            SELECT doc, w, tok || ' ' || next_tok FROM flagged
+            WHERE next_tok IS NOT NULL AND NOT is_stop AND NOT next_stop
+              AND NOT starts_with(tok, '#') AND NOT starts_with(next_tok, '#')
         )
-        """,
-        {"noise": r"(https?://|www\.)\S+|@[\w.@-]+", "token": _TOKEN},
+        """
     )
 
 
@@ -94,20 +101,19 @@ def emerging(
     limit: int = MAX_TERMS,
     organic_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Terms of week 0 against the baseline weeks among the posts of ``p`` meeting ``condition`` (constant
-    SQL; values go in ``params``), strongest first. ``organic_only`` drops terms that come mostly from
-    coordinated clusters. Needs :func:`prepare` and the table ``cluster_posts``."""
+    """Terms of week 0 against the baseline weeks among the sampled posts (``p_text``) meeting ``condition``
+    (constant SQL over its columns; values go in ``params``), strongest first. ``organic_only`` drops terms
+    that come mostly from coordinated clusters. Needs :func:`prepare` and the table ``cluster_posts``."""
     # Two steps: the counts and z-scores of every term first (one cheap grouping), then authors, coordinated
     # share and the post set only for the few terms that pass the count and z thresholds.
     rows = con.execute(
         f"""
         WITH scoped AS MATERIALIZED (
-            SELECT d.* FROM doc_terms d WHERE d.post_id IN (SELECT post_id FROM p WHERE {condition})
+            SELECT d.* FROM doc_terms d WHERE d.doc IN (SELECT doc FROM p_text WHERE {condition})
         ),
         docs AS (
-            SELECT count(DISTINCT post_id) FILTER (WHERE w = 0) AS n_a,
-                   count(DISTINCT post_id) FILTER (WHERE w < 0) AS n_b
-            FROM (SELECT post_id, w FROM p_text WHERE post_id IN (SELECT post_id FROM p WHERE {condition}))
+            SELECT count(*) FILTER (WHERE w = 0) AS n_a, count(*) FILTER (WHERE w < 0) AS n_b
+            FROM p_text WHERE {condition}
         ),
         counts AS (
             SELECT term, count(*) FILTER (WHERE w = 0) AS y_a, count(*) FILTER (WHERE w < 0) AS y_b
@@ -130,11 +136,12 @@ def emerging(
             SELECT term, y_a, y_b, n_a, n_b, delta, delta / sqrt(var) AS z FROM z WHERE delta / sqrt(var) >= {MIN_Z}
         ),
         detail AS (
-            SELECT term,
-                   count(DISTINCT author_id) FILTER (WHERE w = 0) AS authors,
-                   count(*) FILTER (WHERE w = 0 AND post_id IN (SELECT post_id FROM cluster_posts)) AS coordinated,
-                   hash(list_sort(list(post_id) FILTER (WHERE w = 0))) AS posts_key
-            FROM scoped WHERE term IN (SELECT term FROM candidates) GROUP BY term
+            SELECT s.term,
+                   count(DISTINCT t.author_id) AS authors,
+                   count(*) FILTER (WHERE t.post_id IN (SELECT post_id FROM cluster_posts)) AS coordinated,
+                   hash(list_sort(list(s.doc))) AS posts_key
+            FROM scoped s JOIN p_text t USING (doc)
+            WHERE s.w = 0 AND s.term IN (SELECT term FROM candidates) GROUP BY s.term
         )
         SELECT c.term, y_a, y_b, authors, coordinated, posts_key, n_a, n_b, delta, z
         FROM candidates c JOIN detail USING (term)

@@ -1,8 +1,10 @@
 """The weekly summary of one host country: summary.json (schema v1) from the lake's posts.
 
-DuckDB scans the Parquet partitions through a pyarrow dataset (projection and filters pushed down) and
-does the grouping; Python only turns counts and moments into estimates, intervals and tests
-(:mod:`listening_post.analysis.stats`). The SQL is plain enough to run on Athena as well.
+DuckDB scans the Parquet files (:mod:`listening_post.analysis.reading`: one scan per question, every post
+counted once) and does the grouping; Python only turns counts and sums into estimates, intervals and tests
+(:mod:`listening_post.analysis.stats`). Nothing holds a row per post: days, weeks, topics and sources are
+tallies, and texts are read once, for a capped sample and the few posts the summary quotes. The SQL is
+plain enough to run on Athena as well.
 """
 
 from __future__ import annotations
@@ -11,18 +13,17 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
 import regex
 
 from listening_post.analysis import coordination, coverage, spikes, stats, terms
+from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, relation
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
 from listening_post.lake import Lake, relisting
-from listening_post.model import FILE_SCHEMA
 from listening_post.sentiment_catalogue import DEFAULT_BACKENDS, resolve_choices
 from listening_post.weeks import IsoWeek
 
@@ -95,12 +96,12 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
     week_start, week_end = spec.week.bounds(spec.timezone)
     trend_weeks = max(spec.analysis.trend_weeks, spec.analysis.baseline_weeks + 1, 5)
     trend_start, _ = spec.week.shift(-(trend_weeks - 1)).bounds(spec.timezone)
-    text_start, _ = spec.week.shift(-spec.analysis.baseline_weeks).bounds(spec.timezone)
     con = connect()
     try:
-        register_posts(con, lake, spec.country, trend_start, week_end, text_from=text_start)
-        _load_posts(con, spec, trend_start, week_end, text_start)
-        summary = _summarise(con, spec, now, week_start, week_end, trend_weeks)
+        posts = PostsReader(
+            con, lake, spec.country, trend_start, week_end, timezone=spec.timezone, monday=spec.week.monday
+        )
+        summary = _summarise(posts, spec, now, week_start, week_end)
     except duckdb.IOException as exc:
         # DuckDB's reader says a listed file is gone in its own words: make it the error relisting retries on.
         if _VANISHED.search(str(exc)):
@@ -120,7 +121,8 @@ MEMORY_LIMIT = "1GB"
 
 def connect() -> duckdb.DuckDBPyConnection:
     """A DuckDB connection for one summary: two threads (the Lambda's vCPUs at this memory size), a memory
-    limit with spilling to the temporary directory (/tmp on Lambda), UTC session time zone."""
+    limit with spilling to the temporary directory (/tmp on Lambda, whose code folder is read-only), UTC
+    session time zone."""
     con = duckdb.connect(
         config={
             "threads": 2,
@@ -132,142 +134,20 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def register_posts(
-    con: duckdb.DuckDBPyConnection, lake: Lake, country: str, lo: datetime, hi: datetime, *, text_from: datetime
-) -> None:
-    """View ``raw``: the raw (not deduplicated) posts files of ``country`` whose partition may hold posts
-    created in [lo, hi) (partitions are UTC dates: a day of margin on each side; timestamps filter exactly).
-
-    A local lake is read by DuckDB's own Parquet reader (parallel, lazy: columns a query does not touch
-    are not decoded). An S3 lake goes through the pyarrow dataset on pyarrow's S3 filesystem, with the
-    same projection and filter pushdown. ``raw_history`` is the part before ``text_from``, whose texts the
-    summary never reads.
-    """
-    start, end = lo.date() - timedelta(days=1), hi.date() + timedelta(days=1)
-    # A post created before text_from sits in a partition dated text_from's UTC date or earlier; the two
-    # views share that day's files, and the queries split its rows by created_at.
-    split = min(max(text_from.date(), start), end)
-    recent = lake.post_files(country, split, end)
-    older = lake.post_files(country, start, split)
-    if lake.is_local:
-        everything = sorted(set(older) | set(recent))
-        for name, files in (("raw", everything), ("raw_history", older)):
-            if files:
-                con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet({_sql_list(files)})")
-            else:
-                con.register(name, FILE_SCHEMA.empty_table())
-        return
-    con.register("raw", lake.posts_dataset(country, start, end))
-    con.register("raw_history", lake.posts_dataset(country, start, split))
-
-
-def _sql_list(paths: list[str]) -> str:
-    # File names are the lake's own (partition folders and generated names); quotes are escaped anyway.
-    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
-
-
-def _load_posts(
-    con: duckdb.DuckDBPyConnection, spec: SummaryInput, lo: datetime, hi: datetime, text_from: datetime
-) -> None:
-    """Table ``p``: one row per post (deduplicated, latest collection wins), narrow: no text.
-
-    Deduplication is exact but cheap: only posts whose id hash occurs more than once (collected twice,
-    or a hash collision) go through the ordering by collection time; all the others are unique already.
-    ``chars`` (text length) is read for the weeks whose texts the summary uses, null before them.
-    """
-    columns = (
-        "post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model, topics, "
-        "dup_group, coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement, "
-        "created_at, collected_at"
-    )
-    # Local days from a table of quarter hours (every UTC offset and every transition falls on one) instead
-    # of a time zone conversion per row, which costs a second per two million posts.
-    zone, quarter = ZoneInfo(spec.timezone), 900
-    first, last = int(lo.timestamp()) // quarter, -(-int(hi.timestamp()) // quarter)
-    days = [datetime.fromtimestamp(q * quarter, zone).date() for q in range(first, last + 1)]
-    con.execute(
-        "CREATE TEMP TABLE quarters AS "
-        "SELECT unnest(range($first, $last + 1)) AS q, unnest($days::DATE[]) AS local_day",
-        {"first": first, "last": last, "days": days},
-    )
-    local = "q.local_day, CAST(floor(date_diff('day', $monday, q.local_day) / 7.0) AS INTEGER) AS w, hash(post_id) AS h"
-    join = f"JOIN quarters q ON q.q = epoch_us(created_at) // {quarter * 1_000_000}"
-    con.execute(
-        f"""
-        CREATE TEMP TABLE p AS
-        SELECT {columns}, length(text) AS chars, {local} FROM raw {join}
-        WHERE created_at >= $text_from AND created_at < $hi
-        UNION ALL
-        SELECT {columns}, NULL::BIGINT AS chars, {local} FROM raw_history {join}
-        WHERE created_at >= $lo AND created_at < $text_from
-        """,
-        {"lo": lo, "hi": hi, "text_from": max(lo, text_from), "monday": spec.week.monday},
-    )
-    # Older copies of posts collected more than once, found among the ids whose hash repeats, are deleted.
-    con.execute(
-        """
-        DELETE FROM p WHERE rowid IN (
-            SELECT rowid FROM p WHERE h IN (SELECT h FROM p GROUP BY h HAVING count(*) > 1)
-            QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC, created_at DESC) > 1
-        )
-        """
-    )
-    con.execute("DROP TABLE quarters")
-
-
-def _load_texts(con: duckdb.DuckDBPyConnection, spec: SummaryInput, weekly: dict[int, dict[str, Any]]) -> None:
-    """Table ``p_text``: texts of original posts of this week and the baseline weeks, sampled past a cap."""
-    weeks = range(-spec.analysis.baseline_weeks, 1)
-    # Keep each week whole up to the cap, beyond it a deterministic hash sample of the cap's size.
-    rates = {w: min(1.0, terms.MAX_POSTS_PER_PERIOD / max(1, weekly.get(w, _empty_week())["posts"])) for w in weeks}
-    keep = " ".join(f"WHEN {w} THEN {int(rate * 1_000_000)}" for w, rate in rates.items())
-    con.execute(
-        f"""
-        CREATE TEMP TABLE p_text AS
-        SELECT p.post_id, p.w, p.author_id, p.lang, any_value(r.text) AS text
-        FROM p JOIN raw r ON r.post_id = p.post_id AND r.created_at = p.created_at
-        WHERE p.w BETWEEN $first AND 0 AND NOT p.is_repost AND p.chars > 0
-          AND hash(p.post_id) % 1000000 < CASE p.w {keep} ELSE 0 END
-          AND r.created_at >= $lo AND r.created_at < $hi
-        GROUP BY ALL
-        """,
-        {
-            "first": -spec.analysis.baseline_weeks,
-            "lo": spec.week.shift(-spec.analysis.baseline_weeks).bounds(spec.timezone)[0],
-            "hi": spec.week.bounds(spec.timezone)[1],
-        },
-    )
-
-
-def _sampling(con: duckdb.DuckDBPyConnection, spec: SummaryInput) -> list[dict[str, Any]]:
-    """The periods whose texts were sampled (emerging terms and near-duplicate detection read ``p_text``)."""
-    rows = con.execute(
-        """
-        SELECT e.w, e.n, coalesce(t.n, 0) FROM
-            (SELECT w, count(*) AS n FROM p WHERE w BETWEEN $first AND 0 AND NOT is_repost AND chars > 0 GROUP BY w) e
-            LEFT JOIN (SELECT w, count(*) AS n FROM p_text GROUP BY w) t USING (w)
-        WHERE coalesce(t.n, 0) < e.n ORDER BY e.w DESC
-        """,
-        {"first": -spec.analysis.baseline_weeks},
-    ).fetchall()
-    return [{"week": str(spec.week.shift(int(w))), "posts": int(n), "sampled": int(k)} for w, n, k in rows]
-
-
 def _summarise(
-    con: duckdb.DuckDBPyConnection,
-    spec: SummaryInput,
-    now: datetime,
-    week_start: datetime,
-    week_end: datetime,
-    trend_weeks: int,
+    posts: PostsReader, spec: SummaryInput, now: datetime, week_start: datetime, week_end: datetime
 ) -> dict[str, Any]:
-    min_n = spec.analysis.min_n
-    weekly = _weekly_rows(con)
+    con, min_n = posts.con, spec.analysis.min_n
+    daily = daily_tallies(posts)
+    weekly = weekly_rows(posts, daily)
     this, last = weekly.get(0, _empty_week()), weekly.get(-1, _empty_week())
     baseline_weeks = [weekly.get(-k, _empty_week()) for k in range(1, spec.analysis.baseline_weeks + 1)]
-    volume = _volume(con, this, last, baseline_weeks)
-    _load_texts(con, spec, weekly)
-    sampling = _sampling(con, spec)
+    by_source, by_lang = _breakdown(posts)
+    volume = _volume(by_source, by_lang, this, last, baseline_weeks)
+    ranked = _rank_examples(posts)
+    copy_keys = coordination.copy_keys(posts, spec.analysis.coordination)
+    rates = _sampling_rates(spec, weekly)
+    _load_texts(posts, spec, rates, wanted=[r["post_id"] for r in ranked], copy_keys=copy_keys)
     languages = sorted({*spec.languages, *(row["lang"] for row in volume["by_language"])})
     terms.prepare(con, languages)
     clusters = coordination.find_clusters(con, spec.analysis.coordination, this["posts"])
@@ -275,9 +155,9 @@ def _summarise(
         "CREATE OR REPLACE TEMP TABLE cluster_posts AS SELECT unnest($ids::VARCHAR[]) AS post_id",
         {"ids": [pid for c in clusters for pid in c["post_ids"]]},
     )
-    sentiment = _sentiment(con, this, last, min_n)
-    sentiment["clusters_counted_once"] = _tone_counting_clusters_once(con, clusters, min_n) if clusters else None
-    topics = _topics(con, spec, this, min_n)
+    sentiment = _sentiment(by_lang, this, last, min_n)
+    sentiment["clusters_counted_once"] = _tone_counting_clusters_once(con, this, clusters, min_n) if clusters else None
+    topics = _topics(posts, spec, this, min_n)
     for topic in topics:
         if topic["change"]["verdict"] == "significant":
             drivers = terms.emerging(
@@ -303,102 +183,101 @@ def _summarise(
         "sentiment": sentiment,
         "topics": topics,
         "emerging_terms": terms.emerging(con),
-        "spikes": spikes.daily_spikes(con, spec.week.monday),
+        "spikes": spikes.daily_spikes(daily, spec.week.monday),
         "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
-        "examples": _examples(con, week_start, week_end),
-        "coverage": {**_coverage(con, spec, this), "sampling": sampling},
+        "examples": _examples(con, ranked),
+        "coverage": {**_coverage(con, spec, this, daily), "sampling": _sampling(con, spec, weekly, rates)},
         "caveats": [],  # written last, once coverage is complete (build_summary)
         "trend": _trend(weekly, spec.week, spec.analysis.trend_weeks, min_n),
     }
     return summary
 
 
-def _tone_counting_clusters_once(
-    con: duckdb.DuckDBPyConnection, clusters: list[dict[str, Any]], min_n: int
-) -> dict[str, Any]:
-    """This week's tone with every coordinated cluster reduced to one post (its first), so a campaign
-    cannot move the headline by volume."""
-    row = con.execute(
-        f"""
-        SELECT {_WEEK_AGG} FROM p
-        WHERE w = 0 AND post_id NOT IN (SELECT post_id FROM cluster_posts)
-           OR post_id IN (SELECT unnest($firsts::VARCHAR[]))
-        """,
-        {"firsts": [c["post_ids"][0] for c in clusters]},
-    ).fetchone()
-    week = dict(zip(_WEEK_KEYS, row or (), strict=True)) if row else _empty_week()
-    return {"clusters": len(clusters), "posts_removed": sum(c["posts"] - 1 for c in clusters), **_tone(week, min_n)}
+# --- tallies: counts and sums, which add up across days and from which older copies subtract -------
 
-
-def weeks_with_posts(lake: Lake, country: str, timezone: str = "UTC") -> list[IsoWeek]:
-    """The ISO weeks, in the country's time zone, that hold at least one post."""
-    if not lake.post_files(country, date.min, date.max):
-        return []
-    con = connect()
-    try:
-        first = datetime(1, 1, 3, tzinfo=UTC)
-        register_posts(con, lake, country, first, datetime(9999, 12, 29, tzinfo=UTC), text_from=first)
-        rows = con.execute(
-            "SELECT DISTINCT CAST(timezone($tz, created_at) AS DATE) FROM raw", {"tz": timezone}
-        ).fetchall()
-    finally:
-        con.close()
-    return sorted({IsoWeek.of(d) for (d,) in rows})
-
-
-# --- weekly aggregates -------------------------------------------------------------------------
-
-_WEEK_AGG = """
+TALLY_SQL = """
     count(*) AS posts,
     count(*) FILTER (WHERE is_repost) AS reposts,
-    count(DISTINCT author_id) AS authors,
     count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
-    avg(sentiment) FILTER (WHERE NOT is_repost) AS mean,
-    stddev_samp(sentiment) FILTER (WHERE NOT is_repost) AS sd,
+    sum(sentiment) FILTER (WHERE NOT is_repost) AS total,
+    sum(sentiment * sentiment) FILTER (WHERE NOT is_repost) AS squares,
     count(*) FILTER (WHERE sentiment_label = 'positive' AND NOT is_repost) AS positive,
     count(*) FILTER (WHERE sentiment_label = 'neutral' AND NOT is_repost) AS neutral,
     count(*) FILTER (WHERE sentiment_label = 'negative' AND NOT is_repost) AS negative
 """
-_WEEK_KEYS = ("posts", "reposts", "authors", "scored", "mean", "sd", "positive", "neutral", "negative")
+TALLY_KEYS = ("posts", "reposts", "scored", "total", "squares", "positive", "neutral", "negative")
+
+
+def _tally(values: tuple[Any, ...] | list[Any]) -> dict[str, Any]:
+    return {k: (v or 0) for k, v in zip(TALLY_KEYS, values, strict=True)}
 
 
 def _empty_week() -> dict[str, Any]:
-    return {
-        "posts": 0,
-        "reposts": 0,
-        "authors": 0,
-        "scored": 0,
-        "mean": None,
-        "sd": None,
-        "positive": 0,
-        "neutral": 0,
-        "negative": 0,
-    }
+    return {**_tally([0] * len(TALLY_KEYS)), "authors": 0}
 
 
-def _weekly_rows(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
-    rows = con.execute(f"SELECT w, {_WEEK_AGG} FROM p GROUP BY w").fetchall()
-    return {int(r[0]): dict(zip(_WEEK_KEYS, r[1:], strict=True)) for r in rows}
+def daily_tallies(posts: PostsReader) -> dict[date, dict[str, Any]]:
+    """Tallies per local day of the whole window (the trend, the weekly baselines and the daily spikes)."""
+    rows = posts.query(
+        f"SELECT day, {TALLY_SQL} FROM {{posts}} GROUP BY day", keys=1, additive=range(1, 1 + len(TALLY_KEYS))
+    )
+    return {day_of(row[0]): _tally(row[1:]) for row in rows}
+
+
+def weekly_rows(posts: PostsReader, daily: dict[date, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Tallies and distinct authors per week (0 is the summarised week, -1 the one before, ...)."""
+    weeks: dict[int, dict[str, Any]] = {}
+    for day, tally in daily.items():
+        week = weeks.setdefault((day - posts.monday).days // 7, _empty_week())
+        for key in TALLY_KEYS:
+            week[key] += tally[key]
+    for w, authors in posts.query("SELECT w, count(DISTINCT author_id) FROM {posts} GROUP BY w", keys=1):
+        weeks.setdefault(int(w), _empty_week())["authors"] = int(authors)
+    return weeks
 
 
 def _moments(week: dict[str, Any]) -> Moments:
-    return Moments.of(week["scored"], week["mean"], week["sd"])
+    return Moments.from_sums(week["scored"], week["total"], week["squares"])
 
 
 def _pct_change(current: float, previous: float) -> float | None:
     return None if not previous else (current - previous) / previous
 
 
+def _breakdown(posts: PostsReader) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """This week by source (posts, authors) and by language (original posts, scored, models): one scan."""
+    rows = posts.query(
+        """
+        SELECT source, lang,
+               count(*) AS posts,
+               count(*) FILTER (WHERE NOT is_repost) AS originals,
+               count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
+               count(DISTINCT author_id) AS authors,
+               list(DISTINCT sentiment_model) FILTER (WHERE NOT is_repost AND sentiment_model IS NOT NULL) AS models
+        FROM {posts} WHERE created_at >= $since
+        GROUP BY GROUPING SETS ((source), (lang))
+        """,
+        {"since": posts.since(0)},
+        keys=2,
+        additive=(2, 3, 4),
+    )
+    by_source = sorted(
+        ((s, n, a) for s, lang, n, _, _, a, _ in rows if s is not None and n), key=lambda r: (-r[1], r[0])
+    )
+    by_lang = sorted(
+        ((lang, o, k, sorted(m or [])) for s, lang, _, o, k, _, m in rows if s is None and o),
+        key=lambda r: (-r[1], r[0]),
+    )
+    return by_source, by_lang
+
+
 def _volume(
-    con: duckdb.DuckDBPyConnection, this: dict[str, Any], last: dict[str, Any], baseline: list[dict[str, Any]]
+    by_source: list[tuple[Any, ...]],
+    by_lang: list[tuple[Any, ...]],
+    this: dict[str, Any],
+    last: dict[str, Any],
+    baseline: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    by_source = con.execute(
-        "SELECT source, count(*) AS n, count(DISTINCT author_id) FROM p WHERE w = 0 GROUP BY source ORDER BY n DESC"
-    ).fetchall()
-    by_lang = con.execute(
-        "SELECT lang, count(*) AS n, count(sentiment), list(DISTINCT sentiment_model) FILTER "
-        "(WHERE sentiment_model IS NOT NULL) FROM p WHERE w = 0 AND NOT is_repost GROUP BY lang ORDER BY n DESC, lang"
-    ).fetchall()
     posts = this["posts"]
     base_mean = sum(w["posts"] for w in baseline) / len(baseline) if baseline else 0.0
     test = stats.count_change_test(posts, last["posts"])
@@ -418,7 +297,7 @@ def _volume(
                 "share": n / (posts - this["reposts"]) if posts - this["reposts"] else None,
                 "scored": scored,
                 "scored_share": scored / n if n else None,
-                "models": sorted(models or []),
+                "models": models,
             }
             for lang, n, scored, models in by_lang
         ],
@@ -461,14 +340,9 @@ def _change(this: dict[str, Any], last: dict[str, Any], min_n: int) -> dict[str,
 
 
 def _sentiment(
-    con: duckdb.DuckDBPyConnection, this: dict[str, Any], last: dict[str, Any], min_n: int
+    by_lang: list[tuple[Any, ...]], this: dict[str, Any], last: dict[str, Any], min_n: int
 ) -> dict[str, Any]:
-    models = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT sentiment_model FROM p WHERE w = 0 AND sentiment_model IS NOT NULL ORDER BY 1"
-        ).fetchall()
-    ]
+    models = sorted({m for *_, ms in by_lang for m in ms})
     original = this["posts"] - this["reposts"]
     return {
         "models": models,
@@ -479,19 +353,41 @@ def _sentiment(
     }
 
 
-def _topics(
-    con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str, Any], min_n: int
-) -> list[dict[str, Any]]:
-    rows = con.execute(
+def _tone_counting_clusters_once(
+    con: duckdb.DuckDBPyConnection, this: dict[str, Any], clusters: list[dict[str, Any]], min_n: int
+) -> dict[str, Any]:
+    """This week's tone with every coordinated cluster reduced to one post (its first), so a campaign
+    cannot move the headline by volume."""
+    removed = [pid for c in clusters for pid in c["post_ids"][1:]]
+    row = con.execute(
+        f"SELECT {TALLY_SQL} FROM texts WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": removed}
+    ).fetchone()
+    minus = _tally(row or [0] * len(TALLY_KEYS))
+    week = {**this, **{k: this[k] - minus[k] for k in TALLY_KEYS}}
+    return {"clusters": len(clusters), "posts_removed": len(removed), **_tone(week, min_n)}
+
+
+def topic_tallies(posts: PostsReader) -> dict[str, dict[int, dict[str, Any]]]:
+    """Tallies and distinct authors per topic, for this week and the one before."""
+    rows = posts.query(
         f"""
-        SELECT topic, w, {_WEEK_AGG}
-        FROM (SELECT *, unnest(topics) AS topic FROM p WHERE w IN (0, -1))
+        SELECT topic, w, {TALLY_SQL}, count(DISTINCT author_id) AS authors
+        FROM (SELECT w, author_id, is_repost, sentiment, sentiment_label, unnest(topics) AS topic
+              FROM {{posts}} WHERE created_at >= $since)
         GROUP BY topic, w
-        """
-    ).fetchall()
+        """,
+        {"since": posts.since(-1)},
+        keys=2,
+        additive=range(2, 2 + len(TALLY_KEYS)),
+    )
     by_topic: dict[str, dict[int, dict[str, Any]]] = {}
     for topic, w, *values in rows:
-        by_topic.setdefault(topic, {})[int(w)] = dict(zip(_WEEK_KEYS, values, strict=True))
+        by_topic.setdefault(topic, {})[int(w)] = {**_tally(values[:-1]), "authors": int(values[-1])}
+    return by_topic
+
+
+def _topics(posts: PostsReader, spec: SummaryInput, this: dict[str, Any], min_n: int) -> list[dict[str, Any]]:
+    by_topic = topic_tallies(posts)
     labels = {t.id: t.label for t in spec.topics}
     ids = list(labels) + sorted(set(by_topic) - set(labels))
     out = []
@@ -537,44 +433,152 @@ def _topics(
     return out
 
 
-def _examples(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, Any]:
-    """The most engaged posts per tone label, overall and per topic: excerpt, source, link, engagement."""
-    ranked = con.execute(
+# --- texts: read once, for a capped sample of each compared week and the posts the summary quotes --------
+
+
+def _sampling_rates(spec: SummaryInput, weekly: dict[int, dict[str, Any]]) -> dict[int, float]:
+    """Share of each compared week's original posts whose texts are read: whole up to its cap, beyond it a
+    deterministic hash sample of the cap's size. The week's cap is the period cap; each baseline week's is
+    an equal part of it, so the baseline weeks together are a period as well."""
+    baseline = max(1, spec.analysis.baseline_weeks)
+    rates = {}
+    for w in range(-spec.analysis.baseline_weeks, 1):
+        row = weekly.get(w, _empty_week())
+        cap = terms.MAX_POSTS_PER_PERIOD / (1 if w == 0 else baseline)
+        rates[w] = min(1.0, cap / max(1, row["posts"] - row["reposts"]))
+    return rates
+
+
+def _load_texts(
+    posts: PostsReader, spec: SummaryInput, rates: dict[int, float], *, wanted: list[str], copy_keys: list[str]
+) -> None:
+    """Tables ``texts`` (every post read in the one scan of texts: the sample, the ``wanted`` posts, this
+    week's social originals sharing one of the ``copy_keys`` (:func:`coordination.copy_keys`) and this week's
+    unscored originals, whose text length tells why) and ``p_text`` (the sampled originals with text, which
+    emerging terms and near-duplicate detection read)."""
+    con = posts.con
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE wanted AS SELECT DISTINCT unnest($ids::VARCHAR[]) AS post_id", {"ids": wanted}
+    )
+    keep = " ".join(f"WHEN {w} THEN {int(rate * 1_000_000)}" for w, rate in rates.items())
+    con.execute(
         f"""
-        SELECT post_id, sentiment_label, topic, engagement, sentiment FROM (
-            SELECT post_id, sentiment_label, topic, engagement, sentiment,
-                   row_number() OVER (PARTITION BY sentiment_label, topic ORDER BY engagement DESC, post_id) AS r
-            FROM (SELECT post_id, sentiment_label, engagement, sentiment,
+        CREATE OR REPLACE TEMP TABLE texts AS
+        SELECT post_id, collected_at, created_at, w, author_id, source, lang, topics, is_repost, sentiment,
+               sentiment_label, dup_group, length(text) AS chars, sampled,
+               CASE WHEN sampled OR quoted THEN text END AS text, CASE WHEN quoted THEN url END AS url,
+               CASE WHEN sampled THEN {terms.tokens_sql("text", "lang")} END AS toks
+        FROM (
+            SELECT *, NOT is_repost AND hash(post_id) % 1000000 < CASE w {keep} ELSE 0 END AS sampled,
+                   post_id IN (SELECT post_id FROM wanted)
+                   OR w = 0 AND NOT is_repost AND list_contains($social, source)
+                      AND dup_group IN (SELECT unnest($keys::VARCHAR[])) AS quoted
+            FROM {posts.posts} WHERE created_at >= $since
+        )
+        WHERE sampled OR quoted OR (w = 0 AND NOT is_repost AND sentiment IS NULL)
+        """,
+        {"since": posts.since(min(rates)), "social": list(coordination.SOCIAL_SOURCES), "keys": copy_keys},
+    )
+    drop_older_copies(con, "texts", posts)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE p_text AS SELECT row_number() OVER () AS doc, post_id, w, author_id, "
+        "source, lang, topics, text, toks FROM texts WHERE sampled AND chars > 0"
+    )
+
+
+def _sampling(
+    con: duckdb.DuckDBPyConnection, spec: SummaryInput, weekly: dict[int, dict[str, Any]], rates: dict[int, float]
+) -> list[dict[str, Any]]:
+    """The weeks whose texts were sampled (emerging terms and near-duplicate detection read ``p_text``)."""
+    read = dict(con.execute("SELECT w, count(*) FROM p_text GROUP BY w").fetchall())
+    out = []
+    for w in sorted(rates, reverse=True):
+        if rates[w] < 1:
+            row = weekly.get(w, _empty_week())
+            originals = row["posts"] - row["reposts"]
+            out.append({"week": str(spec.week.shift(w)), "posts": originals, "sampled": read.get(w, 0)})
+    return out
+
+
+# --- examples: the most engaged posts per tone label, overall and per topic ------------------------------
+
+
+def _rank_examples(posts: PostsReader) -> list[dict[str, Any]]:
+    """The most engaged original posts of the week per (label, topic or none), best first: without texts,
+    which are read afterwards with the others (:func:`_load_texts`)."""
+    extra = 0 if posts.mode == "clean" else EXAMPLES_PER_LABEL
+    while True:
+        n = EXAMPLES_PER_LABEL + extra
+        rows = posts.query(
+            """
+            SELECT sentiment_label, topic,
+                   min_by({'post_id': post_id, 'collected_at': epoch_us(collected_at),
+                           'created_at': epoch_us(created_at), 'engagement': engagement, 'sentiment': sentiment},
+                          (-engagement, post_id), $n)
+            FROM (SELECT post_id, collected_at, created_at, sentiment_label, sentiment,
+                         coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
                          unnest(CASE WHEN len(topics) = 0 THEN [NULL] ELSE list_prepend(NULL, topics) END) AS topic
-                  FROM p WHERE w = 0 AND NOT is_repost AND sentiment_label != 'unscored'))
-        WHERE r <= {EXAMPLES_PER_LABEL}
-        """
+                  FROM {posts} WHERE created_at >= $since AND NOT is_repost AND sentiment_label != 'unscored')
+            GROUP BY ALL
+            """,
+            {"since": posts.since(0), "n": n},
+        )
+        older = _older_copies(posts, [c["post_id"] for _, _, top in rows for c in top])
+        ranked: list[dict[str, Any]] = []
+        short = False
+        for label, topic, top in rows:
+            seen: set[str] = set()
+            kept = []
+            for c in top:
+                if (c["post_id"], c["collected_at"], c["created_at"]) in older or c["post_id"] in seen:
+                    continue
+                seen.add(c["post_id"])
+                kept.append(c)
+            # Older copies took places in a full list: rank again with more room.
+            short = short or (len(kept) < EXAMPLES_PER_LABEL and len(top) == n)
+            ranked.extend({**c, "label": label, "topic": topic} for c in kept[:EXAMPLES_PER_LABEL])
+        if not short:
+            return ranked
+        extra = extra * 2 + 1
+
+
+def _older_copies(posts: PostsReader, ids: list[str]) -> set[tuple[Any, ...]]:
+    if posts.mode == "clean" or not ids:
+        return set()
+    rows = posts.con.execute(
+        "SELECT post_id, epoch_us(collected_at), epoch_us(created_at) FROM stale_keys "
+        "WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))",
+        {"ids": ids},
     ).fetchall()
+    return set(rows)
+
+
+def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ranked examples with excerpt, source, link and engagement (texts from table ``texts``)."""
     if not ranked:
         return {"overall": {}, "by_topic": {}}
-    wanted = sorted({r[0] for r in ranked})
-    texts = con.execute(
-        "SELECT post_id, any_value(text), any_value(url), any_value(source), epoch_ms(any_value(created_at)) "
-        "FROM raw WHERE created_at >= $lo AND created_at < $hi AND post_id IN (SELECT unnest($ids)) "
-        "GROUP BY post_id",
-        {"lo": start, "hi": end, "ids": wanted},
-    ).fetchall()
-    detail = {pid: (text, url, source, created) for pid, text, url, source, created in texts}
+    detail = {
+        pid: (text, url, source, created)
+        for pid, text, url, source, created in con.execute(
+            "SELECT post_id, text, url, source, epoch_ms(created_at) FROM texts "
+            "WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": sorted({r["post_id"] for r in ranked})},
+        ).fetchall()
+    }
     overall: dict[str, list[dict[str, Any]]] = {}
     by_topic: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for pid, label, topic, engagement, score in sorted(ranked, key=lambda r: (-r[3], r[0])):
-        text, url, source, created_ms = detail.get(pid, ("", None, None, None))
-        created = datetime.fromtimestamp(created_ms / 1000, tz=UTC).isoformat() if created_ms is not None else None
+    for r in sorted(ranked, key=lambda r: (-r["engagement"], r["post_id"])):
+        text, url, source, created = detail.get(r["post_id"], ("", None, None, None))
         item = {
-            "excerpt": excerpt(text),
+            "excerpt": excerpt(text or ""),
             "source": source,
             "url": url,
-            "engagement": engagement,
-            "sentiment": score,
-            "created_at": created,
+            "engagement": r["engagement"],
+            "sentiment": r["sentiment"],
+            "created_at": datetime.fromtimestamp(created / 1000, tz=UTC).isoformat() if created is not None else None,
         }
-        target = overall if topic is None else by_topic.setdefault(topic, {})
-        target.setdefault(label, []).append(item)
+        target = overall if r["topic"] is None else by_topic.setdefault(r["topic"], {})
+        target.setdefault(r["label"], []).append(item)
     return {"overall": overall, "by_topic": by_topic}
 
 
@@ -587,15 +591,17 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return cut + " …"
 
 
-def _coverage(con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str, Any]) -> dict[str, Any]:
+def _coverage(
+    con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str, Any], daily: dict[date, dict[str, Any]]
+) -> dict[str, Any]:
     unscored = con.execute(
-        "SELECT CASE WHEN chars = 0 THEN '' ELSE lang END AS l, count(*) FROM p "
+        "SELECT CASE WHEN chars = 0 THEN '' ELSE lang END AS l, count(*) FROM texts "
         "WHERE w = 0 AND NOT is_repost AND sentiment IS NULL GROUP BY l ORDER BY 2 DESC, 1"
     ).fetchall()
     original = this["posts"] - this["reposts"]
-    days = con.execute("SELECT local_day, count(*) FROM p WHERE w = 0 GROUP BY local_day ORDER BY local_day").fetchall()
-    seen = {d for d, _ in days}
     all_days = [spec.week.monday + timedelta(days=i) for i in range(7)]
+    days = [(d, daily[d]["posts"]) for d in all_days if daily.get(d, {}).get("posts")]
+    seen = {d for d, _ in days}
     n_unscored = sum(n for _, n in unscored)
     return {
         "unscored": {
@@ -614,6 +620,22 @@ def _coverage(con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str
         "days_without_posts": [d.isoformat() for d in all_days if d not in seen],
         "daily_posts": [{"date": d.isoformat(), "posts": n} for d, n in days],
     }
+
+
+def weeks_with_posts(lake: Lake, country: str, timezone: str = "UTC") -> list[IsoWeek]:
+    """The ISO weeks, in the country's time zone, that hold at least one post."""
+    files = lake.post_files(country, date.min, date.max)
+    if not files:
+        return []
+    con = connect()
+    try:
+        rows = con.execute(
+            f"SELECT DISTINCT CAST(timezone($tz, created_at) AS DATE) FROM {relation(con, lake, 'all_files', files)}",
+            {"tz": timezone},
+        ).fetchall()
+    finally:
+        con.close()
+    return sorted({IsoWeek.of(d) for (d,) in rows})
 
 
 def _unscored_reason(lang: str, spec: SummaryInput) -> str:
