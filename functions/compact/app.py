@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from listening_post import secrecy
 from listening_post.aws.runtime import Deployment
 from listening_post.maintenance import maintain
-from listening_post.pipeline import new_run_id
+from listening_post.runs import new_run_id
 from listening_post.settings import get_settings
 
 logger, metrics = Logger(), Metrics()

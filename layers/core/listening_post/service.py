@@ -19,15 +19,18 @@ from zoneinfo import ZoneInfo
 
 from listening_post import jobs
 from listening_post.config import Config
-from listening_post.credentials import SecretResolver
-from listening_post.cursors import CursorStore
-from listening_post.enrich.pseudonym import Pseudonymiser
-from listening_post.lake import Lake
-from listening_post.pipeline import BriefResult, Enricher, new_run_id, summarise
+from listening_post.runs import new_run_id
 from listening_post.weeks import IsoWeek
 
-if TYPE_CHECKING:  # the collection machinery is imported where it runs: the brief function has none of it
+if TYPE_CHECKING:
+    # The pipeline and the lake (pyarrow) are imported where they run: the plan function needs neither.
+    # The collection machinery likewise: the brief function has none of it.
     from listening_post.collect import JobReport
+    from listening_post.credentials import SecretResolver
+    from listening_post.cursors import CursorStore
+    from listening_post.enrich.pseudonym import Pseudonymiser
+    from listening_post.lake import Lake
+    from listening_post.pipeline import BriefResult
     from listening_post.scoring.backends import BackendFactory
     from listening_post.sources.fetch import Fetcher, Job
     from listening_post.sources.http import HttpClient
@@ -99,6 +102,7 @@ class CollectRuntime:
         now: Callable[[], datetime] | None = None,
     ) -> None:
         from listening_post.collect import http_client
+        from listening_post.pipeline import Enricher
 
         self.config, self.lake, self.cursors, self.ledger, self.secrets = config, lake, cursors, ledger, secrets
         self.enricher = Enricher.from_config(config, pseudonymiser, backends=backends)
@@ -195,6 +199,8 @@ def weekly_briefs(
     register: Callable[[str, str], object] | None = None,
 ) -> WeeklyResult:
     """Every country's brief (of ``week``, or its last complete week); one country's failure spares the rest."""
+    from listening_post.pipeline import summarise
+
     result = WeeklyResult()
     for country in config.countries:
         if countries and country.code not in countries:
