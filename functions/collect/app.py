@@ -21,7 +21,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from listening_post import secrecy
 from listening_post.aws.runtime import Deployment
-from listening_post.aws.state import DynamoDBCursorStore, Ledger
 from listening_post.jobs import JobSpec
 from listening_post.service import CollectRuntime
 from listening_post.settings import get_settings
@@ -35,15 +34,19 @@ deployment = Deployment(settings)
 runtime = CollectRuntime(
     deployment.config,
     lake=deployment.lake,
-    cursors=DynamoDBCursorStore(deployment.table),
-    ledger=Ledger(deployment.table),
+    cursors=deployment.cursors,
+    ledger=deployment.ledger,
     secrets=deployment.secrets,
     pseudonymiser=deployment.pseudonymiser,
 )
 processor = BatchProcessor(event_type=EventType.SQS)
 idempotency = IdempotencyConfig(expires_after_seconds=24 * 3600)
 persistence = DynamoDBPersistenceLayer(
-    table_name=str(settings.state_table), key_attr="pk", sort_key_attr="sk", expiry_attr="expires_at"
+    table_name=deployment.state_table,
+    key_attr="pk",
+    sort_key_attr="sk",
+    expiry_attr="expires_at",
+    boto3_client=deployment.client("dynamodb"),  # the cursors' client: no session and client of its own
 )
 
 
