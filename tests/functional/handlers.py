@@ -42,8 +42,11 @@ def load_handler(name: str) -> ModuleType:
     try:
         spec.loader.exec_module(module)
     finally:
-        # A handler switches the GC off for its cold start and back on at its end; one that fails half-way
-        # leaves it off, which costs Lambda nothing (the process is dropped) but would the test process.
+        # A handler switches the GC off for its cold start, then freezes what it built and switches it back
+        # on. A Lambda process runs one handler and is dropped when its cold start fails; the test process
+        # loads many: it keeps collecting what they built (extensions report frozen objects as leaks at exit),
+        # and a cold start that failed half-way does not leave it without a GC.
+        gc.unfreeze()
         gc.enable()
     return module
 
