@@ -19,14 +19,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from listening_post import secrecy
+from listening_post.aws.idempotency import Idempotent
 from listening_post.aws.runtime import Deployment
 from listening_post.jobs import JobSpec
 from listening_post.service import CollectRuntime
@@ -47,30 +43,26 @@ runtime = CollectRuntime(
     pseudonymiser=deployment.pseudonymiser,
 )
 processor = BatchProcessor(event_type=EventType.SQS)
-idempotency = IdempotencyConfig(expires_after_seconds=24 * 3600)
-persistence = DynamoDBPersistenceLayer(
-    table_name=deployment.state_table,
-    key_attr="pk",
-    sort_key_attr="sk",
-    expiry_attr="expires_at",
-    boto3_client=deployment.client("dynamodb"),  # the cursors' client: no session and client of its own
-)
 
 
 def run_job(job: JobSpec) -> dict[str, Any]:
     return runtime.run(job)
 
 
-# Wrapped by call, not decorated: Powertools' decorator is untyped.
-collect_job = idempotent_function(data_keyword_argument="job", persistence_store=persistence, config=idempotency)(
-    run_job
+# Powertools idempotency on the state table, with the cursors' DynamoDB client; imported with the first job.
+collect_job = Idempotent(
+    run_job,
+    argument="job",
+    client=deployment.client("dynamodb"),
+    table=deployment.state_table,
+    expires_after_seconds=24 * 3600,
 )
 
 
 def record_handler(record: SQSRecord) -> dict[str, Any]:
     job = JobSpec.model_validate_json(record.body)
     logger.append_keys(job=job.key)
-    result: dict[str, Any] = collect_job(job=job)
+    result = collect_job(job)
     metrics.add_metric(name="PostsWritten", unit=MetricUnit.Count, value=result.get("posts", 0))
     return result
 
@@ -78,7 +70,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    idempotency.register_lambda_context(context)
+    collect_job.register_lambda_context(context)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
 
 
