@@ -193,6 +193,11 @@ def test_the_same_message_twice_adds_no_rows(aws: dict[str, Any]) -> None:
     again["Records"][0]["body"] = again["Records"][0]["body"].replace("20261123T100000Z", "20261123T110000Z")
     assert handler.lambda_handler(again, FakeContext()) == {"batchItemFailures": []}
     assert sorted(p.name for p in Path(aws["lake_dir"]).rglob("*.parquet")) == files
+    # The idempotency records are keyed by the handler's run_job, as when it was decorated at cold start:
+    # records written before the idempotency layer was made on first use still match.
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName=TABLE)["Items"]
+    keys = sorted(i["sk"]["S"].split("#")[0] for i in items if i["pk"]["S"].startswith("idempotency#"))
+    assert keys == ["test-func.handler_collect.run_job"] * 3
 
 
 def test_a_failing_job_is_a_batch_item_failure_and_the_others_succeed(aws: dict[str, Any]) -> None:
