@@ -1,6 +1,6 @@
 """Cold start and first invocation of each Lambda function: what an import leaves for the first event.
 
-    .venv/bin/python bench/first_invoke.py [--runs N] [--functions collect,api] [--root CHECKOUT]
+    .venv/bin/python bench/first_invoke.py [--runs N] [--functions collect,api] [--root CHECKOUT ...]
 
 ``bench/cold_import.py`` times the import alone (Lambda's init phase). Work taken out of the import and done
 on first use still happens, on the first event instead, so this times, in each fresh process: the import,
@@ -11,13 +11,16 @@ Nothing leaves 127.0.0.1: AWS is moto's server, and the collect function's platf
 server that serves the demo's Mastodon and RSS responses of 2026-W47 (the configuration is the demo's with
 its feed and instance URLs pointed there). Each process writes to its own lake prefix and each collect
 event gets its own plan run, so the idempotency records of one process never short-cut another's work.
-``--root`` runs another checkout's functions and library (e.g. an exported main) with the same harness.
+``--root`` runs another checkout's functions and library (e.g. an exported main) with the same harness;
+given several times, the checkouts run interleaved against the same servers, so one noisy moment hits each
+alike (``git archive main | tar -x -C /tmp/main`` exports one without a worktree).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import os
 import statistics
@@ -139,7 +142,7 @@ def _platforms() -> tuple[ThreadingHTTPServer, dict[str, Any]]:
     return server, config
 
 
-def run(runs: int, functions: list[str], root: Path) -> dict[str, Any]:
+def run(runs: int, functions: list[str], roots: list[Path]) -> dict[str, Any]:
     import logging
 
     import boto3
@@ -154,22 +157,23 @@ def run(runs: int, functions: list[str], root: Path) -> dict[str, Any]:
         endpoint = f"http://{host}:{port}"
         base_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LISTENING_POST_", "POWERTOOLS_"))}
         base_env.update(_aws(endpoint))
-        base_env["PYTHONPATH"] = str(root / "layers" / "core")
         s3 = boto3.client(
             "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
         )
         s3.put_object(Bucket=BUCKET, Key="config/listening-post.yaml", Body=yaml.safe_dump(config).encode())
         summary = {"schema_version": 1, "country": "CA", "week": WEEK, "volume": {"posts": 0}}
         s3.put_object(Bucket=BUCKET, Key=f"briefs/country=CA/week={WEEK}/summary.json", Body=json.dumps(summary))
-        samples: dict[str, dict[str, list[float]]] = {
-            n: {"import_ms": [], "first_ms": [], "warm_ms": []} for n in functions
+        samples: dict[tuple[int, str], dict[str, list[float]]] = {
+            (r, n): {"import_ms": [], "first_ms": [], "warm_ms": []} for r in range(len(roots)) for n in functions
         }
-        details: dict[str, Any] = {}
+        details: dict[tuple[int, str], Any] = {}
         with tempfile.TemporaryDirectory(prefix="lp-first-") as tmp:
             for i in range(runs):
-                for name in functions:  # interleaved: a noisy moment hits every function alike
+                # interleaved: a noisy moment hits every function and checkout alike
+                for name, (r, root) in itertools.product(functions, enumerate(roots)):
                     env = dict(base_env)
-                    prefix = f"lake-{name}-{i}"
+                    env["PYTHONPATH"] = str(root / "layers" / "core")
+                    prefix = f"lake-{r}-{name}-{i}"
                     env["LISTENING_POST_LAKE"] = f"s3://{BUCKET}/{prefix}"
                     code = CHILD.format(
                         path=str(root / "functions" / name / "app.py"), event=str(root / "events" / f"{name}.json")
@@ -180,10 +184,10 @@ def run(runs: int, functions: list[str], root: Path) -> dict[str, Any]:
                     if out.returncode != 0:
                         raise RuntimeError(f"{name} failed:\n{out.stderr[-3000:]}")
                     result = json.loads(out.stdout.strip().splitlines()[-1])
-                    for key in samples[name]:
-                        samples[name][key].append(result[key])
+                    for key in samples[(r, name)]:
+                        samples[(r, name)][key].append(result[key])
                     listed = s3.list_objects_v2(Bucket=BUCKET, Prefix=f"{prefix}/posts/").get("KeyCount", 0)
-                    details[name] = {
+                    details[(r, name)] = {
                         "heavy_after_import": result["heavy_after_import"],
                         "heavy_after_first": result["heavy_after_first"],
                         "library": result["library"],
@@ -195,22 +199,28 @@ def run(runs: int, functions: list[str], root: Path) -> dict[str, Any]:
     finally:
         moto.stop()
         platforms.shutdown()
-    medians = {
-        name: {key: round(statistics.median(values)) for key, values in by_key.items()}
-        for name, by_key in samples.items()
-    }
-    for by_key in medians.values():
-        by_key["import_plus_first_ms"] = by_key["import_ms"] + by_key["first_ms"]
-    return {"root": str(root), "runs": runs, "median_ms": medians, "details": details}
+    out: dict[str, Any] = {"runs": runs, "checkouts": {}}
+    for r, root in enumerate(roots):
+        medians = {
+            name: {key: round(statistics.median(values)) for key, values in samples[(r, name)].items()}
+            for name in functions
+        }
+        for by_key in medians.values():
+            by_key["import_plus_first_ms"] = by_key["import_ms"] + by_key["first_ms"]
+        out["checkouts"][str(root)] = {"median_ms": medians, "details": {n: details[(r, n)] for n in functions}}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--functions", default=",".join(FUNCTIONS))
-    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose functions and library run")
+    parser.add_argument(
+        "--root", type=Path, action="append", help="a checkout whose functions and library run (repeatable)"
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.runs, args.functions.split(","), args.root.resolve()), indent=2))
+    roots = [r.resolve() for r in args.root or [ROOT]]
+    print(json.dumps(run(args.runs, args.functions.split(","), roots), indent=2))
     return 0
 
 
