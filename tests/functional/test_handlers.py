@@ -76,7 +76,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[str, A
 def test_plan_queues_every_job_and_names_stale_countries(
     aws: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ledger = Ledger(boto3.resource("dynamodb", region_name=REGION).Table(TABLE))
+    ledger = Ledger(boto3.client("dynamodb", region_name=REGION), TABLE)
     long_ago = datetime.now(UTC) - timedelta(days=3)
     ledger.record("DE", posts=0, newest=None, at=long_ago)  # collected for days, never a post
     ledger.record("CA", posts=5, newest=datetime.now(UTC) - timedelta(hours=2), at=datetime.now(UTC))
@@ -143,13 +143,42 @@ def test_collect_writes_posts_cursors_and_the_ledger(aws: dict[str, Any]) -> Non
     lake = Lake.from_uri(str(aws["lake_dir"]))
     posts = lake.read_posts("CA", datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date())
     assert posts.num_rows > 50 and set(posts.column("source").to_pylist()) == {"mastodon", "rss"}
-    table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
-    assert DynamoDBCursorStore(table).get(CursorKey("CA", "ca-social", "mastodon")) == {
+    client = boto3.client("dynamodb", region_name=REGION)
+    assert DynamoDBCursorStore(client, TABLE).get(CursorKey("CA", "ca-social", "mastodon")) == {
         "last": "ca-social__tag-cdnpoli__2026-W47__p02.json.gz"
     }
-    assert Ledger(table).countries()["CA"]["posts"] == posts.num_rows
+    assert Ledger(client, TABLE).countries()["CA"]["posts"] == posts.num_rows
     # Authors are pseudonymised with the stack's key, not left as handles.
     assert all(len(a) == 32 for a in posts.column("author_id").to_pylist() if a)
+
+
+def test_state_items_are_those_the_table_resource_wrote_and_read(aws: dict[str, Any]) -> None:
+    """The adapters write DynamoDB's typed values themselves (a low-level client, no boto3 resource): the
+    items are the ones the boto3 Table resource used to write, and items it wrote read back the same."""
+    client, table = boto3.client("dynamodb", region_name=REGION), boto3.resource("dynamodb", region_name=REGION)
+    items = table.Table(TABLE)
+    cursors, ledger = DynamoDBCursorStore(client, TABLE), Ledger(client, TABLE)
+    key = CursorKey("CA", "ca-social", "mastodon")
+    cursors.put(key, {"streams": {"mastodon.social#cdnpoli": "113"}})
+    item = items.get_item(Key={"pk": "cursor#CA", "sk": "mastodon#ca-social"})["Item"]
+    assert json.loads(item["cursor"]) == {"streams": {"mastodon.social#cdnpoli": "113"}}
+    assert datetime.fromisoformat(item["updated_at"]).tzinfo is not None
+    items.put_item(Item={"pk": "cursor#DE", "sk": "rss#de-news", "cursor": json.dumps({"feeds": {}})})
+    assert cursors.get(CursorKey("DE", "de-news", "rss")) == {"feeds": {}}
+    assert cursors.get(CursorKey("BR", "br-news", "rss")) is None
+
+    early, late = datetime(2026, 11, 23, 9, tzinfo=UTC), datetime(2026, 11, 23, 11, tzinfo=UTC)
+    ledger.record("CA", posts=3, newest=late, at=early)
+    ledger.record("CA", posts=2, newest=early, at=late)  # an older newest post does not move last_post_at
+    ledger.record("CA", posts=0, newest=None, at=late)
+    item = items.get_item(Key={"pk": "ledger", "sk": "country#CA"})["Item"]
+    assert item["posts"] == 5 and item["first_run_at"] == early.isoformat()
+    assert item["last_run_at"] == late.isoformat() and item["last_post_at"] == late.isoformat()
+    items.put_item(Item={"pk": "ledger", "sk": "country#DE", "posts": 7, "last_run_at": early.isoformat()})
+    assert ledger.countries() == {
+        "CA": {"posts": 5, "first_run_at": early, "last_run_at": late, "last_post_at": late},
+        "DE": {"posts": 7, "first_run_at": None, "last_run_at": early, "last_post_at": None},
+    }
 
 
 def test_the_same_message_twice_adds_no_rows(aws: dict[str, Any]) -> None:
@@ -164,6 +193,11 @@ def test_the_same_message_twice_adds_no_rows(aws: dict[str, Any]) -> None:
     again["Records"][0]["body"] = again["Records"][0]["body"].replace("20261123T100000Z", "20261123T110000Z")
     assert handler.lambda_handler(again, FakeContext()) == {"batchItemFailures": []}
     assert sorted(p.name for p in Path(aws["lake_dir"]).rglob("*.parquet")) == files
+    # The idempotency records are keyed by the handler's run_job, as when it was decorated at cold start:
+    # records written before the idempotency layer was made on first use still match.
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName=TABLE)["Items"]
+    keys = sorted(i["sk"]["S"].split("#")[0] for i in items if i["pk"]["S"].startswith("idempotency#"))
+    assert keys == ["test-func.handler_collect.run_job"] * 3
 
 
 def test_a_failing_job_is_a_batch_item_failure_and_the_others_succeed(aws: dict[str, Any]) -> None:

@@ -103,3 +103,34 @@ def test_documents_are_written_atomically(lake: Lake) -> None:
 def test_unsupported_location() -> None:
     with pytest.raises(ValueError, match="unsupported lake location"):
         Lake.from_uri("gs://bucket/x")
+
+
+def test_a_lake_makes_its_filesystem_on_first_use_once(tmp_path: Path) -> None:
+    import threading
+
+    import pyarrow.fs as pafs
+
+    opened: list[int] = []
+
+    def opener() -> pafs.FileSystem:
+        opened.append(1)
+        return pafs.LocalFileSystem()
+
+    lake = Lake(str(tmp_path), opener=opener, is_local=True)
+    assert opened == [] and lake.is_local
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(lake.fs)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert opened == [1] and len({id(fs) for fs in seen}) == 1
+    lake.write_json("state/a.json", {"ok": True})
+    assert lake.read_json("state/a.json") == {"ok": True}
+    # From a URI: nothing opened yet, and the kind is known; given a filesystem: as before.
+    assert Lake.from_uri(str(tmp_path)).is_local and not Lake.from_uri("s3://bucket/prefix").is_local
+    assert Lake(str(tmp_path), pafs.LocalFileSystem()).is_local
+    with pytest.raises(TypeError):
+        Lake(str(tmp_path))
+    with pytest.raises(TypeError):
+        Lake(str(tmp_path), pafs.LocalFileSystem(), opener=opener)

@@ -200,7 +200,7 @@ def test_schedule_to_api(stack: dict[str, Any]) -> None:
     quarantined = stack["s3"].list_objects_v2(Bucket=stack["bucket"], Prefix="quarantine/")["Contents"]
     assert any("source=rss" in q["Key"] for q in quarantined)  # the HTML error page of the broken feed
 
-    cursors = DynamoDBCursorStore(boto3.resource("dynamodb", endpoint_url=stack["endpoint"]).Table(TABLE))
+    cursors = DynamoDBCursorStore(boto3.client("dynamodb", endpoint_url=stack["endpoint"]), TABLE)
     assert cursors.get(CursorKey("DE", "de-social", "mastodon"))
     assert cursors.get(CursorKey("DE", "de-news", "rss")) is not None
 

@@ -113,3 +113,46 @@ def test_a_lake_that_cannot_be_written_keeps_the_cursor(tmp_path: Path, payloads
     assert job.errors[-1] == "could not store the results: OSError: disk full" and not job.cursor_advanced
     assert cursors.get(CursorKey("CA", "q1", "mastodon")) is None
     assert report.sources["gdelt"].skipped == "missing credentials"
+
+
+def test_the_runtime_makes_its_enricher_and_http_client_once_with_the_first_job(tmp_path: Path, payloads: Path) -> None:
+    import threading
+
+    from listening_post.credentials import SecretResolver
+    from listening_post.jobs import JobSpec
+    from listening_post.service import CollectRuntime
+
+    status = json.loads((payloads / "mastodon/docs_entity_Status_example.json").read_text())
+    config = parse_config(yaml.safe_dump(CONFIG))
+    lake = Lake.from_uri(str(tmp_path / "lake"))
+    recorded: list[tuple[str, int]] = []
+
+    class Ledger:
+        def record(self, country: str, *, posts: int, newest: datetime | None, at: datetime) -> None:
+            recorded.append((country, posts))
+
+        def countries(self) -> dict[str, dict[str, Any]]:
+            return {}
+
+    runtime = CollectRuntime(
+        config,
+        lake=lake,
+        cursors=LakeCursorStore(lake),
+        ledger=Ledger(),
+        secrets=SecretResolver({}),
+        pseudonymiser=Pseudonymiser(TEST_KEY),
+        now=lambda: datetime(2026, 11, 23, tzinfo=UTC),
+    )
+    assert runtime._enricher is None and runtime._http is None  # nothing made at start-up
+    enrichers: list[Enricher] = []
+    threads = [threading.Thread(target=lambda: enrichers.append(runtime.enricher)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(e) for e in enrichers}) == 1
+    runtime._fetchers["mastodon"] = Scripted(status)
+    spec = JobSpec(country="CA", query_id="q1", source="mastodon", plan_run="p1", planned_at=datetime.now(UTC))
+    result = runtime.run(spec)
+    assert result["status"] == "partial" and result["posts"] == 1 and recorded == [("CA", 1)]
+    assert runtime.enricher is enrichers[0] and runtime._http is None  # a given fetcher needs no HTTP client

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from listening_post.scoring.backends import BackendFactory, build_scorer, resolve_choices
+from listening_post.scoring.backends import BackendFactory, LazySentimentScorer, build_scorer, resolve_choices
 from listening_post.scoring.lexicons import VaderWithLexicon
-from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, VaderBackend
+from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentBackend, SentimentScorer, VaderBackend
 from listening_post.sentiment_catalogue import BACKENDS, DEFAULT_BACKENDS, backend_problem
 
 UMSAB = Path("multilingual_sentiment") / "umsab_test"
@@ -57,6 +59,65 @@ def test_backends_are_built_once_and_shared(factory: BackendFactory) -> None:
     assert factory.backend("vader", "en") is factory.backend("vader", "en")
     a, b = build_scorer({}, factory), build_scorer({"pt": "none"}, factory)
     assert a.backend_for("fr") is b.backend_for("fr")
+
+
+class CountingFactory(BackendFactory):
+    """Counts the backends it makes, slowly, so that racing threads overlap."""
+
+    def __init__(self) -> None:
+        super().__init__(clients=lambda service: None)
+        self.made: list[tuple[str, str]] = []
+
+    def _make(self, name: str, lang: str) -> SentimentBackend:
+        self.made.append((name, lang))
+        time.sleep(0.05)
+        return super()._make(name, lang)
+
+
+def test_backends_are_built_on_first_use_of_their_language() -> None:
+    counting = CountingFactory()
+    scorer = build_scorer({}, counting)
+    assert isinstance(scorer, LazySentimentScorer)
+    assert counting.made == [] and scorer.languages == frozenset(DEFAULT_BACKENDS)
+    assert scorer.score("C'est vraiment magnifique", "fr").model == "vader-fr-1.3.4"
+    assert scorer.score_many([("anything", "es"), ("", "de"), ("This is wonderful", "en")])[2].label == "positive"
+    assert counting.made == [("vader-fr", "fr"), ("vader", "en")]  # no German text: no SentiWS read
+    assert scorer.score("Das ist wunderbar", "de").label == "positive"
+    assert scorer.score("Das ist eine Katastrophe", "de").label == "negative"
+    assert counting.made[2:] == [("vader-sentiws", "de")]
+    assert set(scorer.models) == set(DEFAULT_BACKENDS)  # models: every backend, each still made once
+    assert sorted(counting.made) == sorted({(name, lang) for lang, name in DEFAULT_BACKENDS.items()})
+
+
+def test_threads_racing_for_a_backend_get_one_instance() -> None:
+    counting = CountingFactory()
+    scorers = [build_scorer({}, counting), build_scorer({"pt": "none"}, counting)]  # two countries, one factory
+    start = threading.Barrier(8)
+    results: list[Scores] = []
+    backends: list[object] = []
+
+    def score(i: int) -> None:
+        start.wait()
+        scorer = scorers[i % 2]
+        results.extend(scorer.score_many([("C'est vraiment magnifique", "fr")]))
+        backends.append(scorer.backend_for("fr"))
+
+    threads = [threading.Thread(target=score, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counting.made == [("vader-fr", "fr")]
+    assert len({id(b) for b in backends}) == 1 and len(set(results)) == 1 and results[0].label == "positive"
+
+
+def test_a_bad_choice_fails_when_the_scorer_is_made_not_at_first_use() -> None:
+    counting = CountingFactory()
+    with pytest.raises(ValueError, match="does not read 'fr'"):
+        build_scorer({"fr": "leia"}, counting)
+    with pytest.raises(ValueError, match="unknown sentiment backend"):
+        build_scorer({"en": "bert"}, counting)
+    assert counting.made == []
 
 
 def test_a_backend_must_read_the_language(factory: BackendFactory) -> None:

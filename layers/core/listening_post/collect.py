@@ -25,15 +25,8 @@ from listening_post.pipeline import Enricher, new_run_id
 from listening_post.quarantine import QuarantineBatch
 from listening_post.secrecy import scrub_document
 from listening_post.sources.base import screen_times
-from listening_post.sources.bluesky import BlueskyFetcher, BlueskySession
 from listening_post.sources.fetch import FetchContext, Fetcher, Job
-from listening_post.sources.gdelt import GdeltFetcher
 from listening_post.sources.http import HttpClient, HttpPolicy
-from listening_post.sources.mastodon import MastodonFetcher
-from listening_post.sources.reddit import RedditAuth, RedditFetcher
-from listening_post.sources.rss import GoogleNewsFetcher, RssFetcher
-from listening_post.sources.x import XFetcher
-from listening_post.sources.youtube import YoutubeFetcher
 
 Progress = Callable[[str], None]
 
@@ -149,7 +142,10 @@ def http_client(config: Config, **kwargs: Any) -> HttpClient:
 def build_fetchers(
     config: Config, http: HttpClient, secrets: SecretResolver, needed: Iterable[str]
 ) -> tuple[dict[str, Fetcher], dict[str, str]]:
-    """A fetcher per needed source, or why it cannot run (a missing credential: reported, not raised)."""
+    """A fetcher per needed source, or why it cannot run (a missing credential: reported, not raised).
+
+    Each platform's module is imported when its source is needed: a collect job reads one source, and the
+    others' modules (feedparser for RSS, ~60 ms) would only lengthen its cold start."""
     fetchers: dict[str, Fetcher] = {}
     skipped: dict[str, str] = {}
     s = config.sources
@@ -166,18 +162,28 @@ def build_fetchers(
     for source in dict.fromkeys(needed):
         try:
             if source == "rss":
+                from listening_post.sources.rss import RssFetcher
+
                 fetchers[source] = RssFetcher(context(s.rss))
             elif source == "google_news":
+                from listening_post.sources.rss import GoogleNewsFetcher
+
                 fetchers[source] = GoogleNewsFetcher(context(s.google_news), s.google_news.base_url)
             elif source == "mastodon":
+                from listening_post.sources.mastodon import MastodonFetcher
+
                 token = secret("mastodon", "access_token") if s.mastodon.access_token else None
                 fetchers[source] = MastodonFetcher(context(s.mastodon), s.mastodon.instances, access_token=token)
             elif source == "bluesky":
+                from listening_post.sources.bluesky import BlueskyFetcher, BlueskySession
+
                 session = BlueskySession(
                     http, s.bluesky.service, secret("bluesky", "identifier"), secret("bluesky", "app_password")
                 )
                 fetchers[source] = BlueskyFetcher(context(s.bluesky), session)
             elif source == "reddit":
+                from listening_post.sources.reddit import RedditAuth, RedditFetcher
+
                 auth = RedditAuth(
                     http, s.reddit.auth_base, secret("reddit", "client_id"), secret("reddit", "client_secret")
                 )
@@ -185,8 +191,12 @@ def build_fetchers(
                     http.set_budget(urlsplit(base).netloc, s.reddit.requests_per_minute)
                 fetchers[source] = RedditFetcher(context(s.reddit), auth, s.reddit.api_base)
             elif source == "x":
+                from listening_post.sources.x import XFetcher
+
                 fetchers[source] = XFetcher(context(s.x), secret("x", "bearer_token"), s.x.base_url)
             elif source == "youtube":
+                from listening_post.sources.youtube import YoutubeFetcher
+
                 fetchers[source] = YoutubeFetcher(
                     context(s.youtube),
                     secret("youtube", "api_key"),
@@ -195,6 +205,8 @@ def build_fetchers(
                     video_window=timedelta(days=s.youtube.video_window_days),
                 )
             elif source == "gdelt":
+                from listening_post.sources.gdelt import GdeltFetcher
+
                 http.set_budget(urlsplit(s.gdelt.base_url).netloc, s.gdelt.requests_per_minute)
                 fetchers[source] = GdeltFetcher(
                     context(s.gdelt), s.gdelt.base_url, window=timedelta(hours=s.gdelt.window_hours)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from listening_post.lake import Lake
+if TYPE_CHECKING:  # only the lake's cursor store needs it: CursorKey alone must not import pyarrow
+    from listening_post.lake import Lake
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ pseudonymiser) come in as arguments, so tests and the demo can pass their own.
 from __future__ import annotations
 
 import gzip
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,16 +22,12 @@ from listening_post.enrich.text import clean_text, html_to_text
 from listening_post.lake import Lake
 from listening_post.model import ParsedPost, Post
 from listening_post.quarantine import QuarantineBatch
+from listening_post.runs import new_run_id as new_run_id  # moved to runs.py; still importable from here
 from listening_post.scoring.backends import BackendFactory, build_scorer
 from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, default_scorer
 from listening_post.scoring.topics import TopicMatcher
 from listening_post.sources.base import PayloadError, screen_times
 from listening_post.weeks import IsoWeek
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    now = now or datetime.now(UTC)
-    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 @dataclass

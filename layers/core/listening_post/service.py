@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,15 +20,18 @@ from zoneinfo import ZoneInfo
 
 from listening_post import jobs
 from listening_post.config import Config
-from listening_post.credentials import SecretResolver
-from listening_post.cursors import CursorStore
-from listening_post.enrich.pseudonym import Pseudonymiser
-from listening_post.lake import Lake
-from listening_post.pipeline import BriefResult, Enricher, new_run_id, summarise
+from listening_post.runs import new_run_id
 from listening_post.weeks import IsoWeek
 
-if TYPE_CHECKING:  # the collection machinery is imported where it runs: the brief function has none of it
+if TYPE_CHECKING:
+    # The pipeline and the lake (pyarrow) are imported where they run: the plan function needs neither.
+    # The collection machinery likewise: the brief function has none of it.
     from listening_post.collect import JobReport
+    from listening_post.credentials import SecretResolver
+    from listening_post.cursors import CursorStore
+    from listening_post.enrich.pseudonym import Pseudonymiser
+    from listening_post.lake import Lake
+    from listening_post.pipeline import BriefResult, Enricher
     from listening_post.scoring.backends import BackendFactory
     from listening_post.sources.fetch import Fetcher, Job
     from listening_post.sources.http import HttpClient
@@ -83,7 +87,13 @@ class JobFailed(RuntimeError):
 
 
 class CollectRuntime:
-    """What a warm collect function keeps between messages: enricher, HTTP client, fetchers, secrets."""
+    """What a warm collect function keeps between messages: enricher, HTTP client, fetchers, secrets.
+
+    Made at cold start from what the start-up has checked (the configuration, the author key); the enricher,
+    the HTTP client and each source's fetcher are made by the first job that needs them. They import the
+    pipeline, the platform modules and pyarrow (through the model), ~0.2-0.3 s that a cold start would
+    otherwise spend before it can take its first message; the first message pays what it uses of it.
+    """
 
     def __init__(
         self,
@@ -98,22 +108,44 @@ class CollectRuntime:
         backends: BackendFactory | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        from listening_post.collect import http_client
-
         self.config, self.lake, self.cursors, self.ledger, self.secrets = config, lake, cursors, ledger, secrets
-        self.enricher = Enricher.from_config(config, pseudonymiser, backends=backends)
-        self.http = http or http_client(config)
+        self.pseudonymiser, self._backends = pseudonymiser, backends
+        self._enricher: Enricher | None = None
+        self._http = http
         self.now = now or (lambda: datetime.now(UTC))
         self._fetchers: dict[str, Fetcher] = {}
         self._skipped: dict[str, str] = {}
+        self._lock = threading.RLock()  # jobs may run in threads: each collaborator is made once
+
+    @property
+    def enricher(self) -> Enricher:
+        if self._enricher is None:
+            with self._lock:
+                if self._enricher is None:
+                    from listening_post.pipeline import Enricher
+
+                    self._enricher = Enricher.from_config(self.config, self.pseudonymiser, backends=self._backends)
+        return self._enricher
+
+    @property
+    def http(self) -> HttpClient:
+        if self._http is None:
+            with self._lock:
+                if self._http is None:
+                    from listening_post.collect import http_client
+
+                    self._http = http_client(self.config)
+        return self._http
 
     def _fetcher(self, source: str) -> None:
         if source not in self._fetchers and source not in self._skipped:
-            from listening_post.collect import build_fetchers
+            with self._lock:
+                if source not in self._fetchers and source not in self._skipped:
+                    from listening_post.collect import build_fetchers
 
-            fetchers, skipped = build_fetchers(self.config, self.http, self.secrets, [source])
-            self._fetchers.update(fetchers)
-            self._skipped.update(skipped)
+                    fetchers, skipped = build_fetchers(self.config, self.http, self.secrets, [source])
+                    self._fetchers.update(fetchers)
+                    self._skipped.update(skipped)
 
     def resolve(self, spec: jobs.JobSpec) -> Job | None:
         """The configured job a message names; None when the configuration no longer has it."""
@@ -195,6 +227,8 @@ def weekly_briefs(
     register: Callable[[str, str], object] | None = None,
 ) -> WeeklyResult:
     """Every country's brief (of ``week``, or its last complete week); one country's failure spares the rest."""
+    from listening_post.pipeline import summarise
+
     result = WeeklyResult()
     for country in config.countries:
         if countries and country.code not in countries:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import regex
-
-_WEEK = regex.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
+_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")  # re, not regex: the API needs no regex (~13 ms)
 
 
 class WeekError(ValueError):

@@ -2,16 +2,20 @@
 
 A country's configuration may choose a backend per language (``sentiment: {de: comprehend}``); every
 language it does not mention gets its default local backend, if it has one. Backends are built once and
-shared between the countries that choose them. Cloud backends get their boto3 clients from ``clients``
+shared between the countries that choose them, and only when a text of their language is first scored:
+loading a lexicon takes up to 0.15 s (Arabic MPQA), and a collect job sees one country and few languages,
+so building every configured country's backends at start-up was most of the collect function's cold start.
+The choices themselves are checked at once. Cloud backends get their boto3 clients from ``clients``
 (injected; by default ``aws.ai_clients``), so nothing here imports boto3.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from listening_post.scoring.sentiment import SentimentBackend, SentimentScorer, VaderBackend
+from listening_post.scoring.sentiment import Scores, SentimentBackend, SentimentScorer, VaderBackend
 from listening_post.sentiment_catalogue import BACKENDS, NONE, backend_problem, resolve_choices
 
 if TYPE_CHECKING:
@@ -33,6 +37,9 @@ class BackendFactory:
         self._clients = clients or _default_clients
         self._made: dict[tuple[str, str], SentimentBackend] = {}
         self._client_cache: dict[str, Any] = {}
+        # One lock for the factory: two threads asking for a backend at once get the same instance (and a
+        # lexicon is read once). Reentrant, since a backend may be built on top of another one.
+        self._lock = threading.RLock()
 
     def _client(self, service: str) -> Any:
         if service not in self._client_cache:
@@ -45,9 +52,13 @@ class BackendFactory:
             raise ValueError(problem or f"{NONE!r} is not a backend")
         # Local backends read a fixed language set: one instance serves every language it reads.
         key = (name, lang if BACKENDS[name].kind == "cloud" else "*")
-        if key not in self._made:
-            self._made[key] = self._make(name, lang)
-        return self._made[key]
+        made = self._made.get(key)
+        if made is None:
+            with self._lock:
+                made = self._made.get(key)
+                if made is None:
+                    made = self._made[key] = self._make(name, lang)
+        return made
 
     def _make(self, name: str, lang: str) -> SentimentBackend:
         if name == "vader":
@@ -79,17 +90,76 @@ class BackendFactory:
         raise ValueError(f"no builder for sentiment backend {name!r}")  # a catalogue entry without code
 
     def _vader(self) -> VaderBackend:
-        vader = self._made.get(("vader", "*"))
-        if not isinstance(vader, VaderBackend):
-            vader = VaderBackend()
-            self._made[("vader", "*")] = vader
-        return vader
+        with self._lock:
+            vader = self._made.get(("vader", "*"))
+            if not isinstance(vader, VaderBackend):
+                vader = VaderBackend()
+                self._made[("vader", "*")] = vader
+            return vader
+
+
+class LazySentimentScorer(SentimentScorer):
+    """A :class:`SentimentScorer` whose backend for a language is made by ``factory`` when a text of that
+    language is first scored (or the backend is asked for), once, also when threads race for it.
+
+    The choices are checked when the scorer is made, as before: a backend that cannot read its language
+    fails here, not at the first post. ``languages`` needs no backend; ``models`` builds them all.
+    """
+
+    def __init__(self, names: Mapping[str, str], factory: BackendFactory) -> None:
+        for lang, name in names.items():
+            problem = backend_problem(lang, name)
+            if problem or name == NONE:
+                raise ValueError(problem or f"{NONE!r} is not a backend")
+        super().__init__({})
+        self._names = dict(names)
+        self._factory = factory
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        built = ", ".join(sorted(self._by_lang))
+        return f"LazySentimentScorer({self._names!r}, built: {built or 'none'})"
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(self._names)
+
+    def _build(self, lang: str) -> SentimentBackend:
+        with self._lock:
+            backend = self._by_lang.get(lang)
+            if backend is None:
+                backend = self._factory.backend(self._names[lang], lang)
+                # A new mapping, not an insertion: a thread scoring meanwhile keeps a consistent one.
+                self._by_lang = {**self._by_lang, lang: backend}
+            return backend
+
+    def backend_for(self, lang: str) -> SentimentBackend | None:
+        backend = self._by_lang.get(lang)
+        if backend is None and lang in self._names:
+            backend = self._build(lang)
+        return backend
+
+    @property
+    def models(self) -> dict[str, str]:
+        for lang in self._names:
+            self.backend_for(lang)
+        return super().models
+
+    def score(self, text: str, lang: str) -> Scores:
+        if text:
+            self.backend_for(lang)
+        return super().score(text, lang)
+
+    def score_many(self, items: Sequence[tuple[str, str]]) -> list[Scores]:
+        for lang in {lang for text, lang in items if text} - self._by_lang.keys():
+            self.backend_for(lang)
+        return super().score_many(items)
 
 
 def build_scorer(choices: Mapping[str, str], factory: BackendFactory | None = None) -> SentimentScorer:
-    """The scorer for one country's choices (an empty mapping: the local defaults)."""
-    factory = factory or BackendFactory()
-    return SentimentScorer({lang: factory.backend(name, lang) for lang, name in resolve_choices(choices).items()})
+    """The scorer for one country's choices (an empty mapping: the local defaults); checked now, each
+    backend built on first use (:class:`LazySentimentScorer`)."""
+    return LazySentimentScorer(resolve_choices(choices), factory or BackendFactory())
 
 
 def backend_lines(config: Config, avg_chars: int = 150) -> Iterator[str]:

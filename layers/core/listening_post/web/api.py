@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
-import jinja2
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -28,6 +28,9 @@ from listening_post import __version__
 from listening_post.codes import COUNTRIES
 from listening_post.web.store import BriefStore
 from listening_post.weeks import IsoWeek, WeekError
+
+if TYPE_CHECKING:  # Jinja renders the index page only: imported there, not in every cold start (~30 ms)
+    import jinja2
 
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 WEEK_PATTERN = r"^[0-9]{4}-W[0-9]{2}$"
@@ -69,6 +72,8 @@ def _json_error(status: int, message: str) -> Response[str]:
 
 
 def _page_env() -> jinja2.Environment:
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("listening_post.web", "templates"),
         autoescape=True,
@@ -88,7 +93,7 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
     def configured_countries() -> Mapping[str, str]:
         return (configured() if callable(configured) else configured) or {}
 
-    pages = _page_env()
+    pages = cache(_page_env)
 
     def known(country: str) -> str:
         if country not in COUNTRIES:
@@ -136,7 +141,7 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
     @app.get("/", summary="Index page: countries and their latest briefs", include_in_schema=True)
     def index() -> Response[str]:
         countries = [(c, store.weeks(c.code)) for c in country_list()]
-        html = pages.get_template("index.html.j2").render(countries=countries, version=__version__)
+        html = pages().get_template("index.html.j2").render(countries=countries, version=__version__)
         return Response(200, HTML, html, SECURITY_HEADERS)
 
     @app.get("/countries", summary="Configured countries with their latest week")
