@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 PARTITION_SCHEMA = pa.schema([("country", pa.string()), ("dt", pa.string())])
 DATASET_SCHEMA = pa.schema([*FILE_SCHEMA, pa.field("country", pa.string()), pa.field("dt", pa.string())])
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
+# An append writes a few dozen rows per file: there, building a dictionary per column costs more time than
+# it saves bytes (the files come out smaller without). Compaction rewrites partitions with dictionaries.
+APPEND_PARQUET_OPTIONS: dict[str, Any] = {**PARQUET_OPTIONS, "use_dictionary": False}
 
 
 @dataclass(slots=True)
@@ -98,7 +101,7 @@ class Lake:
 
     # --- documents -----------------------------------------------------------------------------
 
-    def write_bytes(self, relative: str, data: bytes) -> str:
+    def write_bytes(self, relative: str, data: bytes | pa.Buffer) -> str:
         target = self.path(relative)
         if self.is_local:
             # Write beside and rename: readers never see half a file.
@@ -166,11 +169,17 @@ class Lake:
                 result.duplicates += 1
                 continue
             groups[key][post.post_id] = post
+        days: dict[str, set[str]] = {}  # country -> days that have a partition, listed once per country
         seen_partitions: dict[tuple[str, str], set[str]] = {}
+        batch: list[Post] = []
+        files: list[tuple[str, int, int]] = []  # (relative path, first row in batch, rows)
         for (country, day, source), by_id in sorted(groups.items()):
             existing = seen_partitions.get((country, day))
             if existing is None:
-                existing = seen_partitions[(country, day)] = self.existing_post_ids(country, day)
+                if country not in days:
+                    days[country] = set(self.days(country))
+                existing = self.existing_post_ids(country, day) if day in days[country] else set()
+                seen_partitions[(country, day)] = existing
             fresh = [p for pid, p in by_id.items() if pid not in existing]
             result.duplicates += len(by_id) - len(fresh)
             if not fresh:
@@ -178,17 +187,25 @@ class Lake:
             fresh.sort(key=lambda p: (p.created_at, p.post_id))
             # Content-addressed name: a retry of the same write replaces the file instead of adding one.
             digest = hashlib.blake2b("\n".join(p.post_id for p in fresh).encode(), digest_size=4).hexdigest()
-            relative = f"{self.partition(country, day)}/part-{source}-{run_id}-{digest}.parquet"
-            self.write_table(relative, posts_to_table(fresh).drop_columns(["country"]))
+            files.append(
+                (f"{self.partition(country, day)}/part-{source}-{run_id}-{digest}.parquet", len(batch), len(fresh))
+            )
+            batch.extend(fresh)
             existing.update(p.post_id for p in fresh)
-            result.written += len(fresh)
+        if not batch:
+            return result
+        # One Arrow table for the whole batch, sliced per file (slices share its buffers).
+        table = posts_to_table(batch).drop_columns(["country"])
+        for relative, start, rows in files:
+            self.write_table(relative, table.slice(start, rows), options=APPEND_PARQUET_OPTIONS)
+            result.written += rows
             result.files.append(relative)
         return result
 
-    def write_table(self, relative: str, table: pa.Table) -> str:
+    def write_table(self, relative: str, table: pa.Table, *, options: dict[str, Any] | None = None) -> str:
         sink = pa.BufferOutputStream()
-        pq.write_table(table, sink, **PARQUET_OPTIONS)
-        return self.write_bytes(relative, sink.getvalue().to_pybytes())
+        pq.write_table(table, sink, **(PARQUET_OPTIONS if options is None else options))
+        return self.write_bytes(relative, sink.getvalue())
 
     def countries(self) -> list[str]:
         return [n.removeprefix("country=") for n in self.list_dir("posts") if n.startswith("country=")]
