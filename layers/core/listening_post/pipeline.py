@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from listening_post.config import Config
-from listening_post.enrich.dedup import duplicate_key
+from listening_post.enrich.dedup import folded_duplicate_key
 from listening_post.enrich.language import UNDETERMINED, LanguageDetector
 from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.enrich.text import clean_text, html_to_text
 from listening_post.lake import Lake
 from listening_post.model import ParsedPost, Post
 from listening_post.quarantine import QuarantineBatch
+from listening_post.query import fold
 from listening_post.scoring.backends import BackendFactory, build_scorer
 from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, default_scorer
 from listening_post.scoring.topics import TopicMatcher
@@ -109,6 +110,10 @@ class Enricher:
         self, parsed: ParsedPost, item: _Prepared, scores: Scores, *, query_id: str | None, collected_at: datetime
     ) -> Post:
         matcher = self.topics.get(item.country) or self.topics.get("*")
+        # One fold serves topics and the duplicate key; a repost has no key, and its topics come from the
+        # original's text.
+        topic_folded = fold(item.topic_text)
+        dup_group = None if parsed.is_repost else folded_duplicate_key(topic_folded)
         return Post(
             post_id=parsed.post_id,
             source=parsed.source,
@@ -130,8 +135,8 @@ class Enricher:
             sentiment_neg=scores.neg,
             sentiment_label=scores.label,
             sentiment_model=scores.model,
-            topics=matcher.match(item.topic_text) if matcher else [],
-            dup_group=None if parsed.is_repost else duplicate_key(item.text),
+            topics=matcher.match_folded(topic_folded) if matcher else [],
+            dup_group=dup_group,
         )
 
 
