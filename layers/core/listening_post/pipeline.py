@@ -190,7 +190,7 @@ def ingest_payloads(
     run_id = run_id or new_run_id(now)
     quarantine = QuarantineBatch(source, run_id)
     result = IngestResult()
-    posts: list[Post] = []
+    parsed: list[ParsedPost] = []
     for origin, body in payloads:
         result.payloads += 1
         try:
@@ -201,7 +201,9 @@ def ingest_payloads(
             continue
         for reject in screen_times(page, now).rejects:
             quarantine.add(reject.reason, origin, reject.index, reject.record)
-        posts.extend(enricher.enrich_many(page.posts, country=country, query_id=query_id, collected_at=now))
+        parsed.extend(page.posts)
+    # All payloads' posts in one batch: each enrichment stage runs once over all of them.
+    posts = enricher.enrich_many(parsed, country=country, query_id=query_id, collected_at=now)
     appended = lake.append_posts(posts, run_id=run_id)
     result.imported, result.duplicates, result.files = appended.written, appended.duplicates, appended.files
     result.quarantined = len(quarantine.entries)
