@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from listening_post.lake import Lake
+from listening_post.lake import DICTIONARY_MIN_ROWS, Lake
 from listening_post.model import FILE_SCHEMA, Post, posts_to_table
 from tests.helpers import make_post
 
@@ -84,11 +84,15 @@ def test_a_retried_append_replaces_its_files_and_duplicates_nothing(lake: Lake) 
     assert len(written) == len(first.files)
 
 
-def test_append_files_have_no_dictionaries_and_compaction_reads_them(lake: Lake) -> None:
+def test_small_files_have_no_dictionaries_and_compaction_reads_them(lake: Lake) -> None:
     lake.append_posts([make_post(i, created_at=T0) for i in range(10)], run_id="a")
-    lake.append_posts([make_post(i, created_at=T0) for i in range(5, 20)], run_id="b")
-    (file_a, *_) = lake.partition_files("CA", "2026-11-16")
-    column = pq.read_metadata(lake.path(file_a)).row_group(0).column(0)
+    lake.append_posts([make_post(i, created_at=T0) for i in range(5, DICTIONARY_MIN_ROWS + 5)], run_id="b")
+    small, large = (pq.read_metadata(lake.path(f)) for f in sorted(lake.partition_files("CA", "2026-11-16")))
+    assert small.num_rows == 10 and large.num_rows == DICTIONARY_MIN_ROWS - 5
+    column = small.row_group(0).column(0)
     assert column.compression == "ZSTD" and not column.has_dictionary_page
     result = lake.compact_partition("CA", "2026-11-16", run_id="c")
-    assert (result.files_before, result.files_after, result.rows_after) == (2, 1, 20)
+    assert (result.files_before, result.files_after, result.rows_after) == (2, 1, DICTIONARY_MIN_ROWS + 5)
+    (compacted,) = lake.partition_files("CA", "2026-11-16")
+    column = pq.read_metadata(lake.path(compacted)).row_group(0).column(1)  # source: one value, repeated
+    assert column.compression == "ZSTD" and column.has_dictionary_page
