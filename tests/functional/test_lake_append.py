@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
 import pyarrow.parquet as pq
 import pytest
 
+from listening_post import lake as lake_module
 from listening_post.lake import DICTIONARY_MIN_ROWS, Lake
 from listening_post.model import FILE_SCHEMA, Post, posts_to_table
 from tests.helpers import make_post
@@ -96,3 +98,43 @@ def test_small_files_have_no_dictionaries_and_compaction_reads_them(lake: Lake) 
     (compacted,) = lake.partition_files("CA", "2026-11-16")
     column = pq.read_metadata(lake.path(compacted)).row_group(0).column(1)  # source: one value, repeated
     assert column.compression == "ZSTD" and column.has_dictionary_page
+
+
+def test_files_this_lake_wrote_are_not_read_back_and_others_are(lake: Lake, tmp_path: Path) -> None:
+    lake.append_posts([make_post(i, created_at=T0) for i in range(10)], run_id="a")
+    other = Lake.from_uri(str(tmp_path / "lake"))  # another process on the same lake
+    other.append_posts([make_post(i, created_at=T0) for i in range(10, 20)], run_id="b")
+    reads = []
+    real = pq.ParquetFile
+
+    def counting(source: object, *args: object, **kwargs: object) -> pq.ParquetFile:
+        reads.append(source)
+        return real(source, *args, **kwargs)
+
+    with mock.patch.object(pq, "ParquetFile", counting):
+        result = lake.append_posts([make_post(i, created_at=T0) for i in range(25)], run_id="c")
+        assert (result.written, result.duplicates) == (5, 20)
+        assert len(reads) == 1  # only the other lake's file
+        again = lake.append_posts([make_post(i, created_at=T0) for i in range(26)], run_id="d")
+        assert (again.written, again.duplicates, len(reads)) == (1, 25, 1)
+
+
+def test_remembered_ids_follow_compaction_and_rewrites(lake: Lake) -> None:
+    lake.append_posts([make_post(i, created_at=T0) for i in range(10)], run_id="a")
+    lake.append_posts([make_post(i, created_at=T0) for i in range(10, 20)], run_id="b")
+    lake.compact_partition("CA", "2026-11-16", run_id="c")
+    (compacted,) = lake.partition_files("CA", "2026-11-16")
+    # A file rewritten in place under its name (no writer does this; the memory must not hide it).
+    lake.write_table(compacted, posts_to_table([make_post(99, created_at=T0)]).drop_columns(["country"]))
+    assert lake.existing_post_ids("CA", "2026-11-16") == {"mastodon:CA-99"}
+    result = lake.append_posts([make_post(i, created_at=T0) for i in range(3)], run_id="d")
+    assert (result.written, result.duplicates) == (3, 0)
+
+
+def test_memory_of_files_is_bounded(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lake_module, "MAX_REMEMBERED_FILES", 3)
+    for day in range(5):
+        lake.append_posts([make_post(day, created_at=T0 + timedelta(days=day))], run_id="r")
+        assert len(lake._file_ids) <= 3
+    result = lake.append_posts([make_post(day, created_at=T0 + timedelta(days=day)) for day in range(6)], run_id="s")
+    assert (result.written, result.duplicates) == (1, 5)

@@ -125,7 +125,7 @@ def full_sample(text: str) -> str:
 
 
 @given(st.text(max_size=3000))
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 def test_sample_is_the_full_sample_cut_between_words(text: str) -> None:
     full, sample = full_sample(text), language_sample(text)
     if len(full) <= MAX_SAMPLE_CHARS:

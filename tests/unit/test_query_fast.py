@@ -81,7 +81,7 @@ def test_mark_runs_cover_every_character_python_calls_a_nonspacing_mark() -> Non
 
 
 @given(st.text(max_size=300))
-@settings(max_examples=2000)
+@settings(max_examples=2000, deadline=None)
 def test_fold_is_the_loop_on_any_text(text: str) -> None:
     assert fold(text) == fold_loop(text)
 
@@ -94,7 +94,7 @@ marked = st.text(
 
 
 @given(marked)
-@settings(max_examples=2000)
+@settings(max_examples=2000, deadline=None)
 def test_fold_is_the_loop_on_stacked_marks(text: str) -> None:
     assert fold(text) == fold_loop(text)
 
@@ -131,7 +131,7 @@ texts = st.lists(st.one_of(words, st.sampled_from([" ", "-", ".", "é", "ж", "a
 
 
 @given(queries, texts)
-@settings(max_examples=1500)
+@settings(max_examples=1500, deadline=None)
 def test_query_matches_as_the_plain_evaluation(query: str, text: str) -> None:
     q = Query(query)
     assert q.matches(text) == matches_plainly(q.node, fold(text))
@@ -139,7 +139,7 @@ def test_query_matches_as_the_plain_evaluation(query: str, text: str) -> None:
 
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")  # the recursive strategy's repr
 @given(st.lists(queries, min_size=1, max_size=5), texts)
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 def test_topics_match_as_each_query_alone(topic_queries: list[str], text: str) -> None:
     matcher = TopicMatcher((f"t{i}", q) for i, q in enumerate(topic_queries))
     folded = fold(text)

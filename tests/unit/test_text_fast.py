@@ -93,20 +93,20 @@ messy_markup = st.lists(st.one_of(_simple_tag(), _text, _messy_piece), max_size=
 
 
 @given(simple_markup)
-@settings(max_examples=1500)
+@settings(max_examples=1500, deadline=None)
 def test_simple_markup_takes_the_regex_and_reads_as_html_parser(markup: str) -> None:
     assert text._simple_markup_parts(markup) is not None
     assert html_to_text(markup) == reference(markup)
 
 
 @given(messy_markup)
-@settings(max_examples=1500)
+@settings(max_examples=1500, deadline=None)
 def test_any_markup_reads_as_html_parser(markup: str) -> None:
     assert html_to_text(markup) == reference(markup)
 
 
 @given(st.text(max_size=80))
-@settings(max_examples=1000)
+@settings(max_examples=1000, deadline=None)
 def test_any_text_reads_as_html_parser_and_never_raises(markup: str) -> None:
     assert html_to_text(markup) == reference(markup)
 
@@ -159,7 +159,7 @@ def test_edge_cases(markup: str, expected: str) -> None:
 
 
 @given(st.text(max_size=200))
-@settings(max_examples=1000)
+@settings(max_examples=1000, deadline=None)
 def test_clean_text_translates_only_when_needed(raw: str) -> None:
     # The straightforward version translates every non-ASCII text.
     import unicodedata

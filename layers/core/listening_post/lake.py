@@ -45,6 +45,10 @@ PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3
 # it saves bytes (zstd files of the demo's posts come out 3-4% smaller without, up to 2,000 rows). Larger
 # files, compaction's, keep dictionaries for their readers.
 DICTIONARY_MIN_ROWS = 1000
+# Post ids of the files a Lake wrote or read, so that appending to a partition again does not read them
+# back: a posts file never changes once written (its name is content-addressed; compaction and erasure
+# write new files and delete the old). Cleared when it holds this many files.
+MAX_REMEMBERED_FILES = 4096
 
 
 @dataclass(slots=True)
@@ -74,6 +78,7 @@ class Lake:
         self.root = root.rstrip("/")
         self.fs = filesystem
         self.is_local = isinstance(filesystem, pafs.LocalFileSystem)
+        self._file_ids: dict[str, frozenset[str]] = {}  # relative path -> post ids (MAX_REMEMBERED_FILES)
 
     @classmethod
     def from_uri(cls, uri: str, *, endpoint_url: str | None = None, region: str | None = None) -> Lake:
@@ -138,6 +143,7 @@ class Lake:
         return sorted(info.base_name for info in infos if not info.base_name.startswith((".", "_")))
 
     def delete(self, relative: str) -> None:
+        self._file_ids.pop(relative, None)
         self.fs.delete_file(self.path(relative))
 
     # --- posts ---------------------------------------------------------------------------------
@@ -154,11 +160,21 @@ class Lake:
         def read() -> set[str]:
             ids: set[str] = set()
             for relative in self.partition_files(country, day):
-                with self.fs.open_input_file(self.path(relative)) as f:
-                    ids.update(pq.ParquetFile(f).read(columns=["post_id"]).column("post_id").to_pylist())
+                known = self._file_ids.get(relative)
+                if known is None:
+                    with self.fs.open_input_file(self.path(relative)) as f:
+                        column = pq.ParquetFile(f).read(columns=["post_id"]).column("post_id")
+                    known = self._remember(relative, column.to_pylist())
+                ids.update(known)
             return ids
 
         return relisting(read)
+
+    def _remember(self, relative: str, post_ids: Iterable[str]) -> frozenset[str]:
+        if len(self._file_ids) >= MAX_REMEMBERED_FILES:
+            self._file_ids.clear()
+        known = self._file_ids[relative] = frozenset(post_ids)
+        return known
 
     def append_posts(self, posts: Iterable[Post], *, run_id: str) -> AppendResult:
         """Write posts into their (country, dt) partitions, skipping post_ids already there."""
@@ -199,11 +215,13 @@ class Lake:
         table = posts_to_table(batch).drop_columns(["country"])
         for relative, start, rows in files:
             self.write_table(relative, table.slice(start, rows))
+            self._remember(relative, (p.post_id for p in batch[start : start + rows]))
             result.written += rows
             result.files.append(relative)
         return result
 
     def write_table(self, relative: str, table: pa.Table) -> str:
+        self._file_ids.pop(relative, None)
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, **PARQUET_OPTIONS, use_dictionary=table.num_rows >= DICTIONARY_MIN_ROWS)
         return self.write_bytes(relative, sink.getvalue())
