@@ -99,6 +99,84 @@ def run(seconds: float = 20.0) -> dict[str, Any]:
     }
 
 
+# Where a pass spends its time: (module, owner, attribute, stage). Each is wrapped with a timer for one
+# measured pass; a stage's time excludes the stages called inside it, and "other" is the rest of the pass
+# (Post construction, the loops of enrich_many and append_posts).
+STAGES = [
+    ("listening_post.sources.parsers", "PARSERS", "*", "parse"),
+    ("listening_post.pipeline", None, "html_to_text", "clean"),
+    ("listening_post.pipeline", None, "clean_text", "clean"),
+    ("listening_post.enrich.language", "LanguageDetector", "detect", "language"),
+    ("listening_post.enrich.pseudonym", "Pseudonymiser", "author_id", "pseudonymise"),
+    ("listening_post.scoring.sentiment", "SentimentScorer", "score_many", "sentiment"),
+    ("listening_post.pipeline", None, "fold", "fold"),
+    ("listening_post.scoring.topics", "TopicMatcher", "match_folded", "topics"),
+    ("listening_post.pipeline", None, "folded_duplicate_key", "dup key"),
+    ("listening_post.lake", None, "posts_to_table", "arrow table"),
+    ("listening_post.lake", "pq", "write_table", "parquet encode"),
+    ("listening_post.lake", "Lake", "write_bytes", "file write"),
+    ("listening_post.lake", "Lake", "existing_post_ids", "dedup read"),
+    # Not ingest, but inside each timed pass: on ext4 mounted with discard, deleting can take as long as
+    # parsing, and varies with the disk's other work.
+    ("shutil", None, "rmtree", "bench: delete last pass's lake"),
+]
+
+
+def breakdown(passes: int = 5) -> dict[str, Any]:
+    """µs per written post of each stage after the warm-up, in this process: for each stage the least over
+    ``passes`` passes, since other work on a shared machine only ever adds time."""
+    import importlib
+    from contextlib import ExitStack
+    from unittest import mock
+
+    from listening_post.demo import demo_config
+    from listening_post.enrich.pseudonym import DEMO_AUTHOR_KEY, Pseudonymiser
+    from listening_post.pipeline import Enricher
+
+    spent: dict[str, float] = {}
+    inner: list[float] = [0.0]  # time of timed stages inside the running one (a stack)
+
+    def timed(fn: Any, stage: str) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            inner.append(0.0)
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - t0
+                children = inner.pop()
+                spent[stage] = spent.get(stage, 0.0) + elapsed - children
+                inner[-1] += elapsed
+
+        return wrapper
+
+    groups = payload_groups()
+    enricher = Enricher.from_config(demo_config(), Pseudonymiser(DEMO_AUTHOR_KEY))
+    best: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="lp-ingest-") as tmp, ExitStack() as patches:
+        lake_dir = Path(tmp) / "lake"
+        one_pass(groups, enricher, lake_dir)
+        for module_name, owner_name, attribute, stage in STAGES:
+            module = importlib.import_module(module_name)
+            owner = getattr(module, owner_name) if owner_name else module
+            if attribute == "*":  # every value of a dict
+                patches.enter_context(mock.patch.dict(owner, {k: timed(v, stage) for k, v in owner.items()}))
+            else:
+                patches.enter_context(mock.patch.object(owner, attribute, timed(getattr(owner, attribute), stage)))
+        for _ in range(passes):
+            spent.clear()
+            started = time.perf_counter()
+            posts = one_pass(groups, enricher, lake_dir)[0]
+            wall = time.perf_counter() - started
+            spent["other"] = wall - sum(spent.values())
+            spent["total"] = wall
+            for stage, seconds in spent.items():
+                us = seconds / posts * 1e6
+                best[stage] = min(best.get(stage, us), us)
+    stages = {stage: round(us, 1) for stage, us in best.items() if stage != "total"}
+    return {"ingest_us_per_post": {**stages, "total": round(best["total"], 1)}, "ingest_posts_per_pass": posts}
+
+
 def measure(seconds: float = 20.0) -> dict[str, Any]:
     """:func:`run` in a fresh process pinned to one CPU (and told to use one thread)."""
     import subprocess
@@ -117,7 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--profile", action="store_true", help="one pass under cProfile, in this process")
+    parser.add_argument("--breakdown", action="store_true", help="µs per post of each stage, on one core")
+    parser.add_argument("--cpu", type=int, help="the core --breakdown runs on (default: the first)")
     args = parser.parse_args(argv)
+    if args.breakdown:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0)) if args.cpu is None else args.cpu})
+        print(json.dumps(breakdown(), indent=2))
+        return 0
     if args.profile:
         import cProfile
         import pstats

@@ -8,8 +8,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from listening_post.enrich.language import LanguageDetector, language_sample
+from listening_post.enrich import language
+from listening_post.enrich.language import MAX_SAMPLE_CHARS, LanguageDetector, language_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = {"ar": "arabic", "en": "english", "fr": "french", "de": "german", "it": "italian", "pt": "portuguese"}
@@ -114,3 +117,33 @@ def test_sample_drops_what_has_no_language() -> None:
 def test_platform_legacy_codes_are_understood(detector: LanguageDetector) -> None:
     assert detector.detect("🙂", declared="in") == "id"  # X's code for Indonesian
     assert detector.detect("🙂", declared="iw") == "he"
+
+
+def full_sample(text: str) -> str:
+    """The straightforward sample: the whole text cleaned, no length limit."""
+    return " ".join(language._NOISE.sub(" ", text).split()).lower()
+
+
+@given(st.text(max_size=3000))
+@settings(max_examples=500, deadline=None)
+def test_sample_is_the_full_sample_cut_between_words(text: str) -> None:
+    full, sample = full_sample(text), language_sample(text)
+    if len(full) <= MAX_SAMPLE_CHARS:
+        assert sample == full or len(text) > 4 * MAX_SAMPLE_CHARS
+    assert len(sample) <= MAX_SAMPLE_CHARS
+    if len(text) <= 4 * MAX_SAMPLE_CHARS:  # the cleaned part of the text is all of it
+        assert full.startswith(sample)
+        assert len(sample) == len(full) or full[len(sample)] == " " or " " not in full[: MAX_SAMPLE_CHARS + 1]
+
+
+def test_long_posts_keep_their_language(detector: LanguageDetector) -> None:
+    german = "Die Regierung hat heute neue Zölle auf Holz angekündigt, und die Opposition kritisiert das. " * 40
+    assert len(german) > 10 * MAX_SAMPLE_CHARS
+    assert detector.detect(german) == "de"
+    assert detector.detect("草" * 5000) == "zh"
+
+
+def test_cached_label_codes_are_the_iso_codes() -> None:
+    labels = LanguageDetector._load().predict("hello world", k=-1)[0]  # every label of the model
+    assert len(labels) > 150  # those with a non-zero probability here
+    assert all(language._label_code(label) == language._iso1(label.removeprefix("__label__")) for label in labels)

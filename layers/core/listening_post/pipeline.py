@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from listening_post.config import Config
-from listening_post.enrich.dedup import duplicate_key
+from listening_post.enrich.dedup import folded_duplicate_key
 from listening_post.enrich.language import UNDETERMINED, LanguageDetector
 from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.enrich.text import clean_text, html_to_text
 from listening_post.lake import Lake
 from listening_post.model import ParsedPost, Post
 from listening_post.quarantine import QuarantineBatch
+from listening_post.query import fold
 from listening_post.runs import new_run_id as new_run_id  # moved to runs.py; still importable from here
 from listening_post.scoring.backends import BackendFactory, build_scorer
 from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, default_scorer
@@ -72,70 +73,78 @@ class Enricher:
     def enrich_many(
         self, parsed_posts: Sequence[ParsedPost], *, country: str, query_id: str | None, collected_at: datetime
     ) -> list[Post]:
-        """Enrich posts together, so that a cloud sentiment backend gets them in batches."""
-        prepared = [self._prepare(p, country) for p in parsed_posts]
-        by_country: dict[str, list[int]] = {}
-        for i, item in enumerate(prepared):
-            by_country.setdefault(item.country, []).append(i)
-        scores: list[Scores] = [UNSCORED] * len(prepared)
-        for where, positions in by_country.items():
-            batch = self.scorer_for(where).score_many([(prepared[i].text, prepared[i].lang) for i in positions])
-            for i, result in zip(positions, batch, strict=True):
-                scores[i] = result
+        """Enrich posts together: a stage at a time over the whole batch, which keeps each stage's model and
+        tables in the CPU caches, and gives a cloud sentiment backend its texts in batches."""
+        texts = [_plain_text(p.text, p.is_html) for p in parsed_posts]
+        # A repost's topics come from the original's text, which is never stored with it.
+        topic_texts = [
+            _plain_text(p.context_text or "", p.context_is_html) if p.is_repost else text
+            for p, text in zip(parsed_posts, texts, strict=True)
+        ]
+        countries = [p.country or country for p in parsed_posts]
+        langs = [
+            UNDETERMINED
+            if p.is_repost or not text
+            else self.detector.detect(text, p.declared_lang, self.languages.get(where, ()))
+            for p, text, where in zip(parsed_posts, texts, countries, strict=True)
+        ]
+        scores = self._scores(texts, langs, countries)
+        # One fold serves topics and the duplicate key; a repost has no key of its own.
+        folded = [fold(text) for text in topic_texts]
+        dup_groups = [
+            None if p.is_repost else folded_duplicate_key(f) for p, f in zip(parsed_posts, folded, strict=True)
+        ]
+        topics = [self._topics(where, f) for where, f in zip(countries, folded, strict=True)]
+        author_id = self.pseudonymiser.author_id
         return [
-            self._post(p, item, s, query_id=query_id, collected_at=collected_at)
-            for p, item, s in zip(parsed_posts, prepared, scores, strict=True)
+            Post(
+                post_id=p.post_id,
+                source=p.source,
+                query_id=query_id,
+                country=where,
+                created_at=p.created_at,
+                collected_at=collected_at,
+                url=p.url,
+                lang=lang,
+                text=text,
+                author_id=author_id(p.source, p.author_native),
+                likes=p.likes,
+                reposts=p.reposts,
+                replies=p.replies,
+                is_repost=p.is_repost,
+                sentiment=s.compound,
+                sentiment_pos=s.pos,
+                sentiment_neu=s.neu,
+                sentiment_neg=s.neg,
+                sentiment_label=s.label,
+                sentiment_model=s.model,
+                topics=post_topics,
+                dup_group=dup_group,
+            )
+            for p, text, where, lang, s, post_topics, dup_group in zip(
+                parsed_posts, texts, countries, langs, scores, topics, dup_groups, strict=True
+            )
         ]
 
-    def _prepare(self, parsed: ParsedPost, country: str) -> _Prepared:
-        text = html_to_text(parsed.text) if parsed.is_html else clean_text(parsed.text)
-        where = parsed.country or country
-        if parsed.is_repost:
-            lang = UNDETERMINED
-            context = parsed.context_text or ""
-            topic_text = html_to_text(context) if parsed.context_is_html else clean_text(context)
-        else:
-            expected = self.languages.get(where, ())
-            lang = self.detector.detect(text, parsed.declared_lang, expected) if text else UNDETERMINED
-            topic_text = text
-        return _Prepared(text, lang, topic_text, where)
+    def _scores(self, texts: list[str], langs: list[str], countries: list[str]) -> list[Scores]:
+        """Each country's texts go to its scorer together."""
+        by_country: dict[str, list[int]] = {}
+        for i, where in enumerate(countries):
+            by_country.setdefault(where, []).append(i)
+        scores: list[Scores] = [UNSCORED] * len(texts)
+        for where, positions in by_country.items():
+            batch = self.scorer_for(where).score_many([(texts[i], langs[i]) for i in positions])
+            for i, result in zip(positions, batch, strict=True):
+                scores[i] = result
+        return scores
 
-    def _post(
-        self, parsed: ParsedPost, item: _Prepared, scores: Scores, *, query_id: str | None, collected_at: datetime
-    ) -> Post:
-        matcher = self.topics.get(item.country) or self.topics.get("*")
-        return Post(
-            post_id=parsed.post_id,
-            source=parsed.source,
-            query_id=query_id,
-            country=item.country,
-            created_at=parsed.created_at,
-            collected_at=collected_at,
-            url=parsed.url,
-            lang=item.lang,
-            text=item.text,
-            author_id=self.pseudonymiser.author_id(parsed.source, parsed.author_native),
-            likes=parsed.likes,
-            reposts=parsed.reposts,
-            replies=parsed.replies,
-            is_repost=parsed.is_repost,
-            sentiment=scores.compound,
-            sentiment_pos=scores.pos,
-            sentiment_neu=scores.neu,
-            sentiment_neg=scores.neg,
-            sentiment_label=scores.label,
-            sentiment_model=scores.model,
-            topics=matcher.match(item.topic_text) if matcher else [],
-            dup_group=None if parsed.is_repost else duplicate_key(item.text),
-        )
+    def _topics(self, country: str, folded: str) -> list[str]:
+        matcher = self.topics.get(country) or self.topics.get("*")
+        return matcher.match_folded(folded) if matcher else []
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    text: str
-    lang: str
-    topic_text: str
-    country: str
+def _plain_text(text: str, is_html: bool) -> str:
+    return html_to_text(text) if is_html else clean_text(text)
 
 
 @dataclass
@@ -176,7 +185,7 @@ def ingest_payloads(
     run_id = run_id or new_run_id(now)
     quarantine = QuarantineBatch(source, run_id)
     result = IngestResult()
-    posts: list[Post] = []
+    parsed: list[ParsedPost] = []
     for origin, body in payloads:
         result.payloads += 1
         try:
@@ -187,7 +196,9 @@ def ingest_payloads(
             continue
         for reject in screen_times(page, now).rejects:
             quarantine.add(reject.reason, origin, reject.index, reject.record)
-        posts.extend(enricher.enrich_many(page.posts, country=country, query_id=query_id, collected_at=now))
+        parsed.extend(page.posts)
+    # All payloads' posts in one batch: each enrichment stage runs once over all of them.
+    posts = enricher.enrich_many(parsed, country=country, query_id=query_id, collected_at=now)
     appended = lake.append_posts(posts, run_id=run_id)
     result.imported, result.duplicates, result.files = appended.written, appended.duplicates, appended.files
     result.quarantined = len(quarantine.entries)

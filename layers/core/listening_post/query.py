@@ -12,7 +12,7 @@ matches inside a run of letters because there is no boundary to find.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +26,7 @@ __all__ = [
     "Query",
     "QuerySyntaxError",
     "Term",
+    "TermSearch",
     "fold",
     "parse",
 ]
@@ -49,12 +50,20 @@ class QuerySyntaxError(ValueError):
         self.column = column
 
 
-def _strip_marks(decomposed: str) -> str:
+# A run of combining marks, or of characters this regex module does not know: a superset of what the
+# running Python calls "Mn" (tests/unit/test_query_fast.py checks it over every code point), so each run
+# is decided below with Python's own unicodedata, the one NFKD used.
+_MARK_RUN = regex.compile(r"[\p{M}\p{Cn}]+")
+
+
+def _strip_mark_run(match: regex.Match[str]) -> str:
     # Remove diacritics only where they decorate Latin, Greek or Cyrillic letters: in Indic and
-    # other scripts the marks are vowels and part of the word.
+    # other scripts the marks are vowels and part of the word. The character before a run is not a mark,
+    # so it is the run's base letter.
+    start = match.start()
+    base_is_alphabetic = start > 0 and ord(match.string[start - 1]) < 0x0530
     out: list[str] = []
-    base_is_alphabetic = False
-    for ch in decomposed:
+    for ch in match.group():
         if unicodedata.category(ch) == "Mn":
             if base_is_alphabetic:
                 continue
@@ -62,6 +71,11 @@ def _strip_marks(decomposed: str) -> str:
             base_is_alphabetic = ord(ch) < 0x0530
         out.append(ch)
     return "".join(out)
+
+
+def _strip_marks(decomposed: str) -> str:
+    # Only the (few) runs of marks go through Python: a loop over every character was most of fold's time.
+    return _MARK_RUN.sub(_strip_mark_run, decomposed)
 
 
 def fold(text: str) -> str:
@@ -89,6 +103,11 @@ class Term:
 
     def pattern(self) -> str:
         return _term_pattern(self.words)
+
+    def literal(self) -> str:
+        """Text every match contains (its longest word, without the wildcard): a cheap test before the
+        regex, since most terms are absent from most texts."""
+        return max((w.removesuffix("*") for w in self.words), key=len)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,17 +326,19 @@ class Query:
     """A compiled query: ``Query("a OR b").matches(text)``.
 
     ``matches_folded`` takes text already passed through :func:`fold`, so that several queries can be
-    run on one post for the price of one fold.
+    run on one post for the price of one fold; ``matches_terms`` takes the set of terms found in it, so
+    that queries sharing terms (a post's topics) search each term once (:class:`TermSearch`).
     """
 
-    __slots__ = ("_patterns", "node", "source")
+    __slots__ = ("_absent", "_search", "node", "source", "terms")
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.node = parse(source)
-        self._patterns: dict[Term, regex.Pattern[str]] = {
-            term: _compile(term.pattern()) for term, _ in terms(self.node)
-        }
+        self.terms = frozenset(term for term, _ in terms(self.node))
+        self._search = TermSearch(self.terms)
+        # What the query says of a text containing none of its terms (true for "a OR NOT b").
+        self._absent = _eval(self.node, frozenset())
 
     def __repr__(self) -> str:
         return f"Query({self.source!r})"
@@ -326,20 +347,40 @@ class Query:
         return self.matches_folded(fold(text))
 
     def matches_folded(self, folded: str) -> bool:
-        return self._eval(self.node, folded)
+        return self.matches_terms(self._search.found(folded))
 
-    def _eval(self, node: Node, folded: str) -> bool:
-        if isinstance(node, Term):
-            return self._patterns[node].search(folded) is not None
-        if isinstance(node, Not):
-            return not self._eval(node.child, folded)
-        if isinstance(node, And):
-            return all(self._eval(c, folded) for c in node.children)
-        return any(self._eval(c, folded) for c in node.children)
+    def matches_terms(self, found: frozenset[Term] | set[Term]) -> bool:
+        """Whether a text in which exactly the terms ``found`` (of this query or others) occur matches."""
+        if self.terms.isdisjoint(found):
+            return self._absent
+        return _eval(self.node, found)
 
     def positive_terms(self) -> list[Term]:
         """Terms a matching text must or may contain (not those under NOT): for platform searches."""
         return [t for t, negated in terms(self.node) if not negated]
+
+
+def _eval(node: Node, found: frozenset[Term] | set[Term]) -> bool:
+    if isinstance(node, Term):
+        return node in found
+    if isinstance(node, Not):
+        return not _eval(node.child, found)
+    if isinstance(node, And):
+        return all(_eval(c, found) for c in node.children)
+    return any(_eval(c, found) for c in node.children)
+
+
+class TermSearch:
+    """Finds which of a set of terms occur in a folded text: each term's regex runs only when the term's
+    literal (:meth:`Term.literal`) is a substring of the text, which every match requires."""
+
+    __slots__ = ("_terms",)
+
+    def __init__(self, search_terms: Iterable[Term]) -> None:
+        self._terms = [(term, term.literal(), _compile(term.pattern())) for term in dict.fromkeys(search_terms)]
+
+    def found(self, folded: str) -> set[Term]:
+        return {term for term, literal, pattern in self._terms if literal in folded and pattern.search(folded)}
 
 
 @lru_cache(maxsize=4096)

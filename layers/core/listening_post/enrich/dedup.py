@@ -15,7 +15,13 @@ MIN_KEY_CHARS = 8  # shorter texts ("ok", "👍") are alike by chance, not by co
 
 
 def duplicate_key(text: str) -> str | None:
-    core = _NON_WORD.sub("", _NOISE.sub(" ", fold(text)))
+    return folded_duplicate_key(fold(text))
+
+
+def folded_duplicate_key(folded: str) -> str | None:
+    """:func:`duplicate_key` of a text already passed through :func:`fold` (the pipeline folds once, for
+    topics and this)."""
+    core = _NON_WORD.sub("", _NOISE.sub(" ", folded))
     if len(core) < MIN_KEY_CHARS:
         return None
     return hashlib.blake2b(core.encode("utf-8"), digest_size=8).hexdigest()

@@ -7,6 +7,7 @@ sentiment scorer reads them.
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from html.parser import HTMLParser
 
@@ -53,6 +54,8 @@ _BLOCK = frozenset(
     ]
 )
 _SKIP = frozenset(("script", "style", "template", "noscript", "head", "title"))
+# Elements whose content is raw text in HTML5 (and in newer html.parser releases): left to html.parser.
+_RAW_TEXT = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"))
 
 # Invisible characters that change nothing a reader sees but split or disguise words: zero-width space,
 # word joiner, BOM, directional marks, embeddings, overrides and isolates. ZWJ and ZWNJ are kept: emoji
@@ -66,8 +69,19 @@ _CONTROL = dict.fromkeys(c for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if 
 _APOSTROPHES = {0x2019: "'", 0x2018: "'", 0x02BC: "'"}
 _DELETE: dict[int, str | None] = {**_INVISIBLE, **_CONTROL, **_APOSTROPHES}
 
+_DELETE_ANY = re.compile("[" + "".join(re.escape(chr(c)) for c in _DELETE) + "]")  # what translate() changes
+
 MAX_TEXT_CHARS = 10_000
 TRUNCATION_MARK = " [truncated]"
+
+# The markup platforms send is mostly plain tags: <p>, <a href="...">, <span class="...">, <br />. A string
+# made only of such tags (ASCII names, well-formed attributes, quoted values that may hold '>' or '<')
+# and text without '<' is read with one regex; html.parser reads it the same way (tests/unit/
+# test_text_fast.py), and reads everything else: comments, declarations, CDATA, script and style, stray
+# '<', unclosed tags.
+_WS = "[ \t\n\r\f]"
+_ATTRIBUTE = rf"""{_WS}+[!#-&(-.0-;?-~]+(?:{_WS}*={_WS}*(?:"[^"]*"|'[^']*'|[!#-&(-;=?-~]+))?"""
+_SIMPLE_TAG = re.compile(rf"<(?:([a-zA-Z][a-zA-Z0-9]*)(?:{_ATTRIBUTE})*{_WS}*/?>|/([a-zA-Z][a-zA-Z0-9]*){_WS}*>)")
 
 
 class _TextExtractor(HTMLParser):
@@ -101,10 +115,43 @@ def html_to_text(markup: str) -> str:
     """Visible text of an HTML fragment, cleaned as :func:`clean_text` does."""
     if "<" not in markup:
         return clean_text(markup)
+    parts = _simple_markup_parts(markup)
+    if parts is None:
+        return parsed_html_to_text(markup)
+    return clean_text("".join(parts), unescape=False)
+
+
+def parsed_html_to_text(markup: str) -> str:
+    """:func:`html_to_text` through html.parser, for any markup."""
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
     return clean_text("".join(parser.parts), unescape=False)
+
+
+def _simple_markup_parts(markup: str) -> list[str] | None:
+    """What _TextExtractor collects from markup made only of simple tags; None for any other markup."""
+    parts: list[str] = []
+    pos = 0
+    for tag in _SIMPLE_TAG.finditer(markup):
+        start = tag.start()
+        if start != pos:
+            data = markup[pos:start]
+            if "<" in data:
+                return None
+            # Entities are decoded per run of text, as html.parser does: one cut by a tag stays as written.
+            parts.append(html.unescape(data) if "&" in data else data)
+        name = (tag[1] or tag[2]).lower()
+        if name in _SKIP or name in _RAW_TEXT:
+            return None
+        if name in _BLOCK:
+            parts.append(" ")
+        pos = tag.end()
+    data = markup[pos:]
+    if "<" in data:
+        return None
+    parts.append(html.unescape(data) if "&" in data else data)
+    return parts
 
 
 def clean_text(text: str, *, unescape: bool = True) -> str:
@@ -113,7 +160,9 @@ def clean_text(text: str, *, unescape: bool = True) -> str:
         # Twice: feeds often double-escape (``&amp;quot;``) and a literal "&amp;" in prose is rare.
         text = html.unescape(html.unescape(text))
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text.translate(_DELETE))
+        if _DELETE_ANY.search(text):  # rarely: translate() looks up every character
+            text = text.translate(_DELETE)
+        text = unicodedata.normalize("NFC", text)
     elif not text.isprintable():
         text = text.translate(_CONTROL)
     text = " ".join(text.split())

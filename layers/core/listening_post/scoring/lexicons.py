@@ -88,13 +88,15 @@ class LeiaBackend:
 class VaderWithLexicon:
     """VADER 3.3.2's engine with another language's lexicon laid over the English one.
 
-    Its own analyzer instance: the English :class:`VaderBackend` is untouched.
+    Its own analyzer instance: the English :class:`VaderBackend` is untouched. The engine is the exact fast
+    VADER (``vader_fast``), which reads every word through ``lexicon`` as the reference does, so the scores
+    are the reference's with this lexicon (tests/unit/test_lexicon_fast.py).
     """
 
     def __init__(self, language: str, lexicon: Mapping[str, float], model: str) -> None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+        from listening_post.scoring.vader_fast import make_analyzer
 
-        self._analyzer: Any = SentimentIntensityAnalyzer()
+        self._analyzer = make_analyzer()  # the reference analyzer if the version is not the verified one
         # VADER looks words up lower-cased.
         self._analyzer.lexicon = {**self._analyzer.lexicon, **{w.lower(): v for w, v in lexicon.items()}}
         self.languages = frozenset({language})

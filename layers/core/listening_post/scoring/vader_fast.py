@@ -41,6 +41,8 @@ _NGRAM_LAST_WORDS = frozenset(k.split(" ")[-1] for k in (*_SPECIAL_CASES, *_BOOS
 
 
 class PolarityScorer(Protocol):
+    lexicon: dict[str, float]  # read on every lookup: another language's backend replaces it
+
     def polarity_scores(self, text: str) -> dict[str, float]: ...
 
 
