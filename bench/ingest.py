@@ -112,8 +112,8 @@ STAGES = [
     ("listening_post.pipeline", None, "fold", "fold"),
     ("listening_post.scoring.topics", "TopicMatcher", "match_folded", "topics"),
     ("listening_post.pipeline", None, "folded_duplicate_key", "dup key"),
-    ("listening_post.lake", None, "posts_to_table", "arrow table"),
-    ("listening_post.lake", "pq", "write_table", "parquet encode"),
+    ("listening_post.model", None, "posts_to_table", "arrow table"),
+    ("pyarrow.parquet", None, "write_table", "parquet encode"),
     ("listening_post.lake", "Lake", "write_bytes", "file write"),
     ("listening_post.lake", "Lake", "existing_post_ids", "dedup read"),
     # Not ingest, but inside each timed pass: on ext4 mounted with discard, deleting can take as long as
