@@ -147,3 +147,43 @@ def test_cached_label_codes_are_the_iso_codes() -> None:
     labels = LanguageDetector._load().predict("hello world", k=-1)[0]  # every label of the model
     assert len(labels) > 150  # those with a non-zero probability here
     assert all(language._label_code(label) == language._iso1(label.removeprefix("__label__")) for label in labels)
+    codes = {label: language._label_code(label) for label in labels}
+    assert all(language._LABEL_CODES.get(label, code) == code for label, code in codes.items() if code)
+
+
+def reference_detect(text: str, declared: str | None = None, expected: tuple[str, ...] = ()) -> str:
+    """detect() as it was, through fastText's Python wrapper (FastText.predict)."""
+    declared = language._iso1(declared)
+    sample = language_sample(text)
+    if not language._ENOUGH_LETTERS.search(sample):
+        return declared or language.UNDETERMINED
+    labels, probs = LanguageDetector._load().predict(sample, k=language.TOP_K)
+    scores: dict[str, float] = {}
+    for label, prob in zip(labels, probs, strict=False):
+        code = language._iso1(label.removeprefix("__label__"))
+        if code:
+            weight = language.PRIOR_WEIGHT if code in expected else 1.0
+            scores[code] = scores.get(code, 0.0) + float(prob) * weight
+    if not scores:
+        return declared or language.UNDETERMINED
+    unread = max(0.0, 1.0 - float(sum(probs)))
+    best = max(scores, key=scores.__getitem__)
+    if scores[best] / (sum(scores.values()) + unread) >= language.MIN_CONFIDENCE:
+        han_only = language._HAN.search(sample) and not language._KANA.search(sample)
+        return "zh" if best == "ja" and han_only else best
+    return declared or language.UNDETERMINED
+
+
+def test_direct_predict_decides_as_the_wrapper(detector: LanguageDetector, bench: ModuleType) -> None:
+    """detect() calls the model's own predict, skipping FastText.predict's wrapper: same decisions on every
+    UMSAB text, with no prior, its language's, and a prior of two others."""
+    for lang in SETS:
+        for text in bench.texts(lang):
+            for prior in ((), (lang,), ("fr", "de")):
+                assert detector.detect(text, None, prior) == reference_detect(text, None, prior), (text, prior)
+
+
+@given(st.text(max_size=120), st.sampled_from([None, "en", "pt-BR", "in", "xx"]))
+@settings(max_examples=500, deadline=None)
+def test_direct_predict_decides_as_the_wrapper_on_any_text(text: str, declared: str | None) -> None:
+    assert LanguageDetector().detect(text, declared, ("en",)) == reference_detect(text, declared, ("en",))

@@ -96,6 +96,7 @@ class LanguageDetector:
 
     _lock = threading.Lock()
     _model: Any = None
+    _predict: Any = None  # the model's own predict: (sample + "\n", k, threshold, on_unicode_error) -> [(p, label)]
 
     @classmethod
     def _load(cls) -> Any:
@@ -103,7 +104,11 @@ class LanguageDetector:
             if cls._model is None:
                 import fasttext  # from fasttext-predict
 
-                cls._model = fasttext.load_model(str(model_file()))
+                model = fasttext.load_model(str(model_file()))
+                # What FastText.predict calls for one line, without its wrapper's check for a newline (a
+                # sample has none: its whitespace is folded to single spaces) and its unzipping.
+                cls._predict = model.f.predict
+                cls._model = model
         return cls._model
 
     def detect(self, text: str, declared: str | None = None, expected: Collection[str] = ()) -> str:
@@ -116,24 +121,34 @@ class LanguageDetector:
         sample = language_sample(text)
         if not _ENOUGH_LETTERS.search(sample):
             return declared or UNDETERMINED
-        labels, probs = (self._model or self._load()).predict(sample, k=TOP_K)
+        if self._predict is None:
+            self._load()
+        predictions = self._predict(sample + "\n", TOP_K, 0.0, "strict")
         scores: dict[str, float] = {}
-        for label, prob in zip(labels, probs, strict=False):
-            code = _label_code(label)
+        total = 0.0
+        for prob, label in predictions:
+            total += prob
+            code = _LABEL_CODES.get(label) or _label_code(label)
             if code:
-                scores[code] = scores.get(code, 0.0) + float(prob) * (PRIOR_WEIGHT if code in expected else 1.0)
+                scores[code] = scores.get(code, 0.0) + prob * (PRIOR_WEIGHT if code in expected else 1.0)
         if not scores:
             return declared or UNDETERMINED
-        unread = max(0.0, 1.0 - float(sum(probs)))  # mass of the labels below the top k, unweighted
+        unread = max(0.0, 1.0 - total)  # mass of the labels below the top k, unweighted
         best = max(scores, key=scores.__getitem__)
         if scores[best] / (sum(scores.values()) + unread) >= MIN_CONFIDENCE:
             return "zh" if best == "ja" and _HAN.search(sample) and not _KANA.search(sample) else best
         return declared or UNDETERMINED
 
 
+_LABEL_CODES: dict[str, str] = {}  # fastText label -> ISO code, filled by _label_code (176 labels at most)
+
+
 @lru_cache(maxsize=512)  # fastText has 176 labels
 def _label_code(label: str) -> str | None:
-    return _iso1(label.removeprefix("__label__"))
+    code = _iso1(label.removeprefix("__label__"))
+    if code:
+        _LABEL_CODES[label] = code
+    return code
 
 
 def _iso1(code: str | None) -> str | None:
