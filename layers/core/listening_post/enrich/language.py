@@ -104,11 +104,11 @@ class LanguageDetector:
             if cls._model is None:
                 import fasttext  # from fasttext-predict
 
-                model = fasttext.load_model(str(model_file()))
+                cls._model = fasttext.load_model(str(model_file()))
+            if cls._predict is None:
                 # What FastText.predict calls for one line, without its wrapper's check for a newline (a
                 # sample has none: its whitespace is folded to single spaces) and its unzipping.
-                cls._predict = model.f.predict
-                cls._model = model
+                cls._predict = cls._model.f.predict
         return cls._model
 
     def detect(self, text: str, declared: str | None = None, expected: Collection[str] = ()) -> str:
