@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest import mock
 
+import feedparser
 import pytest
 
+from listening_post.demo import sample_files
 from listening_post.sources import rss
 from listening_post.sources.base import PayloadError
 
@@ -102,3 +106,26 @@ def test_google_news_titles_lose_the_publisher_suffix() -> None:
 def test_not_a_feed(body: bytes) -> None:
     with pytest.raises(PayloadError, match="not an RSS or Atom feed"):
         rss.parse(body)
+
+
+def test_a_body_naming_a_local_file_is_not_read_from_disk(payloads: Path) -> None:
+    """feedparser given bytes or a string tries them as a file name first; the parser hands it a stream."""
+    path = payloads / "rss" / "rssparser_heise.atom"
+    assert len(rss.parse(path.read_bytes()).posts) == 15
+    for body in (str(path).encode(), str(path)):
+        with pytest.raises(PayloadError):
+            rss.parse(body)
+
+
+def test_streamed_feeds_parse_as_the_bytes_did(payloads: Path) -> None:
+    """The stream gives feedparser the same bytes: same posts from every real feed and demo feed."""
+    bodies = [p.read_bytes() for p in sorted((payloads / "rss").glob("*"))]
+    for (_, source, _), files in sorted(sample_files().items()):
+        if source in ("rss", "google_news"):
+            bodies += [gzip.decompress(f.read_bytes()) for f in files]
+    assert len(bodies) > 10
+    for body in bodies:
+        streamed = rss.parse(body)
+        with mock.patch.object(rss.feedparser, "parse", lambda stream, _p=feedparser.parse: _p(stream.read())):
+            reference = rss.parse(body)
+        assert streamed.posts == reference.posts and streamed.rejects == reference.rejects

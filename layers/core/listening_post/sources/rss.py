@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import io
 import math
 import time
 from collections.abc import Iterator, Mapping
@@ -72,8 +73,11 @@ def parse_feed_date(value: str) -> datetime | None:
 
 
 def parse(payload: bytes | str, *, source: str = "rss") -> Page:
+    # As a stream: given bytes or a string, feedparser first tries them as a local file name (and a string
+    # as a URL to fetch), so a response whose body is a path would be read from the local disk.
+    stream = io.BytesIO(payload.encode("utf-8") if isinstance(payload, str) else payload)
     try:
-        feed = feedparser.parse(payload)
+        feed = feedparser.parse(stream)
     except (UnicodeError, ValueError) as exc:  # bytes feedparser cannot even decode (NUL, broken encodings)
         raise PayloadError(f"not a readable feed: {type(exc).__name__}: {exc}") from None
     if not feed.entries and not feed.get("version"):
