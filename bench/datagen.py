@@ -352,6 +352,7 @@ def generate(posts: int, out: Path, history: float = 0.1, seed: int = SEED, layo
         shutil.rmtree(out)
     gen = Generator(posts, history, seed)
     con = duckdb.connect(config={"threads": 2})
+    con.execute("SET enable_progress_bar = false")
     con.execute("SET TimeZone = 'UTC'")
     first = MONDAY - timedelta(days=7 * (TREND_WEEKS - 1) + 1)
     last = MONDAY + timedelta(days=7)

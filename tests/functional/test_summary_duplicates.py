@@ -175,3 +175,9 @@ def test_older_copies_count_as_compaction_would_leave_them(tmp_path: Path, disag
     after = summary(compacted(lake))
     assert mode(lake) == reading.CLEAN
     assert_same(before, after)
+
+
+def test_the_summary_connection_draws_no_progress_bar() -> None:
+    # DuckDB draws one on stdout past 2 s a query: it broke the bench's JSON and would fill Lambda's logs.
+    con = connect()
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)

@@ -122,7 +122,7 @@ MEMORY_LIMIT = "1GB"
 def connect() -> duckdb.DuckDBPyConnection:
     """A DuckDB connection for one summary: two threads (the Lambda's vCPUs at this memory size), a memory
     limit with spilling to the temporary directory (/tmp on Lambda, whose code folder is read-only), UTC
-    session time zone."""
+    session time zone, no progress bar."""
     con = duckdb.connect(
         config={
             "threads": 2,
@@ -131,6 +131,8 @@ def connect() -> duckdb.DuckDBPyConnection:
         }
     )
     con.execute("SET TimeZone = 'UTC'")
+    # Off: past 2 s a query drew a progress bar on stdout, into Lambda's logs and the CLI's output.
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
