@@ -39,7 +39,14 @@ TARGETS: dict[str, tuple[Any, str]] = {
     "cost_per_million_posts_usd": (1.0, "max"),
 }
 # Figures printed beside the targets, for reading them.
-INFO = ("summary_1m_worst_s", "summary_1m_worst_peak_mib", "summary_core_duckdb_s", "summary_core_pandas_s")
+INFO = (
+    "summary_1m_s_runs",
+    "summary_10m_s_runs",
+    "summary_1m_worst_s",
+    "summary_1m_worst_peak_mib",
+    "summary_core_duckdb_s",
+    "summary_core_pandas_s",
+)
 
 
 def compaction() -> dict[str, Any]:
@@ -139,7 +146,7 @@ def table(results: dict[str, Any]) -> str:
     for key in INFO:
         if key in results:
             rows.append(f"{key:<40}{json.dumps(results[key])[:43]:<44}{'':<12}(no target)")
-    for key in ("cold_import_ms", "package_mib"):
+    for key in ("cold_import_ms", "cold_import_ms_median", "package_mib"):
         if isinstance(results.get(key), dict):
             rows.append(f"{key + ' (all)':<40}{json.dumps(results[key])}")
     if results.get("package_note"):
@@ -172,10 +179,13 @@ def main(argv: list[str] | None = None) -> int:
 
         def one(posts: int = posts, label: str = label) -> dict[str, Any]:
             lake = summary.lake_for(posts)
-            measured = summary.measure_summary(lake)
+            # Two fresh processes: the faster time (the host's other work only adds time), the larger peak.
+            runs = [summary.measure_summary(lake) for _ in range(2)]
+            measured = min(runs, key=lambda m: m["seconds"])
             out = {
                 f"summary_{label}_s": round(measured["seconds"], 2),
-                f"summary_{label}_peak_mib": round(measured["peak_mib"]),
+                f"summary_{label}_s_runs": [round(m["seconds"], 2) for m in runs],
+                f"summary_{label}_peak_mib": round(max(m["peak_mib"] for m in runs)),
                 f"summary_{label}_found": {k: measured[k] for k in ("week_posts", "clusters", "emerging_terms")},
             }
             if posts == sizes[0]:
