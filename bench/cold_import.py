@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.stack, when run as a script
 FUNCTIONS = ("plan", "collect", "brief", "api", "compact")
 TARGETS_MS = {"collect": 400, "api": 300}
 BUCKET, TABLE, REGION = "lp-bench-data", "lp-bench-state", "us-east-1"
@@ -47,28 +48,23 @@ def _aws(endpoint: str) -> dict[str, str]:
     """Resources the functions read at cold start, on moto; returns the functions' environment."""
     import boto3
 
+    from tests.stack import CONFIG_KEY, make_stack
+
     kw: dict[str, Any] = {
         "region_name": REGION,
         "endpoint_url": endpoint,
         "aws_access_key_id": "testing",
         "aws_secret_access_key": "testing",
     }
-    s3 = boto3.client("s3", **kw)
-    s3.create_bucket(Bucket=BUCKET)
-    s3.put_object(Bucket=BUCKET, Key="config/listening-post.yaml", Body=DEMO_CONFIG.read_bytes())
-    boto3.client("dynamodb", **kw).create_table(
-        TableName=TABLE,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
+    boto3.client("s3", **kw).create_bucket(Bucket=BUCKET)
+    stack = make_stack(
+        lambda service: boto3.client(service, **kw),
+        bucket=BUCKET,
+        table=TABLE,
+        name="lp-bench",
+        config=DEMO_CONFIG.read_bytes(),
+        author_key="bench-author-key-0123456789abcdef",
     )
-    queue = boto3.client("sqs", **kw).create_queue(QueueName="lp-bench-jobs")["QueueUrl"]
-    secret = boto3.client("secretsmanager", **kw).create_secret(
-        Name="lp-bench-author-key", SecretString="bench-author-key-0123456789abcdef"
-    )["ARN"]
     return {
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
@@ -78,10 +74,10 @@ def _aws(endpoint: str) -> dict[str, str]:
         "POWERTOOLS_SERVICE_NAME": "listening-post",
         "POWERTOOLS_METRICS_NAMESPACE": "ListeningPost",
         "LISTENING_POST_LAKE": f"s3://{BUCKET}/lake",
-        "LISTENING_POST_CONFIG_LOCATION": f"s3://{BUCKET}/config/listening-post.yaml",
+        "LISTENING_POST_CONFIG_LOCATION": f"s3://{BUCKET}/{CONFIG_KEY}",
         "LISTENING_POST_STATE_TABLE": TABLE,
-        "LISTENING_POST_AUTHOR_KEY_SECRET": secret,
-        "LISTENING_POST_JOBS_QUEUE_URL": queue,
+        "LISTENING_POST_AUTHOR_KEY_SECRET": stack.secret_arn,
+        "LISTENING_POST_JOBS_QUEUE_URL": stack.queue_url,
         "LISTENING_POST_DATA_BUCKET": BUCKET,
     }
 

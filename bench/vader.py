@@ -111,11 +111,22 @@ def fuzz_corpus(count: int = 20_000, seed: int = 20140601) -> list[str]:
     return texts
 
 
+def score_differences(want: dict[str, float], got: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Keys of ``want`` whose values in ``got`` differ in value, type or sign of zero; empty when identical."""
+    return {
+        k: (want[k], got[k])
+        for k in want
+        if not (
+            type(got[k]) is type(want[k])
+            and got[k] == want[k]
+            and math.copysign(1, got[k]) == math.copysign(1, want[k])
+        )
+    }
+
+
 def same_scores(a: dict[str, float], b: dict[str, float]) -> bool:
     """Equal to the last bit: same keys, same types, == and the same sign (0.0 vs -0.0)."""
-    return a.keys() == b.keys() and all(
-        type(a[k]) is type(b[k]) and a[k] == b[k] and math.copysign(1, a[k]) == math.copysign(1, b[k]) for k in a
-    )
+    return a.keys() == b.keys() and not score_differences(a, b)
 
 
 def mismatches(texts: Sequence[str], ref: Scorer, fast: Scorer) -> list[str]:

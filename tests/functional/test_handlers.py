@@ -24,9 +24,9 @@ from listening_post.sources.mastodon import parse as parse_mastodon
 from listening_post.sources.rss import parse as parse_rss
 from tests.functional.handlers import FakeContext, event, load_handler
 from tests.helpers import make_post
+from tests.stack import CONFIG_KEY, make_stack, make_weekly_table
 
 BUCKET, TABLE, REGION = "lp-data", "lp-state", "us-east-1"
-CONFIG_KEY = "config/listening-post.yaml"
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "layers/core/listening_post/demo/config.yaml"
 
 
@@ -46,31 +46,25 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[str, A
     with mock_aws():
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET)
-        s3.put_object(Bucket=BUCKET, Key=CONFIG_KEY, Body=DEMO_CONFIG.read_bytes())
-        boto3.client("dynamodb", region_name=REGION).create_table(
-            TableName=TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
+        stack = make_stack(
+            lambda service: boto3.client(service, region_name=REGION),
+            bucket=BUCKET,
+            table=TABLE,
+            name="lp",
+            config=DEMO_CONFIG.read_bytes(),
+            author_key="stack-generated-author-key-0123456789abcdef",
         )
-        queue_url = boto3.client("sqs", region_name=REGION).create_queue(QueueName="lp-jobs")["QueueUrl"]
-        secret = boto3.client("secretsmanager", region_name=REGION).create_secret(
-            Name="lp-author-key", SecretString="stack-generated-author-key-0123456789abcdef"
-        )["ARN"]
         lake_dir = tmp_path / "lake"
         for name, value in {
             "LISTENING_POST_LAKE": str(lake_dir),
             "LISTENING_POST_CONFIG_LOCATION": f"s3://{BUCKET}/{CONFIG_KEY}",
             "LISTENING_POST_STATE_TABLE": TABLE,
-            "LISTENING_POST_AUTHOR_KEY_SECRET": secret,
-            "LISTENING_POST_JOBS_QUEUE_URL": queue_url,
+            "LISTENING_POST_AUTHOR_KEY_SECRET": stack.secret_arn,
+            "LISTENING_POST_JOBS_QUEUE_URL": stack.queue_url,
             "LISTENING_POST_DATA_BUCKET": BUCKET,
         }.items():
             monkeypatch.setenv(name, value)
-        yield {"queue_url": queue_url, "lake_dir": lake_dir, "s3": s3}
+        yield {"queue_url": stack.queue_url, "lake_dir": lake_dir, "s3": s3}
 
 
 def test_plan_queues_every_job_and_names_stale_countries(
@@ -229,18 +223,7 @@ def test_brief_builds_registers_and_mails(aws: dict[str, Any], monkeypatch: pyte
         if path.is_file():
             path.unlink()
     glue = boto3.client("glue", region_name=REGION)
-    glue.create_database(DatabaseInput={"Name": "listening_post"})
-    glue.create_table(
-        DatabaseName="listening_post",
-        TableInput={
-            "Name": "weekly_topics",
-            "PartitionKeys": [{"Name": "country", "Type": "string"}, {"Name": "week", "Type": "string"}],
-            "StorageDescriptor": {
-                "Columns": [{"Name": "topic_id", "Type": "string"}],
-                "Location": "s3://lp-data/weekly/",
-            },
-        },
-    )
+    make_weekly_table(glue, BUCKET)
     sesv2 = boto3.client("sesv2", region_name=REGION)
     sesv2.create_email_identity(EmailIdentity="briefs@mission.example")
     for name, value in {

@@ -25,6 +25,7 @@ from listening_post.lake import Lake
 from listening_post.weeks import IsoWeek
 from tests.functional.handlers import FakeContext, event, load_handler
 from tests.replay import JSON, ReplayServer, Reply
+from tests.stack import CONFIG_KEY, make_stack, make_weekly_table
 
 pytestmark = pytest.mark.integration
 TABLE = "lp-state"
@@ -82,42 +83,21 @@ def stack(
     )
     replay.route("/gdelt", Reply(200, b"Timespan is too short.", {"Content-Type": "text/plain"}))
     s3 = boto3.client("s3", endpoint_url=aws_env)
-    s3.put_object(
-        Bucket=bucket, Key="config/listening-post.yaml", Body=yaml.safe_dump(config_document(replay.url)).encode()
+    resources = make_stack(
+        lambda service: boto3.client(service, endpoint_url=aws_env),
+        bucket=bucket,
+        table=TABLE,
+        name=bucket,
+        config=yaml.safe_dump(config_document(replay.url)).encode(),
+        author_key="generated-by-the-stack-0123456789abcdef",
     )
-    dynamodb = boto3.client("dynamodb", endpoint_url=aws_env)
-    dynamodb.create_table(
-        TableName=TABLE,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-    )
-    queue_url = boto3.client("sqs", endpoint_url=aws_env).create_queue(QueueName=f"{bucket}-jobs")["QueueUrl"]
-    secret = boto3.client("secretsmanager", endpoint_url=aws_env).create_secret(
-        Name=f"{bucket}-author-key", SecretString="generated-by-the-stack-0123456789abcdef"
-    )["ARN"]
-    glue = boto3.client("glue", endpoint_url=aws_env)
-    glue.create_database(DatabaseInput={"Name": "listening_post"})
-    glue.create_table(
-        DatabaseName="listening_post",
-        TableInput={
-            "Name": "weekly_topics",
-            "PartitionKeys": [{"Name": "country", "Type": "string"}, {"Name": "week", "Type": "string"}],
-            "StorageDescriptor": {
-                "Columns": [{"Name": "topic_id", "Type": "string"}],
-                "Location": f"s3://{bucket}/weekly/",
-            },
-        },
-    )
+    make_weekly_table(boto3.client("glue", endpoint_url=aws_env), bucket)
     for name, value in {
         "LISTENING_POST_LAKE": f"s3://{bucket}",
-        "LISTENING_POST_CONFIG_LOCATION": f"s3://{bucket}/config/listening-post.yaml",
+        "LISTENING_POST_CONFIG_LOCATION": f"s3://{bucket}/{CONFIG_KEY}",
         "LISTENING_POST_STATE_TABLE": TABLE,
-        "LISTENING_POST_AUTHOR_KEY_SECRET": secret,
-        "LISTENING_POST_JOBS_QUEUE_URL": queue_url,
+        "LISTENING_POST_AUTHOR_KEY_SECRET": resources.secret_arn,
+        "LISTENING_POST_JOBS_QUEUE_URL": resources.queue_url,
         "LISTENING_POST_DATA_BUCKET": bucket,
         "LISTENING_POST_GLUE_DATABASE": "listening_post",
         "LISTENING_POST_WEEKLY_TABLE": "weekly_topics",
@@ -125,8 +105,8 @@ def stack(
         "POWERTOOLS_METRICS_NAMESPACE": "ListeningPost",
     }.items():
         monkeypatch.setenv(name, value)
-    yield {"queue_url": queue_url, "bucket": bucket, "endpoint": aws_env, "s3": s3, "timeline": timeline}
-    dynamodb.delete_table(TableName=TABLE)
+    yield {"queue_url": resources.queue_url, "bucket": bucket, "endpoint": aws_env, "s3": s3, "timeline": timeline}
+    boto3.client("dynamodb", endpoint_url=aws_env).delete_table(TableName=TABLE)
 
 
 def assert_no_identity_in_the_bucket(stack: dict[str, Any], timeline: dict[str, Any]) -> None:

@@ -17,6 +17,8 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.stack import CONFIG_KEY, make_stack
+
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CONFIG = ROOT / "layers" / "core" / "listening_post" / "demo" / "config.yaml"
@@ -51,22 +53,15 @@ def environment(moto_endpoint: str) -> dict[str, str]:
         "aws_secret_access_key": "testing",
     }
     bucket, table = "lp-cold-start", "lp-cold-start-state"
-    s3 = boto3.client("s3", **kw)
-    s3.create_bucket(Bucket=bucket)
-    s3.put_object(Bucket=bucket, Key="config/listening-post.yaml", Body=DEMO_CONFIG.read_bytes())
-    boto3.client("dynamodb", **kw).create_table(
-        TableName=table,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
+    boto3.client("s3", **kw).create_bucket(Bucket=bucket)
+    stack = make_stack(
+        lambda service: boto3.client(service, **kw),
+        bucket=bucket,
+        table=table,
+        name="lp-cold-start",
+        config=DEMO_CONFIG.read_bytes(),
+        author_key="cold-start-author-key-0123456789",
     )
-    queue = boto3.client("sqs", **kw).create_queue(QueueName="lp-cold-start-jobs")["QueueUrl"]
-    secret = boto3.client("secretsmanager", **kw).create_secret(
-        Name="lp-cold-start-author-key", SecretString="cold-start-author-key-0123456789"
-    )["ARN"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LISTENING_POST_", "POWERTOOLS_"))}
     return env | {
         "AWS_ENDPOINT_URL": moto_endpoint,
@@ -78,10 +73,10 @@ def environment(moto_endpoint: str) -> dict[str, str]:
         "POWERTOOLS_SERVICE_NAME": "listening-post",
         "POWERTOOLS_METRICS_NAMESPACE": "ListeningPost",
         "LISTENING_POST_LAKE": f"s3://{bucket}",
-        "LISTENING_POST_CONFIG_LOCATION": f"s3://{bucket}/config/listening-post.yaml",
+        "LISTENING_POST_CONFIG_LOCATION": f"s3://{bucket}/{CONFIG_KEY}",
         "LISTENING_POST_STATE_TABLE": table,
-        "LISTENING_POST_AUTHOR_KEY_SECRET": secret,
-        "LISTENING_POST_JOBS_QUEUE_URL": queue,
+        "LISTENING_POST_AUTHOR_KEY_SECRET": stack.secret_arn,
+        "LISTENING_POST_JOBS_QUEUE_URL": stack.queue_url,
         "LISTENING_POST_DATA_BUCKET": bucket,
         "PYTHONPATH": str(ROOT / "layers" / "core"),
     }

@@ -3,7 +3,6 @@ the reference vaderSentiment's with the same lexicon, to the last bit, on real t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -13,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vaderSentiment import vaderSentiment
 
+from bench.vader import score_differences
 from listening_post.enrich.text import clean_text
 from listening_post.scoring.lexicons import VaderWithLexicon, mpqa_arabic_backend, sentiws_backend
 from listening_post.scoring.vader_fast import FastVader
@@ -38,15 +38,7 @@ def differences(lang: str, text: str) -> dict[str, tuple[float, float]]:
     """Keys whose values differ in value, type or sign of zero; empty when identical."""
     want, got = reference(lang).polarity_scores(text), fast(lang)._analyzer.polarity_scores(text)
     assert list(got) == list(want)
-    return {
-        k: (want[k], got[k])
-        for k in want
-        if not (
-            type(got[k]) is type(want[k])
-            and got[k] == want[k]
-            and math.copysign(1, got[k]) == math.copysign(1, want[k])
-        )
-    }
+    return score_differences(want, got)
 
 
 @pytest.mark.parametrize("lang", list(BACKENDS))

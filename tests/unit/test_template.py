@@ -311,3 +311,11 @@ def test_stale_countries_alarm_watches_the_plan_metric(resources: dict[str, Any]
 def _is_errors_alarm(resource: dict[str, Any]) -> bool:
     props = resource.get("Properties", {})
     return resource["Type"] == "AWS::CloudWatch::Alarm" and props.get("MetricName") == "Errors"
+
+
+def test_state_table_made_on_moto_has_the_template_keys(resources: dict[str, Any]) -> None:
+    from tests.stack import STATE_TABLE_KEYS
+
+    props = resources["StateTable"]["Properties"]
+    assert props["KeySchema"] == STATE_TABLE_KEYS["KeySchema"]
+    assert props["AttributeDefinitions"] == STATE_TABLE_KEYS["AttributeDefinitions"]

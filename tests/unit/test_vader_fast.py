@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vaderSentiment import vaderSentiment
 
+from bench.vader import score_differences
 from listening_post.enrich.text import clean_text
 from listening_post.scoring import vader_fast
 from listening_post.scoring.sentiment import VaderBackend
@@ -34,15 +34,7 @@ def differences(text: str) -> dict[str, tuple[float, float]]:
     """Keys whose values differ in value, type or sign of zero; empty when identical."""
     want, got = ref().polarity_scores(text), fast().polarity_scores(text)
     assert list(got) == list(want)
-    return {
-        k: (want[k], got[k])
-        for k in want
-        if not (
-            type(got[k]) is type(want[k])
-            and got[k] == want[k]
-            and math.copysign(1, got[k]) == math.copysign(1, want[k])
-        )
-    }
+    return score_differences(want, got)
 
 
 def ground_truth_texts(path: Path) -> list[str]:

@@ -168,10 +168,14 @@ class Lake:
 
     def list_dir(self, relative: str) -> list[str]:
         """Names of the entries directly under ``relative`` (empty when it does not exist)."""
+        return [info.base_name for info in self._entries(relative)]
+
+    def _entries(self, relative: str) -> list[pafs.FileInfo]:
+        """The entries directly under ``relative`` by name, hidden ones (``.``, ``_``: temporary) left out."""
         import pyarrow.fs as pafs
 
         infos = self.fs.get_file_info(pafs.FileSelector(self.path(relative), allow_not_found=True))
-        return sorted(info.base_name for info in infos if not info.base_name.startswith((".", "_")))
+        return sorted((i for i in infos if not i.base_name.startswith((".", "_"))), key=lambda i: i.base_name)
 
     def delete(self, relative: str) -> None:
         self._file_ids.pop(relative, None)
@@ -273,29 +277,17 @@ class Lake:
 
     def post_files(self, country: str, start: date, end: date) -> list[str]:
         """Absolute paths of the posts files of ``country`` with ``start <= dt <= end``."""
-        lo, hi = start.isoformat(), end.isoformat()
-        out: list[str] = []
-        for day in self.days(country):
-            if lo <= day <= hi:
-                out.extend(self.path(f) for f in self.partition_files(country, day))
-        return out
+        return [path for files in self.post_file_sizes(country, start, end).values() for path, _ in files]
 
     def post_file_sizes(self, country: str, start: date, end: date) -> dict[str, list[tuple[str, int]]]:
         """Absolute paths and byte sizes of the posts files of ``country``, by partition date, with
         ``start <= dt <= end``."""
-        import pyarrow.fs as pafs
-
         lo, hi = start.isoformat(), end.isoformat()
         out: dict[str, list[tuple[str, int]]] = {}
         for day in self.days(country):
             if lo <= day <= hi:
-                selector = pafs.FileSelector(self.path(self.partition(country, day)), allow_not_found=True)
-                files = sorted(
-                    (info.path, info.size or 0)
-                    for info in self.fs.get_file_info(selector)
-                    if info.base_name.endswith(".parquet") and not info.base_name.startswith((".", "_"))
-                )
-                if files:
+                entries = self._entries(self.partition(country, day))
+                if files := [(i.path, i.size or 0) for i in entries if i.base_name.endswith(".parquet")]:
                     out[day] = files
         return out
 
