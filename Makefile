@@ -49,7 +49,7 @@ audit: $(STAMP)
 	# pip-audit, then PyPI's project data for the pins it could not audit (mirrors without per-release JSON).
 	$(BIN)/python scripts/audit_dependencies.py build/requirements-frozen.txt
 
-# Benchmarks of issue 7 (about 10 minutes; writes bench/results.json). Not part of CI: run on demand.
+# Benchmarks of issue 7 (about 5 minutes on a fresh clone, data generation included; writes bench/results.json). Not part of CI: run on demand.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
