@@ -10,7 +10,10 @@ import pytest
 from tests.replay import FakeClock, ReplayServer
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
+# ../shared beside the repository, or beside a folder above it (a worktree checked out one level deeper).
+SHARED = next(
+    (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data"
+)
 PAYLOADS = SHARED / "payloads"
 BENCHMARKS = SHARED / "benchmarks"
 TEST_KEY = "test-author-key-0123456789abcdef"

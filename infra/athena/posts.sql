@@ -1,4 +1,4 @@
--- The posts table over the lake's posts/ prefix (schema v1), as the stack's Glue table PostsTable defines it.
+-- The posts table over the lake's posts/ prefix (schema v2), as the stack's Glue table PostsTable defines it.
 -- For setting Athena up by hand: replace <bucket> (twice) and the country list with your configuration's
 -- countries. Partition projection computes the partitions, so no MSCK REPAIR or crawler is needed.
 -- Rows are not deduplicated: a post can appear twice until compaction; the views keep the latest
@@ -24,7 +24,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS posts (
   `sentiment_label` string,
   `sentiment_model` string,
   `topics` array<string>,
-  `dup_group` string
+  `dup_group` string,
+  `created_at_source` string
 )
 PARTITIONED BY (`country` string, `dt` string)
 STORED AS PARQUET

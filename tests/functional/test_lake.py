@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from listening_post.lake import Lake, deduplicate
-from listening_post.model import POSTS_SCHEMA, posts_to_table
+from listening_post.model import POSTS_SCHEMA, POSTS_SCHEMA_VERSION, posts_to_table
 from tests.helpers import make_post
 
 T0 = datetime(2026, 11, 16, 23, 30, tzinfo=UTC)
@@ -31,7 +31,7 @@ def test_append_writes_hive_partitions_without_partition_columns(lake: Lake) -> 
     assert meta.row_group(0).column(0).compression == "ZSTD"
     schema = pq.read_schema(lake.path(result.files[0]))
     assert "country" not in schema.names  # partition key lives in the path (Hive convention)
-    assert schema.metadata[b"listening_post.schema_version"] == b"1"
+    assert schema.metadata[b"listening_post.schema_version"] == str(POSTS_SCHEMA_VERSION).encode() == b"2"
 
 
 def test_read_back_has_schema_v1_with_partition_keys(lake: Lake) -> None:

@@ -80,14 +80,13 @@ FEED = """<?xml version="1.0" encoding="utf-8"?>
 </channel></rss>"""
 
 
-def test_items_without_usable_dates_are_rejected_the_rest_kept() -> None:
+def test_undated_items_are_kept_unreadable_dates_rejected() -> None:
+    # RSS 2.0 makes every item element optional: an item without a date is kept (dated when first seen,
+    # as this feed has no lastBuildDate either); a date that is there but unreadable is reported.
     page = rss.parse(FEED.encode())
-    assert [p.text for p in page.posts] == ["Good"]
-    assert [r.reason for r in page.rejects] == [
-        "no publication date",
-        "unreadable published date 'the day after tomorrow'",
-    ]
-    assert page.rejects[0].record["link"] == "https://news.example/2"
+    assert [(p.text, p.created_at_source) for p in page.posts] == [("Good", "item"), ("No date", "first_seen")]
+    assert [r.reason for r in page.rejects] == ["unreadable published date 'the day after tomorrow'"]
+    assert page.rejects[0].record["link"] == "https://news.example/3"
 
 
 def test_google_news_titles_lose_the_publisher_suffix() -> None:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from listening_post.config import REQUIRED_SECRETS, SOURCE_NAMES, Config
 from listening_post.credentials import MissingSecretError, SecretResolver
 from listening_post.cursors import CursorKey, CursorStore
+from listening_post.first_seen import FirstSeen
 from listening_post.lake import Lake
 from listening_post.model import Post
 from listening_post.pipeline import Enricher, new_run_id
@@ -43,6 +44,7 @@ class JobReport:
     quarantined: int = 0
     filtered: int = 0  # returned by the platform, not matched by the query (sources that cannot search)
     withdrawn: int = 0  # deleted or removed records: no post
+    replaced_characters: int = 0  # invalid byte sequences decoded as U+FFFD (sources/base.py decode_body)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cursor_advanced: bool = False
@@ -57,7 +59,7 @@ class SourceReport:
     jobs: list[JobReport] = field(default_factory=list)
 
     def totals(self) -> dict[str, Any]:
-        counted = ("pages", "posts", "duplicates", "quarantined", "filtered", "withdrawn")
+        counted = ("pages", "posts", "duplicates", "quarantined", "filtered", "withdrawn", "replaced_characters")
         out: dict[str, Any] = {name: sum(getattr(j, name) for j in self.jobs) for name in counted}
         out["errors"] = [f"{j.country} {j.query_id}: {e}" for j in self.jobs for e in j.errors]
         out["duration_seconds"] = round(sum(j.duration_seconds for j in self.jobs), 3)
@@ -107,6 +109,8 @@ class RunReport:
             else:
                 t = s.totals()
                 out[name] = {k: t[k] for k in ("posts", "duplicates", "quarantined")} | {"errors": len(t["errors"])}
+                if t["replaced_characters"]:
+                    out[name]["replaced_characters"] = t["replaced_characters"]
         return {"run_id": self.run_id, "report": self.path(), "sources": out}
 
 
@@ -241,6 +245,7 @@ class Collector:
         self.started = self.now()
         self.run_id = run_id or new_run_id(self.started)
         self.quarantine: dict[str, QuarantineBatch] = {}
+        self.first_seen = FirstSeen(lake)
 
     def run(self, jobs: Iterable[Job]) -> RunReport:
         report = RunReport(self.run_id, self.started)
@@ -284,6 +289,8 @@ class Collector:
                     report.parsed_pages += 1
                     report.filtered += fetched.filtered
                     report.withdrawn += fetched.page.withdrawn
+                    report.replaced_characters += fetched.page.replaced_characters or 0
+                    self.first_seen.settle(fetched.page.posts, country=job.country.code, now=collected_at)
                     for reject in screen_times(fetched.page, collected_at).rejects:
                         quarantine.add(reject.reason, fetched.origin, reject.index, reject.record)
                     # A page at a time, so that a cloud sentiment backend scores it in batches.
@@ -302,6 +309,7 @@ class Collector:
         if posts:
             report.newest_post_at = max(p.created_at for p in posts).isoformat()
         try:
+            self.first_seen.flush(self.now())
             appended = self.lake.append_posts(posts, run_id=self.run_id)
             report.posts, report.duplicates = appended.written, appended.duplicates
             report.quarantined = len(quarantine.entries) - before

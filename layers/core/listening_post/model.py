@@ -12,11 +12,13 @@ from datetime import datetime
 
 import pyarrow as pa
 
-POSTS_SCHEMA_VERSION = 1
+POSTS_SCHEMA_VERSION = 2
 SENTIMENT_LABELS = ("positive", "neutral", "negative", "unscored")
 
-# The lake's posts schema, version 1 (DESIGN.md). Partition keys (country, dt) live in the path;
-# ``country`` is kept in the model for routing but not written inside the files.
+# The lake's posts schema (DESIGN.md). Partition keys (country, dt) live in the path; ``country`` is kept in
+# the model for routing but not written inside the files. Versions grow additively: each new column is
+# nullable and appended at the end, and files of an earlier version read with it as null (lake.py,
+# analysis/reading.py). v2 adds ``created_at_source``.
 POSTS_SCHEMA = pa.schema(
     [
         pa.field("post_id", pa.string(), nullable=False),
@@ -41,8 +43,11 @@ POSTS_SCHEMA = pa.schema(
         pa.field("sentiment_model", pa.string()),
         pa.field("topics", pa.list_(pa.string())),
         pa.field("dup_group", pa.string()),
+        # v2: where created_at came from: "item" (the record's own date), "feed" (an undated feed item:
+        # the feed's build date), "first_seen" (neither: when the collector first saw it). Null in v1 files.
+        pa.field("created_at_source", pa.string()),
     ],
-    metadata={b"listening_post.schema": b"posts", b"listening_post.schema_version": b"1"},
+    metadata={b"listening_post.schema": b"posts", b"listening_post.schema_version": str(POSTS_SCHEMA_VERSION).encode()},
 )
 PARTITION_COLUMNS = ("country",)
 FILE_SCHEMA = pa.schema([f for f in POSTS_SCHEMA if f.name not in PARTITION_COLUMNS], metadata=POSTS_SCHEMA.metadata)
@@ -69,6 +74,7 @@ class ParsedPost:
     context_text: str | None = None
     context_is_html: bool = False
     country: str | None = None  # when the platform says where (X places); otherwise the query's country
+    created_at_source: str = "item"  # "item", "feed" or "first_seen" (POSTS_SCHEMA)
 
     @property
     def post_id(self) -> str:
@@ -77,7 +83,7 @@ class ParsedPost:
 
 @dataclass(slots=True)
 class Post:
-    """One row of the lake (posts schema v1)."""
+    """One row of the lake (posts schema v2)."""
 
     post_id: str
     source: str
@@ -101,6 +107,7 @@ class Post:
     sentiment_model: str | None
     topics: list[str] = field(default_factory=list)
     dup_group: str | None = None
+    created_at_source: str | None = None
 
 
 POST_FIELDS = tuple(f.name for f in POSTS_SCHEMA)

@@ -19,6 +19,7 @@ from listening_post.enrich.dedup import folded_duplicate_key
 from listening_post.enrich.language import UNDETERMINED, LanguageDetector
 from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.enrich.text import clean_text, html_to_text
+from listening_post.first_seen import FirstSeen
 from listening_post.lake import Lake
 from listening_post.model import ParsedPost, Post
 from listening_post.quarantine import QuarantineBatch
@@ -120,6 +121,7 @@ class Enricher:
                 sentiment_model=s.model,
                 topics=post_topics,
                 dup_group=dup_group,
+                created_at_source=p.created_at_source,
             )
             for p, text, where, lang, s, post_topics, dup_group in zip(
                 parsed_posts, texts, countries, langs, scores, topics, dup_groups, strict=True
@@ -155,9 +157,13 @@ class IngestResult:
     failed_payloads: int = 0
     payloads: int = 0
     files: list[str] = field(default_factory=list)
+    replaced_characters: int = 0  # invalid byte sequences decoded as U+FFFD (sources/base.py decode_body)
 
     def counts(self) -> dict[str, int]:
-        return {"imported": self.imported, "duplicates": self.duplicates, "quarantined": self.quarantined}
+        counts = {"imported": self.imported, "duplicates": self.duplicates, "quarantined": self.quarantined}
+        if self.replaced_characters:
+            counts["replaced_characters"] = self.replaced_characters
+        return counts
 
 
 def ingest_payloads(
@@ -184,6 +190,7 @@ def ingest_payloads(
     now = now or datetime.now(UTC)
     run_id = run_id or new_run_id(now)
     quarantine = QuarantineBatch(source, run_id)
+    first_seen = FirstSeen(lake)
     result = IngestResult()
     parsed: list[ParsedPost] = []
     for origin, body in payloads:
@@ -194,11 +201,14 @@ def ingest_payloads(
             result.failed_payloads += 1
             quarantine.add(str(exc), origin, None, body[:100_000].decode("utf-8", errors="replace"))
             continue
+        result.replaced_characters += page.replaced_characters or 0
+        first_seen.settle(page.posts, country=country, now=now)
         for reject in screen_times(page, now).rejects:
             quarantine.add(reject.reason, origin, reject.index, reject.record)
         parsed.extend(page.posts)
     # All payloads' posts in one batch: each enrichment stage runs once over all of them.
     posts = enricher.enrich_many(parsed, country=country, query_id=query_id, collected_at=now)
+    first_seen.flush(now)
     appended = lake.append_posts(posts, run_id=run_id)
     result.imported, result.duplicates, result.files = appended.written, appended.duplicates, appended.files
     result.quarantined = len(quarantine.entries)

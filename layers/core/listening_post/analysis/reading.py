@@ -174,7 +174,11 @@ def relation(con: duckdb.DuckDBPyConnection, lake: Lake, name: str, files: list[
         return name
     if lake.is_local:
         # File names are the lake's own (partition folders and generated names); quotes are escaped anyway.
-        return "read_parquet([" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "])"
+        # Files of every schema version: columns matched by name, and those of a later version than all
+        # the files hold come from the empty table of the current one, as nulls (costs nothing measurable).
+        con.register("posts_schema", FILE_SCHEMA.empty_table())
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        return f"(SELECT * FROM read_parquet([{listed}], union_by_name = true) UNION ALL BY NAME FROM posts_schema)"
     con.register(name, lake.files_dataset(files))
     return name
 

@@ -123,10 +123,52 @@ def html_to_text(markup: str) -> str:
 
 def parsed_html_to_text(markup: str) -> str:
     """:func:`html_to_text` through html.parser, for any markup."""
+    return _without_residue(_parsed_text(markup))
+
+
+def _parsed_text(markup: str) -> str:
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
-    return clean_text("".join(parser.parts), unescape=False)
+    return clean_text("".join(parser.parts), unescape=False, residue=False)
+
+
+# Markup left in text once it is read: HTML escaped twice (a feed's ``&lt;a href=…&gt;``, Reddit Atom's
+# ``&lt;div class="md"&gt;``), or HTML in a field the platform calls plain text (a title's
+# ``625ft<sup>2</sup>``). Only tags of real HTML elements count, so prose such as "x<y and y>z" stays.
+_ELEMENTS = (
+    "a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br button canvas "
+    "caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed "
+    "fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i "
+    "iframe img input ins kbd label legend li link main map mark marquee menu meta meter nav nobr noembed "
+    "noframes noscript object ol optgroup option output p param picture plaintext pre progress q rp rt ruby s "
+    "samp script section select small source span strike strong style sub summary sup svg table tbody td "
+    "template textarea tfoot th thead time title tr track tt u ul var video wbr xmp"
+)
+_RESIDUE = re.compile(
+    rf"</?(?:{'|'.join(sorted(_ELEMENTS.split(), key=len, reverse=True))})(?=[\s/>])[^<>]*>"
+    r"|<!--.*?-->|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
+    re.IGNORECASE | re.DOTALL,
+)
+_RESIDUE_ROUNDS = 3  # escaped three times is the most seen; each round unwraps one level
+
+
+def _without_residue(text: str) -> str:
+    """Text with no tag or entity left: what still reads as markup is read again as HTML."""
+    for _ in range(_RESIDUE_ROUNDS):
+        if ("<" not in text and "&" not in text) or not _has_residue(text):
+            return text
+        text = _parsed_text(text)
+    return text
+
+
+def _has_residue(text: str) -> bool:
+    for match in _RESIDUE.finditer(text):
+        found = match[0]
+        # A named reference counts only when HTML knows it ("&nbsp;", not "R&D;").
+        if not found.startswith("&") or found.startswith("&#") or html.unescape(found) != found:
+            return True
+    return False
 
 
 def _simple_markup_parts(markup: str) -> list[str] | None:
@@ -154,8 +196,9 @@ def _simple_markup_parts(markup: str) -> list[str] | None:
     return parts
 
 
-def clean_text(text: str, *, unescape: bool = True) -> str:
-    """Unescape entities, drop invisible and control characters, fold whitespace, NFC, cap the length."""
+def clean_text(text: str, *, unescape: bool = True, residue: bool = True) -> str:
+    """Unescape entities, drop invisible and control characters, fold whitespace, NFC, cap the length; and
+    when markup is left (HTML in a plain-text field, or escaped once more), read it as HTML."""
     if unescape and "&" in text:
         # Twice: feeds often double-escape (``&amp;quot;``) and a literal "&amp;" in prose is rare.
         text = html.unescape(html.unescape(text))
@@ -166,6 +209,8 @@ def clean_text(text: str, *, unescape: bool = True) -> str:
     elif not text.isprintable():
         text = text.translate(_CONTROL)
     text = " ".join(text.split())
+    if residue and ("<" in text or "&" in text):
+        text = _without_residue(text)
     if len(text) > MAX_TEXT_CHARS:
         text = text[: MAX_TEXT_CHARS - len(TRUNCATION_MARK)] + TRUNCATION_MARK
     return text

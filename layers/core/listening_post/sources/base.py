@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,11 +32,15 @@ def parse_guarded(parse: Callable[[bytes], Page], body: bytes) -> Page:
     response can crash an import or a collection run.
     """
     try:
-        return parse(body)
+        page = parse(body)
     except PayloadError:
         raise
     except (*MALFORMED, UnicodeError, RecursionError) as exc:
         raise PayloadError(f"malformed response ({type(exc).__name__}: {exc})") from None
+    if page.replaced_characters is None:
+        # The JSON platforms declare UTF-8 (RFC 8259): what load_json replaced, counted the same way.
+        page.replaced_characters = decode_body(body, "utf-8").replaced if isinstance(body, bytes) else 0
+    return page
 
 
 def reason_of(exc: BaseException) -> str:
@@ -63,6 +68,9 @@ class Page:
     # Records that are no post: deleted or removed by the author or a moderator (Reddit's "[deleted]"),
     # blocked or not found. Counted, never stored, never quarantined: they carry no opinion.
     withdrawn: int = 0
+    # Invalid byte sequences of the payload replaced with U+FFFD when decoding it (:func:`decode_body`);
+    # None until counted (parse_guarded counts for parsers that do not).
+    replaced_characters: int | None = None
 
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # before any platform we read; 1970 means a zeroed clock
@@ -86,9 +94,93 @@ def screen_times(page: Page, now: datetime) -> Page:
     return page
 
 
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    replaced: int  # invalid byte sequences replaced with U+FFFD
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"))
+_BOMS16 = ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Labels the web reads as windows-1252 (WHATWG Encoding): their bytes 0x80-0x9F are curly quotes and
+# dashes in real feeds, not C1 control characters.
+_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "cp1252"})
+WINDOWS_1252 = "windows-1252"
+# Labels whose real-world bytes are those of a superset (WHATWG Encoding): Chinese feeds declared GB2312
+# hold GBK characters, Korean ones declared EUC-KR hold UHC ones, Thai TIS-620 ones windows-874 ones.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "euc-kr": "cp949", "tis-620": "cp874"}
+
+
+def bom_encoding(body: bytes) -> str | None:
+    for bom, name in _BOMS:  # UTF-32 LE before UTF-16 LE: its BOM starts with UTF-16 LE's
+        if body.startswith(bom):
+            return name
+    for bom, name in _BOMS16:
+        if body.startswith(bom):
+            return name
+    return None
+
+
+def codec_name(label: str) -> str | None:
+    """Python's codec for an encoding label (``ISO-8859-1`` reads as windows-1252); None when unknown."""
+    label = label.strip().lower().replace("_", "-")
+    if label in _WINDOWS_1252:
+        return WINDOWS_1252
+    if label in _SUPERSETS:
+        return _SUPERSETS[label]
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_body(body: bytes, declared: str | None = None) -> Decoded:
+    """The one decoding rule of every source: a byte order mark wins, then the declared encoding (the
+    format's, e.g. UTF-8 for JSON, or the document's own declaration), each read with only the invalid
+    byte sequences replaced (U+FFFD) and counted. With nothing declared: UTF-8 when the bytes are valid
+    UTF-8, else windows-1252 (the web's default) unless that reads as noise, then the detector's guess
+    (charset-normalizer): real feeds in KOI8-R, TIS-620 or Shift_JIS come without a declaration.
+    """
+    encoding = bom_encoding(body) or (codec_name(declared) if declared else None)
+    if encoding is None:
+        try:
+            return Decoded(body.decode("utf-8"), "utf-8", 0)
+        except UnicodeDecodeError:
+            encoding = _guess(body)
+    if encoding in ("utf-8", "utf-8-sig") and body.isascii():
+        return Decoded(body.decode("ascii"), encoding, 0)
+    text = body.decode(encoding, errors="replace")
+    replaced = text.count("\ufffd")
+    if replaced:  # a U+FFFD the sender wrote is no replacement of ours
+        replaced -= body.count(_REPLACEMENT.get(encoding, b"\xef\xbf\xbd" if encoding.startswith("utf-8") else b""))
+    return Decoded(text, encoding, max(0, replaced))
+
+
+# U+FFFD as written in the multi-byte encodings that can hold it (single-byte code pages cannot).
+_REPLACEMENT = {
+    "utf-16": "\ufffd".encode("utf-16-le"),
+    "utf-32": "\ufffd".encode("utf-32-le"),
+    "gb18030": b"\x84\x31\xa4\x37",
+}
+
+
+def _guess(body: bytes) -> str:
+    import charset_normalizer  # only for undeclared bytes that are not UTF-8: rare
+
+    results = charset_normalizer.from_bytes(body)
+    if not results:
+        return WINDOWS_1252
+    least = min(r.chaos for r in results)
+    calm = [r.encoding for r in results if r.chaos == least]
+    # Short Latin text reads "calm" in several code pages: the web's default wins among them.
+    best = "cp1252" if "cp1252" in calm else str(results.best().encoding)  # type: ignore[union-attr]
+    return codec_name(best) or best
+
+
 def load_json(payload: bytes | str) -> Any:
     """Decode a JSON response, saying plainly what came instead when it is not JSON."""
-    text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload
+    text = decode_body(payload, "utf-8").text if isinstance(payload, bytes) else payload
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise PayloadError("empty response body")

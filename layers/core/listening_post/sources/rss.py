@@ -3,6 +3,14 @@
 feedparser copes with what real feeds do: Latin-1 bytes without an XML declaration, broken markup,
 Atom ``xml:lang``. It does not read localised dates ("Seg, 24 Set 2018 19:42:40 -0300"), so those go
 through :func:`parse_feed_date`.
+
+Every element of an RSS 2.0 item is optional, so an item is kept with whatever it has: its text is the
+title, the description, or both; its date is the item's own, else the feed's (``lastBuildDate``, Atom
+``updated``), else the time it was first seen, and ``created_at_source`` says which (``item``, ``feed``,
+``first_seen``; :mod:`listening_post.first_seen` keeps that date from moving when the feed is read again).
+
+The bytes are decoded here, by the rule of :func:`listening_post.sources.base.decode_body`, before
+feedparser sees them: feedparser reads a feed declared UTF-8 that holds a bad byte as windows-1252 whole.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ import calendar
 import hashlib
 import io
 import math
+import re
 import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -23,7 +32,17 @@ import regex
 
 from listening_post.model import ParsedPost
 from listening_post.query import fold
-from listening_post.sources.base import MALFORMED, Page, PayloadError, RecordError, Reject, reason_of
+from listening_post.sources.base import (
+    MALFORMED,
+    Page,
+    PayloadError,
+    RecordError,
+    Reject,
+    bom_encoding,
+    codec_name,
+    decode_body,
+    reason_of,
+)
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, keep_matching, parse_iso
 from listening_post.sources.http import HttpError
 from listening_post.sources.query_syntax import for_google_news
@@ -72,10 +91,35 @@ def parse_feed_date(value: str) -> datetime | None:
     return (naive - timedelta(seconds=offset)).replace(tzinfo=UTC)
 
 
+# The XML declaration's encoding, read on the bytes (ASCII-compatible encodings, after an optional BOM).
+_DECLARATION = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})["']""", re.I)
+_DECLARATION_TEXT = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""", re.I)
+# UTF-16 and UTF-32 without a byte order mark (XML 1.0 Appendix F): feedparser detects these itself.
+_WIDE = (b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00<\x00?", b"<\x00?\x00")
+
+
+def feed_as_utf8(payload: bytes) -> tuple[bytes, int]:
+    """The feed's bytes as UTF-8 (declaration rewritten to say so), decoded by the one rule; and how many
+    invalid byte sequences were replaced. Encodings Python does not know are left to feedparser."""
+    head = payload[:1024]
+    if payload.isascii() or (bom_encoding(head) is None and head.startswith(_WIDE)):
+        return payload, 0
+    match = _DECLARATION.match(head)
+    declared = match[1].decode("ascii", "replace") if match else None
+    if declared and bom_encoding(head) is None and codec_name(declared) is None:
+        return payload, 0
+    decoded = decode_body(payload, declared)
+    if decoded.encoding == "utf-8" and not decoded.replaced:
+        return payload, 0  # already what feedparser will read
+    text = _DECLARATION_TEXT.sub(r"\g<1>utf-8\g<2>", decoded.text, count=1)
+    return text.encode("utf-8"), decoded.replaced
+
+
 def parse(payload: bytes | str, *, source: str = "rss") -> Page:
+    body, replaced = feed_as_utf8(payload.encode("utf-8") if isinstance(payload, str) else payload)
     # As a stream: given bytes or a string, feedparser first tries them as a local file name (and a string
     # as a URL to fetch), so a response whose body is a path would be read from the local disk.
-    stream = io.BytesIO(payload.encode("utf-8") if isinstance(payload, str) else payload)
+    stream = io.BytesIO(body)
     try:
         feed = feedparser.parse(stream)
     except (UnicodeError, ValueError) as exc:  # bytes feedparser cannot even decode (NUL, broken encodings)
@@ -83,11 +127,12 @@ def parse(payload: bytes | str, *, source: str = "rss") -> Page:
     if not feed.entries and not feed.get("version"):
         reason = feed.get("bozo_exception") or "no RSS or Atom document found"
         raise PayloadError(f"not an RSS or Atom feed: {reason}")
-    page = Page()
+    page = Page(replaced_characters=replaced)
     channel = feed.get("feed", {})
+    feed_date = _feed_date(channel)
     for index, entry in enumerate(feed.entries):
         try:
-            page.posts.append(_entry(entry, channel, source))
+            page.posts.append(_entry(entry, channel, source, feed_date))
         except MALFORMED as exc:
             page.rejects.append(Reject(reason_of(exc), _plain(entry), index))
     return page
@@ -97,15 +142,20 @@ def parse_google_news(payload: bytes | str) -> Page:
     return parse(payload, source="google_news")
 
 
-def _entry(entry: Any, channel: Any, source: str) -> ParsedPost:
+def _entry(entry: Any, channel: Any, source: str, feed_date: datetime | None) -> ParsedPost:
     link = entry.get("link") or ""
-    ident = entry.get("id") or link
     title = (entry.get("title") or "").strip()
+    # An item with neither guid nor link is known by its text: its title, else its description.
+    ident = entry.get("id") or link or title or _description(entry).strip()
     if not ident:
-        if not title:
-            raise RecordError("an item with neither id, link nor title")
-        ident = title
-    created_at = _entry_date(entry)
+        raise RecordError("an empty item: no guid, link, title or description")
+    created_at, created_at_source = _entry_date(entry), "item"
+    if created_at is None:
+        if feed_date is not None:
+            created_at, created_at_source = feed_date, "feed"
+        else:
+            # Seen now: first_seen.py replaces it with the time it was first seen, when that was earlier.
+            created_at, created_at_source = datetime.now(UTC).replace(microsecond=0), "first_seen"
     author = entry.get("author") or channel.get("author")
     publisher = (entry.get("source") or {}).get("title")
     if source == "google_news":
@@ -128,10 +178,11 @@ def _entry(entry: Any, channel: Any, source: str) -> ParsedPost:
         author_native=author,
         url=link or None,
         declared_lang=_language(entry, channel),
+        created_at_source=created_at_source,
     )
 
 
-def _entry_date(entry: Any) -> datetime:
+def _entry_date(entry: Any) -> datetime | None:
     present = set(entry.keys())  # not entry.get(): feedparser maps missing "updated" to "published", noisily
     for key in ("published", "updated", "created"):
         if key not in present:
@@ -145,14 +196,34 @@ def _entry_date(entry: Any) -> datetime:
             if localised:
                 return localised
             raise RecordError(f"unreadable {key} date {raw!r}")
-    raise RecordError("no publication date")
+    return None
 
 
-def _body(entry: Any) -> str:
+def _feed_date(channel: Any) -> datetime | None:
+    """When the feed says it was last built (RSS ``lastBuildDate``, Atom ``updated``), else published."""
+    present = set(channel.keys())  # as for items: feedparser maps a missing "updated" to "published"
+    for key in ("updated", "published"):
+        if key not in present:
+            continue
+        parsed: time.struct_time | None = channel.get(f"{key}_parsed")
+        if parsed:
+            return datetime(*parsed[:6], tzinfo=UTC)
+        raw = channel.get(key)
+        if raw and (localised := parse_feed_date(raw)):
+            return localised
+    return None
+
+
+def _description(entry: Any) -> str:
     summary = entry.get("summary") or ""
     if not summary:
         contents = entry.get("content") or []
         summary = contents[0].get("value", "") if contents else ""
+    return str(summary)
+
+
+def _body(entry: Any) -> str:
+    summary = _description(entry)
     title = (entry.get("title") or "").strip()
     if title and summary.strip() == title:
         return ""
