@@ -4,10 +4,10 @@ A feed item without a date of its own is dated by the feed (``lastBuildDate``, w
 rebuild) or by the time the collector first saw it. Read again later, it would get a new date, land in
 another ``dt`` partition, and the lake's dedup, which is per partition, would keep it twice. So the first
 date given to such a post is kept at ``state/first_seen/country=<CC>/source=<source>.json``
-(``{post_id: [created_at, created_at_source]}``) and every later reading takes it from there.
+(``{post_id: [created_at, created_at_source, when recorded]}``) and every later reading takes it from there.
 
-Posts dated by their own record (``created_at_source == "item"``) never touch this state. Entries older
-than :data:`KEEP` are dropped when the document is written: a feed item is not re-published after a year.
+Posts dated by their own record (``created_at_source == "item"``) never touch this state. Entries recorded
+more than :data:`KEEP` ago are dropped when the document is written: a feed does not carry an item that long.
 Two runs writing the same country and source at once may lose one's new entries (last writer wins); the
 cost is one duplicate row in a later partition, which readers then see under one post_id anyway.
 """
@@ -51,7 +51,7 @@ class FirstSeen:
                 continue
             if post.created_at_source == "first_seen":
                 post.created_at = now
-            doc[post.post_id] = [post.created_at.isoformat(), post.created_at_source]
+            doc[post.post_id] = [post.created_at.isoformat(), post.created_at_source, now.isoformat()]
             self._changed.add(key)
         return remembered
 
@@ -60,7 +60,7 @@ class FirstSeen:
         the same dates, never new ones."""
         cutoff = now - KEEP
         for key in sorted(self._changed):
-            doc = {k: v for k, v in self._docs[key].items() if datetime.fromisoformat(v[0]) >= cutoff}
+            doc = {k: v for k, v in self._docs[key].items() if datetime.fromisoformat(v[2]) >= cutoff}
             self.lake.write_json(self.path(*key), doc)
         self._changed.clear()
 
@@ -83,9 +83,10 @@ def _valid(loaded: object) -> dict[str, list[str]]:
         return {}
     out: dict[str, list[str]] = {}
     for post_id, value in loaded.items():
-        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
             try:
                 datetime.fromisoformat(value[0])
+                datetime.fromisoformat(value[2])
             except ValueError:
                 continue
             out[str(post_id)] = value
