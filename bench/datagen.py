@@ -336,7 +336,8 @@ SELECT source || ':' || n::VARCHAR AS post_id, source,
        likes, reposts, replies, is_repost,
        sentiment, sentiment_pos, sentiment_neu, sentiment_neg, sentiment_label,
        CASE WHEN scored THEN sentiment_model END AS sentiment_model, topics,
-       CASE WHEN is_repost OR length(text) < 8 THEN NULL ELSE substr(md5(lower(text)), 1, 16) END AS dup_group
+       CASE WHEN is_repost OR length(text) < 8 THEN NULL ELSE substr(md5(lower(text)), 1, 16) END AS dup_group,
+       'item' AS created_at_source
 FROM t
 ORDER BY created_at, post_id
 """
