@@ -102,6 +102,8 @@ def test_invalid_utf8_in_json_is_replaced_and_counted(payloads: Path) -> None:
         (b"caf\xe9 \x93quoted\x94", "ISO-8859-1", "café \u201cquoted\u201d", 0),  # read as windows-1252
         (b"\xff\xfec\x00a\x00f\x00\xe9\x00", None, "café", 0),  # UTF-16 by its BOM
         (b"plain ascii", None, "plain ascii", 0),
+        (b"caf\xe9 \x81", "windows-1252", "café \ufffd", 1),  # 0x81 is no windows-1252 character
+        (b"\xfe\xff\x00h\xff\xfd\xd8\x00", None, "h\ufffd\ufffd", 1),  # UTF-16 BE: a sent U+FFFD, a lone surrogate
     ],
 )
 def test_decoding_rule(body: bytes, declared: str | None, text: str, replaced: int) -> None:
@@ -111,3 +113,14 @@ def test_decoding_rule(body: bytes, declared: str | None, text: str, replaced: i
 
 def test_load_json_reads_a_bom() -> None:
     assert load_json(b"\xef\xbb\xbf[1]") == [1]
+
+
+def test_labels_read_as_the_web_reads_them() -> None:
+    # Declared GB2312, written in GBK (a name character GB2312 lacks): the superset reads it.
+    assert decode_body("朱镕基".encode("gbk"), "gb2312") == decode_body("朱镕基".encode("gbk"), "gbk")
+    assert decode_body("朱镕基".encode("gbk"), "GB2312").text == "朱镕基"
+
+
+def test_a_utf16_declaration_on_ascii_compatible_bytes_is_ignored() -> None:
+    body, replaced = rss.feed_as_utf8('<?xml version="1.0" encoding="utf-16"?><rss>café</rss>'.encode())
+    assert (body.decode("utf-8"), replaced) == ('<?xml version="1.0" encoding="utf-8"?><rss>café</rss>', 0)

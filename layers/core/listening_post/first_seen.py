@@ -8,8 +8,9 @@ date given to such a post is kept at ``state/first_seen/country=<CC>/source=<sou
 
 Posts dated by their own record (``created_at_source == "item"``) never touch this state. Entries recorded
 more than :data:`KEEP` ago are dropped when the document is written: a feed does not carry an item that long.
-Two runs writing the same country and source at once may lose one's new entries (last writer wins); the
-cost is one duplicate row in a later partition, which readers then see under one post_id anyway.
+Two runs writing the same country and source at once may lose one's new entries (last writer wins): an
+item both saw first would then get a new date when read again, and a second row in a later partition.
+Collection runs one process per run, so this takes two overlapping runs.
 """
 
 from __future__ import annotations

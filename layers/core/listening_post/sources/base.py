@@ -153,16 +153,19 @@ def decode_body(body: bytes, declared: str | None = None) -> Decoded:
     text = body.decode(encoding, errors="replace")
     replaced = text.count("\ufffd")
     if replaced:  # a U+FFFD the sender wrote is no replacement of ours
-        replaced -= body.count(_REPLACEMENT.get(encoding, b"\xef\xbf\xbd" if encoding.startswith("utf-8") else b""))
+        replaced -= _written_replacements(body, encoding)
     return Decoded(text, encoding, max(0, replaced))
 
 
-# U+FFFD as written in the multi-byte encodings that can hold it (single-byte code pages cannot).
-_REPLACEMENT = {
-    "utf-16": "\ufffd".encode("utf-16-le"),
-    "utf-32": "\ufffd".encode("utf-32-le"),
-    "gb18030": b"\x84\x31\xa4\x37",
-}
+def _written_replacements(body: bytes, encoding: str) -> int:
+    """How many U+FFFD the bytes hold as such (none in single-byte code pages, which cannot write it)."""
+    if encoding in ("utf-16", "utf-32"):  # endianness from the BOM
+        encoding += "-le" if body[:2] == codecs.BOM_UTF16_LE else "-be"
+    try:
+        mark = "\ufffd".encode(encoding.removesuffix("-sig"))
+    except UnicodeEncodeError:
+        return 0
+    return body.count(mark)
 
 
 def _guess(body: bytes) -> str:

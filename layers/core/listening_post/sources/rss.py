@@ -106,10 +106,14 @@ def feed_as_utf8(payload: bytes) -> tuple[bytes, int]:
         return payload, 0
     match = _DECLARATION.match(head)
     declared = match[1].decode("ascii", "replace") if match else None
-    if declared and bom_encoding(head) is None and codec_name(declared) is None:
-        return payload, 0
+    codec = codec_name(declared) if declared else None
+    if declared and bom_encoding(head) is None:
+        if codec is None:
+            return payload, 0
+        if codec.startswith(("utf-16", "utf-32")):
+            declared = None  # a declaration readable as ASCII is not in UTF-16 or UTF-32: it is wrong
     decoded = decode_body(payload, declared)
-    if decoded.encoding == "utf-8" and not decoded.replaced:
+    if decoded.encoding == "utf-8" and not decoded.replaced and codec in (None, "utf-8"):
         return payload, 0  # already what feedparser will read
     text = _DECLARATION_TEXT.sub(r"\g<1>utf-8\g<2>", decoded.text, count=1)
     return text.encode("utf-8"), decoded.replaced
