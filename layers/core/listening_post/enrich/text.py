@@ -128,8 +128,15 @@ def parsed_html_to_text(markup: str) -> str:
 
 def _parsed_text(markup: str) -> str:
     parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except AssertionError:
+        # html.parser before Python 3.13 asserts on a declaration it cannot name ("<![0"): such a "<!" is
+        # text, as browsers read it.
+        parser = _TextExtractor()
+        parser.feed(markup.replace("<!", "&lt;!"))
+        parser.close()
     return clean_text("".join(parser.parts), unescape=False, residue=False)
 
 
