@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -172,3 +173,18 @@ def test_make_licences_writes_the_report_and_exits_0(lic: ModuleType, tmp_path: 
 def test_data_file_entries_name_source_licence_and_obligations(lic: ModuleType) -> None:
     for entry in lic.Policy.load().data:
         assert {"distribution", "files", "what", "source", "licence", "obligations", "read_by"} <= set(entry), entry
+
+
+def test_the_pre_release_lexicon_packages_are_read_as_data_never_imported() -> None:
+    # gersent 0.0.6 and arasents 0.0b0 are pinned for their data only (docs/LICENCES.md): building the
+    # German and Arabic backends and scoring must not run a line of their code.
+    child = (
+        "import sys\n"
+        "from listening_post.scoring.lexicons import mpqa_arabic_backend, sentiws_backend\n"
+        "print(sentiws_backend().score('Das ist gut').compound > 0, mpqa_arabic_backend().score('جيد').compound)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('gersent', 'arasents')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True, cwd=ROOT)
+    first, modules = out.stdout.splitlines()
+    assert first.startswith("True ")
+    assert modules == "[]"
