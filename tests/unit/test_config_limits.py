@@ -12,6 +12,7 @@ import pytest
 from listening_post.aws.config_source import load_config_from
 from listening_post.config import (
     MAX_CONFIG_BYTES,
+    MAX_PROBLEMS,
     MAX_YAML_DEPTH,
     MAX_YAML_VALUES,
     ConfigError,
@@ -188,3 +189,18 @@ def test_an_s3_object_over_the_cap_is_refused() -> None:
 def test_an_s3_object_that_is_not_utf8_is_a_problem() -> None:
     with pytest.raises(ConfigError, match="not UTF-8 text"):
         load_config_from("s3://bucket/config.yaml", s3=_Objects(b"version: 1\n\xff\xfe\n"))
+
+
+def test_a_lone_surrogate_is_a_problem_not_a_traceback() -> None:
+    # Text from an SSM parameter can hold one (a JSON "\ud800"); libyaml reads UTF-8, which cannot.
+    assert only_problem("version: 1\nx: \ud800\n") == "c.yaml: character 15 is a lone surrogate ('\\ud800'), not text"
+
+
+def test_past_a_hundred_problems_the_rest_are_counted() -> None:
+    topics = "".join(f"  - {{id: 'Bad {i}', label: T, query: a}}\n" for i in range(250))
+    with pytest.raises(ConfigError) as err:
+        parse_config(HEAD + "countries: [{code: CA, languages: [en]}]\ntopics:\n" + topics, name="c.yaml")
+    assert err.value.total == 250
+    assert len(err.value.problems) == MAX_PROBLEMS + 1
+    assert str(err.value.problems[0]).startswith("c.yaml:6:10: topics[0].id: String should match pattern")
+    assert str(err.value.problems[-1]) == "c.yaml: and 150 more problems not listed"

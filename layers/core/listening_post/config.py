@@ -343,8 +343,10 @@ class Problem:
 
 
 class ConfigError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, total: int | None = None) -> None:
         self.problems = problems
+        # How many problems there are: past MAX_PROBLEMS only the first are listed, then a count.
+        self.total = len(problems) if total is None else total
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -487,7 +489,14 @@ def _shape_error(name: str, event: yaml.Event, message: str) -> ConfigError:
 
 
 def parse_config(text: str, *, name: str = "<config>") -> Config:
-    if len(text) > MAX_CONFIG_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_CONFIG_BYTES:
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError([too_large(name)])
+    try:
+        size = len(text.encode("utf-8"))  # libyaml reads UTF-8
+    except UnicodeEncodeError as exc:
+        message = f"character {exc.start + 1} is a lone surrogate ({text[exc.start]!r}), not text"
+        raise ConfigError([Problem(name, None, None, "", message)]) from None
+    if size > MAX_CONFIG_BYTES:
         raise ConfigError([too_large(name)])
     # The node tree (for the positions of problems) and the data built from it, as yaml.compose and
     # yaml.safe_load give them, from one loader; the shape is checked first, from the parser's events.
@@ -524,7 +533,8 @@ def parse_config(text: str, *, name: str = "<config>") -> Config:
     # Cross-field checks run even when the model did not validate, so one pass shows every problem.
     problems.extend(_semantic_problems(data, locator, name))
     if problems or config is None:
-        raise ConfigError(_first(_unique(problems), name))
+        unique = _unique(problems)
+        raise ConfigError(_first(unique, name), total=len(unique))
     return config
 
 
