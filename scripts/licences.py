@@ -168,13 +168,22 @@ def installed() -> dict[str, Dist]:
         text=True,
         check=True,
     )
-    names = Policy.load().names
+    policy = Policy.load()
     dists: dict[str, Dist] = {}
     for row in json.loads(out.stdout):
-        dist = Dist(row["Name"], row["Version"], spdx(row, names))
-        dist.files = list(_data_files(row["Name"]))
+        dist = Dist(row["Name"], row["Version"], spdx(row, policy.names))
+        # The project is installed editable (no RECORD of its files): its package is read from the tree.
+        dist.files = list(_project_files() if key(row["Name"]) == policy.project else _data_files(row["Name"]))
         dists[key(row["Name"])] = dist
     return dists
+
+
+def _project_files(root: Path = ROOT / "layers" / "core") -> Iterable[DataFile]:
+    """The library's files as the core layer ships them (its Makefile leaves the demo's sample data out)."""
+    for path in sorted((root / "listening_post").rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and "__pycache__" not in rel and not rel.startswith("listening_post/demo/data/"):
+            yield DataFile(rel, path.stat().st_size, lambda p=path: hashlib.sha256(p.read_bytes()).hexdigest())
 
 
 def _data_files(name: str) -> Iterable[DataFile]:
@@ -284,6 +293,7 @@ def check(dists: dict[str, Dist], shipped: dict[str, dict[str, str]], policy: Po
         report.rows.setdefault("core", []).append(
             (project.name, "(this project)", project.version, project.licence, status(project, "layer core"))
         )
+        _check_data(project, "core", policy, report, allowed, excepted)
     for name, dist in sorted(dists.items()):
         if name in in_layers or name == policy.project:
             continue

@@ -188,3 +188,16 @@ def test_the_pre_release_lexicon_packages_are_read_as_data_never_imported() -> N
     first, modules = out.stdout.splitlines()
     assert first.startswith("True ")
     assert modules == "[]"
+
+
+def test_data_files_of_the_project_itself_must_be_described(lic: ModuleType, environment: Any) -> None:
+    # A lexicon added to the library (listening_post/data/, shipped in the core layer) needs an entry too.
+    project = environment["listening-post"]
+    assert any(f.path == "listening_post/config.py" for f in project.files)
+    assert not any(f.path.startswith("listening_post/demo/data/") for f in project.files)  # not in the layer
+    added = fake_dist(lic, "listening-post", "Apache-2.0", {"listening_post/data/lexicon_xx.tsv": b"w\t1\n" * 2000})
+    report = lic.check({**environment, "listening-post": added}, lic.layers(), lic.Policy.load())
+    assert report.failures == [
+        "listening_post/data/lexicon_xx.tsv (listening-post, layer core, 8,000 bytes): a data file with no entry "
+        "in licences/data-files.toml (its source, licence and obligations)"
+    ]
