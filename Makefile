@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAKE   ?= demo-lake
 
-.PHONY: install browser demo test test-fast lint audit bench format clean tools validate build deploy package-size scan verify-arrow verify-layers
+.PHONY: install browser demo test test-fast lint audit licences bench format clean tools validate build deploy package-size scan verify-arrow verify-layers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ audit: $(STAMP)
 	$(BIN)/pip freeze --exclude-editable > build/requirements-frozen.txt
 	# pip-audit, then PyPI's project data for the pins it could not audit (mirrors without per-release JSON).
 	$(BIN)/python scripts/audit_dependencies.py build/requirements-frozen.txt
+
+# Licences of what each Lambda function ships (layers/*/requirements.txt, their data files) and of everything
+# installed, from the distributions' metadata (pip-licenses): fails on a licence outside licences/policy.toml
+# that licences/exceptions.toml does not name. Full report: build/licences.md; policy: docs/LICENCES.md.
+licences: $(STAMP)
+	$(BIN)/python scripts/licences.py --output build/licences.md
 
 # Benchmarks of issue 7 (about 5 minutes on a fresh clone, data generation included; writes bench/results.json). Not part of CI: run on demand.
 bench: $(STAMP)

@@ -37,6 +37,7 @@ TARGETS: dict[str, tuple[Any, str]] = {
     "package_mib": (200, "max"),
     "files_per_partition_after_compaction": (2, "max"),
     "cost_per_million_posts_usd": (1.0, "max"),
+    "config_500q_200t_validate_s": (2.0, "max"),
 }
 # Figures printed beside the targets, for reading them.
 INFO = (
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100k-post week only (not the figures of record)")
     args = parser.parse_args(argv)
-    from bench import cold_import, cost, ingest, summary, vader
+    from bench import cold_import, config_load, cost, ingest, summary, vader
 
     started = time.perf_counter()
     results: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -173,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     step("ingest (one core)", lambda: ingest.measure(seconds=20.0))
     step("compaction", compaction)
     step("cold imports", lambda: cold_import.run(runs=5))
+    step("configuration validation", config_load.run)
     sizes = [100_000] if args.quick else [1_000_000, 10_000_000]
     for posts in sizes:
         label = "1m" if posts == 1_000_000 else "10m" if posts == 10_000_000 else f"{posts // 1000}k"

@@ -380,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = get_settings()
         return int(args.func(args, settings))
     except ConfigError as exc:
-        print(f"listening-post: the configuration has {len(exc.problems)} problem(s):", file=sys.stderr)
+        print(f"listening-post: the configuration has {exc.total} problem(s):", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2

@@ -33,6 +33,9 @@ __all__ = [
 
 OPERATORS = ("AND", "OR", "NOT")
 MIN_WILDCARD_PREFIX = 2
+# Parentheses and NOTs inside one another: the parser, the tree's evaluation and its printing recurse once
+# per level, so a hostile query must not reach Python's recursion limit. Real queries nest two or three.
+MAX_NESTING = 32
 
 # A "word character" for boundaries: letters, combining marks (Devanagari vowel signs are marks), digits.
 _WORD = r"[\p{L}\p{M}\p{N}_]"
@@ -201,6 +204,14 @@ class _Parser:
     def __init__(self, query: str) -> None:
         self.toks = _tokenize(query)
         self.pos = 0
+        self.depth = 0
+
+    def enter(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise QuerySyntaxError(
+                f"the query is nested deeper than {MAX_NESTING} levels (parentheses and NOT)", tok.col
+            )
 
     def peek(self) -> _Tok:
         return self.toks[self.pos]
@@ -243,8 +254,10 @@ class _Parser:
 
     def not_expr(self) -> Node:
         if self.peek().kind == "NOT":
-            self.take()
-            return Not(self.not_expr())
+            self.enter(self.take())
+            node = Not(self.not_expr())
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
@@ -252,10 +265,12 @@ class _Parser:
         if tok.kind == "(":
             if self.peek().kind == ")":
                 raise QuerySyntaxError("empty parentheses", tok.col)
+            self.enter(tok)
             node = self.or_expr()
             close = self.take()
             if close.kind != ")":
                 raise QuerySyntaxError("unbalanced '(' is never closed", tok.col)
+            self.depth -= 1
             return node
         if tok.kind == "WORD":
             return _make_term(tok.text, tok.col, phrase=False)

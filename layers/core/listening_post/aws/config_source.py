@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from listening_post.config import Config, ConfigError, Problem, parse_config
+from listening_post.config import MAX_CONFIG_BYTES, Config, ConfigError, Problem, parse_config, too_large
 
 
 def read_config_text(location: str, *, s3: Any = None, ssm: Any = None) -> str:
@@ -14,8 +14,13 @@ def read_config_text(location: str, *, s3: Any = None, ssm: Any = None) -> str:
         bucket, _, key = location.removeprefix("s3://").partition("/")
         if not bucket or not key:
             raise ConfigError([Problem(location, None, None, "", "an S3 location is s3://bucket/key")])
-        body: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-        return body.decode("utf-8")
+        body: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_CONFIG_BYTES + 1)  # never more
+        if len(body) > MAX_CONFIG_BYTES:
+            raise ConfigError([too_large(location)])
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError([Problem(location, None, None, "", f"the object is not UTF-8 text: {exc}")]) from None
     if location.startswith("ssm:"):
         name = location.removeprefix("ssm:")
         value: str = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
