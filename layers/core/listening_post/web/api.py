@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import BaseModel
@@ -89,6 +90,15 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
     (or is a function returning that map, called when first needed: the Lambda reads its configuration
     from S3 only when a request needs it)."""
     app = APIGatewayHttpResolver(enable_validation=True)
+
+    def security_headers(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        # On every answer, JSON included: a browser must never sniff, frame or refer from any of them.
+        response = next_middleware(app)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    app.use(middlewares=[security_headers])
 
     def configured_countries() -> Mapping[str, str]:
         return (configured() if callable(configured) else configured) or {}
