@@ -193,3 +193,15 @@ def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path, capsys: pytest
     assert exit_.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"port {port}" in err[0] and "--port" in err[0], err
+
+
+def test_the_bound_address_is_allowed_unless_it_is_a_wildcard() -> None:
+    assert server_module.allowed_hosts("192.168.1.5") == server_module.LOCAL_NAMES | {"192.168.1.5"}
+    assert server_module.allowed_hosts("0.0.0.0") == server_module.LOCAL_NAMES
+    assert server_module.allowed_hosts("::") == server_module.LOCAL_NAMES
+    assert [server_module.host_name(h) for h in ("[::1]:8080", "LocalHost.", "localhost:80", "")] == [
+        "::1",
+        "localhost",
+        "localhost",
+        "",
+    ]

@@ -14,6 +14,7 @@ rebinding), and every response, waitress's own errors included, carries the page
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import logging
 import threading
@@ -89,8 +90,11 @@ def host_name(header: str) -> str:
 
 def allowed_hosts(bound: str) -> frozenset[str]:
     """This machine's names, and the address the server is bound to (when it is one a client can name)."""
-    extra = {bound.lower()} if bound not in ("", "0.0.0.0", "::") else set()  # noqa: S104 (compared, not bound)
-    return LOCAL_NAMES | extra
+    try:
+        unspecified = ipaddress.ip_address(bound).is_unspecified  # 0.0.0.0 or ::, which no client names
+    except ValueError:  # a host name
+        unspecified = not bound
+    return LOCAL_NAMES | ({bound.lower()} if not unspecified else set())
 
 
 def _headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
