@@ -15,13 +15,15 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventV2Model
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
 
 from listening_post import secrecy
 from listening_post.aws.runtime import Deployment
 from listening_post.aws.s3 import S3Documents
 from listening_post.settings import get_settings
-from listening_post.web.api import create_app
+from listening_post.web.api import create_app, invalid_event
 from listening_post.web.store import BriefStore
 
 logger = Logger()
@@ -42,6 +44,14 @@ app = create_app(BriefStore(S3Documents(deployment.s3, str(settings.data_bucket)
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # The event is checked against API Gateway's HTTP API (v2) model first: the resolver reads fields
+    # such as requestContext.http.method unchecked, and a malformed event would be its KeyError, a 500.
+    try:
+        APIGatewayProxyEventV2Model.model_validate(event)
+    except ValidationError as exc:
+        response = invalid_event(exc)
+        logger.warning("not an API Gateway HTTP API event", extra={"problems": response["body"]})
+        return response
     return app.resolve(event, context)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from listening_post import secrecy
 from listening_post.aws.glue import register_weekly_partition
@@ -34,11 +34,43 @@ deployment = Deployment(settings)
 config = deployment.config  # validated at cold start: a bad configuration fails here, every problem listed
 
 
+class BriefRequestError(ValueError):
+    """An event the function cannot act on: the invocation fails (and is logged), it never succeeds empty."""
+
+
 class BriefRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")  # the scheduler's own fields may come along
 
     week: str | None = None
-    countries: list[str] | None = None
+    countries: list[str] | None = Field(default=None, min_length=1)
+
+    @field_validator("week")
+    @classmethod
+    def _iso_week(cls, value: str | None) -> str | None:
+        if value is not None:
+            IsoWeek.parse(value)  # WeekError is a ValueError: pydantic reports it against "week"
+        return value
+
+    @field_validator("countries")
+    @classmethod
+    def _configured(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        configured = (info.context or {}).get("configured", set())
+        unknown = [code for code in value or [] if code not in configured]
+        if unknown:
+            raise ValueError(f"not configured: {', '.join(map(repr, unknown))} (configured: {sorted(configured)})")
+        return value
+
+
+def parse_request(event: Any) -> BriefRequest:
+    try:
+        return BriefRequest.model_validate(
+            event if event is not None else {}, context={"configured": {c.code for c in config.countries}}
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'event'}: {e['msg']}" for e in exc.errors())
+        logger.error("invalid brief request", extra={"problems": problems})
+        metrics.add_metric(name="InvalidRequests", unit=MetricUnit.Count, value=1)
+        raise BriefRequestError(f"invalid brief request: {problems}") from None
 
 
 def register(country: str, week: str) -> None:
@@ -55,8 +87,8 @@ def register(country: str, week: str) -> None:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    request = BriefRequest.model_validate(event or {})
+def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
+    request = parse_request(event)
     mailer = BriefMailer(deployment.client("sesv2"), settings.brief_sender) if settings.brief_sender else None
     result = weekly_briefs(
         config,

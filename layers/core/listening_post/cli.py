@@ -47,6 +47,12 @@ def _week(value: str) -> IsoWeek:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
+    return int(value)
+
+
 def _lake(args: argparse.Namespace, settings: Settings) -> Any:
     from listening_post.lake import Lake
 
@@ -225,14 +231,27 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import errno
+
     from listening_post.web.api import create_app
-    from listening_post.web.server import make_server
     from listening_post.web.store import BriefStore
+
+    try:
+        from listening_post.web.server import make_server
+    except ImportError as exc:  # waitress is the `serve` extra
+        raise UsageError(f"serve needs {exc.name}: pip install 'listening-post[serve]'") from None
 
     config = _config(args.config, settings, required=False)
     configured = {c.code: c.display_name for c in config.countries} if config else {}
     app = create_app(BriefStore(_lake(args, settings)), configured)
-    server = make_server(app, args.host, args.port)
+    try:
+        server = make_server(app, args.host, args.port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {args.port} on {args.host} is in use; choose another with --port") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise UsageError(f"{args.host} is not an address of this machine (--host)") from None
+        raise
     host, port = server.server_address[:2]
     print(f"Serving the briefs on http://{host!s}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
@@ -352,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("serve", cmd_serve, "the briefs web page and JSON API on localhost")
     p.add_argument("--lake")
-    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--port", type=_port, default=8080, help="port to listen on (default: 8080; 0 picks a free one)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     p.add_argument("--config", help="configuration whose countries are listed")
 

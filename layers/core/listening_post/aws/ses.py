@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from listening_post.briefs.mailsafe import mail_safety_problems
+
+
+class UnsafeMailError(ValueError):
+    """The HTML holds script, an event handler or a load from another host: it is not sent."""
+
 
 class BriefMailer:
     def __init__(self, client: Any, sender: str) -> None:
@@ -12,12 +18,16 @@ class BriefMailer:
         self.sender = sender
 
     def send(self, recipients: Sequence[str], subject: str, html: str, text: str) -> str:
+        # Mail clients apply no Content-Security-Policy: what would run there is refused here.
+        problems = mail_safety_problems(html)
+        if problems:
+            raise UnsafeMailError(f"not sent, the HTML is unsafe for mail: {'; '.join(problems[:5])}")
         response = self.client.send_email(
             FromEmailAddress=self.sender,
             Destination={"ToAddresses": list(recipients)},
             Content={
                 "Simple": {
-                    "Subject": {"Data": subject, "Charset": "UTF-8"},
+                    "Subject": {"Data": " ".join(subject.split()), "Charset": "UTF-8"},
                     "Body": {"Html": {"Data": html, "Charset": "UTF-8"}, "Text": {"Data": text, "Charset": "UTF-8"}},
                 }
             },

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import jinja2
 
@@ -19,13 +20,17 @@ BRIEF_FILES = ("summary.json", "brief.html", "brief.md")
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("listening_post.briefs", "templates"),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        # Every HTML template is escaped, whatever its suffix (brief.html.j2 was not: ".html" only matched
+        # names ending in it). The same HTML goes out by e-mail, where no Content-Security-Policy applies.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(signed=f.signed, pct=f.pct, pct_change=f.pct_change, signed_pct=f.signed_pct, md=_md_escape)
+    env.filters.update(
+        signed=f.signed, pct=f.pct, pct_change=f.pct_change, signed_pct=f.signed_pct, md=_md_escape, link=safe_url
+    )
     env.globals.update(interval=_interval, share=_share, net=_net, tone_word=f.tone_word)
     return env
 
@@ -44,6 +49,28 @@ def _share(est: dict[str, Any] | None) -> str:
 
 def _net(est: dict[str, Any] | None) -> str:
     return _interval(est, "signed_pct")
+
+
+# What may stay in a link unencoded: RFC 3986's unreserved and reserved characters, and "%" of escapes
+# already there. Quotes, angle brackets, spaces, backslashes and non-ASCII are percent-encoded, so a link
+# can close neither an HTML attribute nor a Markdown autolink.
+_URL_SAFE = "-._~:/?#[]@!$&()*+,;=%"
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` if it is an http(s) link to a host, percent-encoded where needed; otherwise None (shown
+    without a link). Feeds and platforms supply these: ``javascript:``, ``data:`` or ``vbscript:`` links
+    must never reach a page or an e-mail."""
+    if not isinstance(url, str) or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return None
+    encoded = quote(url.strip(), safe=_URL_SAFE)
+    try:
+        parts = urlsplit(encoded)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return encoded
 
 
 def _md_escape(text: str) -> str:

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from listening_post import __version__
 from listening_post.codes import COUNTRIES
@@ -89,6 +90,15 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
     (or is a function returning that map, called when first needed: the Lambda reads its configuration
     from S3 only when a request needs it)."""
     app = APIGatewayHttpResolver(enable_validation=True)
+
+    def security_headers(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        # On every answer, JSON included: a browser must never sniff, frame or refer from any of them.
+        response = next_middleware(app)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    app.use(middlewares=[security_headers])
 
     def configured_countries() -> Mapping[str, str]:
         return (configured() if callable(configured) else configured) or {}
@@ -190,6 +200,18 @@ def _with_navigation(html: str, country: str, week: str, weeks: list[str]) -> st
     links.append(f'<a href="/countries/{country}/weeks/{week}/summary">summary.json</a>')
     nav = '<nav class="noprint" style="margin-bottom:12px;font-size:13px">' + " · ".join(links) + "</nav>"
     return html.replace("<body>", "<body>\n" + nav, 1)
+
+
+def invalid_event(exc: ValidationError) -> dict[str, Any]:
+    """The answer to an event that is not an API Gateway HTTP API request: a 400 naming what is wrong, in
+    the shape API Gateway expects, rather than the resolver's KeyError (a 500)."""
+    problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'event'}: {e['msg']}" for e in exc.errors()[:10])
+    return {
+        "statusCode": 400,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON, **SECURITY_HEADERS},
+        "body": json.dumps({"error": f"invalid event: {problems}"}),
+        "isBase64Encoded": False,
+    }
 
 
 def openapi_document(app: APIGatewayHttpResolver) -> dict[str, Any]:
