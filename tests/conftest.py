@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from tests.replay import FakeClock, ReplayServer
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("LISTENING_POST_SHARED_DIR") or ROOT.parent / "shared") / "data"  # a worktree elsewhere
 PAYLOADS = SHARED / "payloads"
 BENCHMARKS = SHARED / "benchmarks"
 TEST_KEY = "test-author-key-0123456789abcdef"
