@@ -192,6 +192,7 @@ def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
         today=datetime.now(UTC).date(),
         retention_days=retention,
         countries=[args.country] if args.country else None,
+        links_retention_days=config.links_retention_days if config else None,
     )
     print(json.dumps(report.document()))
     return 0

@@ -98,8 +98,16 @@ def read_links(lake: Lake, country: str, start: date, end: date, post_ids: Itera
     return found
 
 
-def delete_links(lake: Lake, post_ids: Iterable[str], *, country: str | None = None, run_id: str) -> int:
-    """Remove the links of ``post_ids`` (erasure); returns how many rows went. Files holding none are not
+def delete_links(
+    lake: Lake,
+    post_ids: Iterable[str],
+    *,
+    run_id: str,
+    country: str | None = None,
+    day: date | str | None = None,
+) -> int:
+    """Remove the links of ``post_ids`` (erasure); returns how many rows went. ``country`` and ``day`` (the
+    posts' partition) narrow the search; without them every partition is read. Files holding none are not
     touched; a file holding some is rewritten without them (new file first, then the old one deleted)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -111,8 +119,8 @@ def delete_links(lake: Lake, post_ids: Iterable[str], *, country: str | None = N
     removed = 0
     ids = pa.array(doomed, pa.string())
     for where in [country] if country else countries(lake):
-        for day in days(lake, where):
-            for relative in files(lake, where, day):
+        for when in [str(day)] if day else days(lake, where):
+            for relative in files(lake, where, when):
                 table = pq.read_table(lake.path(relative), filesystem=lake.fs, schema=schema())
                 hits = pc.is_in(table.column("post_id"), value_set=ids)
                 count = pc.sum(hits).as_py() or 0
