@@ -51,6 +51,11 @@ def test_mastodon_links_live_in_links_and_reach_the_brief_examples(demo_lake: Pa
     assert from_links and all(url in links.values() for url in from_links)
     html = (demo_lake / "briefs/country=CA/week=2026-W47/brief.html").read_text()
     assert from_links[0].replace("&", "&amp;") in html
+    # The footer says what is stored, in both forms of the brief.
+    md = (demo_lake / "briefs/country=CA/week=2026-W47/brief.md").read_text()
+    for document in (html, md):
+        assert "no handle, display name or account id is stored outside post text" in document
+        assert "author handles are never stored" not in document  # main's claim, untrue of its links
 
 
 def test_erasure_removes_the_authors_links(
