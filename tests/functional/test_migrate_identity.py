@@ -125,6 +125,21 @@ def test_a_lake_written_by_main_migrates_to_what_collection_writes_now(
         assert json.loads(capsys.readouterr().out)["imported"] == 0
 
 
+def test_an_unreadable_file_is_named_and_the_rest_migrated(
+    lakes: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, fresh = lakes
+    broken = next(iter(sorted((old / "posts").rglob("part-x-*.parquet"))))
+    broken.write_bytes(b"PAR1 not really parquet")
+    capsys.readouterr()
+    assert run("migrate-identity", "--lake", str(old)) == 1
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["post_ids_rewritten"] == 25 and len(report["errors"]) == 1
+    assert broken.name in captured.err and "Traceback" not in captured.err
+    assert lake_rows(old, "links") == lake_rows(fresh, "links")
+
+
 def test_migration_needs_a_usable_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("migrate-identity", "--lake", str(tmp_path / "lake")) == 2
     assert "LISTENING_POST_AUTHOR_KEY" in capsys.readouterr().err

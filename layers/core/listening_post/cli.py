@@ -299,7 +299,9 @@ def cmd_migrate_identity(args: argparse.Namespace, settings: Settings) -> int:
     pseudonymiser = _pseudonymiser(settings)
     report = migrate_identity(_lake(args, settings), pseudonymiser, run_id=new_run_id())
     print(json.dumps(report.document()))
-    return 0
+    for error in report.errors:
+        print(f"listening-post: not migrated (unreadable): {error}", file=sys.stderr)
+    return 1 if report.errors else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

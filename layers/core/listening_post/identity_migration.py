@@ -31,6 +31,7 @@ class MigrationReport:
     post_ids_rewritten: int = 0
     links_moved: int = 0
     urls_rewritten: int = 0
+    errors: list[str] = field(default_factory=list)  # files that could not be read: left as they are
 
     def document(self) -> dict[str, Any]:
         return {
@@ -39,6 +40,7 @@ class MigrationReport:
             "post_ids_rewritten": self.post_ids_rewritten,
             "links_moved": self.links_moved,
             "urls_rewritten": self.urls_rewritten,
+            "errors": self.errors,
         }
 
 
@@ -118,12 +120,16 @@ def migrate_identity(lake: Lake, pseudonymiser: Pseudonymiser, *, run_id: str) -
             for relative in lake.partition_files(country, day):
                 report.files_read += 1
                 path = lake.path(relative)
-                # Only the three columns decide; most files of a migrated lake need no more than these.
-                head = pq.read_table(path, columns=["post_id", "source", "url"], filesystem=lake.fs).to_pylist()
-                if not _needs_migration(head):
+                try:
+                    # Only the three columns decide; most files of a migrated lake need no more than these.
+                    head = pq.read_table(path, columns=["post_id", "source", "url"], filesystem=lake.fs).to_pylist()
+                    if not _needs_migration(head):
+                        continue
+                    rows = pq.read_table(path, filesystem=lake.fs).to_pylist()
+                except (OSError, pa.ArrowException, KeyError) as exc:
+                    # A damaged or foreign file: say which and why, migrate the rest; a rerun retries it.
+                    report.errors.append(f"{relative}: {type(exc).__name__}: {str(exc)[:200]}")
                     continue
-                table = pq.read_table(path, filesystem=lake.fs)
-                rows = table.to_pylist()
                 moved: dict[str, str] = {}
                 for row in rows:
                     link = _migrate_row(row, pseudonymiser, report)
