@@ -77,25 +77,27 @@ def files(lake: Lake, country: str, day: str) -> list[str]:
 
 def read_links(lake: Lake, country: str, start: date, end: date, post_ids: Iterable[str]) -> dict[str, str]:
     """The links of ``post_ids`` among the posts of ``country`` dated ``start`` to ``end`` (UTC days)."""
-    import pyarrow.parquet as pq
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
 
-    wanted = set(post_ids)
-    found: dict[str, str] = {}
+    from listening_post.lake import relisting
+
+    wanted = sorted(set(post_ids))
     if not wanted:
-        return found
+        return {}
     lo, hi = start.isoformat(), end.isoformat()
-    for day in days(lake, country):
-        if not lo <= day <= hi:
-            continue
-        for relative in files(lake, country, day):
-            try:
-                table = pq.read_table(lake.path(relative), filesystem=lake.fs, schema=schema())
-            except FileNotFoundError:  # replaced meanwhile (erasure): its rows are in the new file
-                continue
-            for post_id, url in zip(table.column("post_id").to_pylist(), table.column("url").to_pylist(), strict=True):
-                if post_id in wanted:
-                    found[post_id] = url
-    return found
+
+    def read() -> dict[str, str]:
+        paths = [lake.path(f) for day in days(lake, country) if lo <= day <= hi for f in files(lake, country, day)]
+        if not paths:
+            return {}
+        # One dataset: its files are read in parallel (hourly collection leaves many small ones per day).
+        dataset = ds.dataset(paths, schema=schema(), format="parquet", filesystem=lake.fs)
+        table = dataset.to_table(filter=pc.field("post_id").isin(wanted))
+        return dict(zip(table.column("post_id").to_pylist(), table.column("url").to_pylist(), strict=True))
+
+    # A file replaced meanwhile (erasure rewrites files): list again, as posts readers do.
+    return relisting(read)
 
 
 def delete_links(
