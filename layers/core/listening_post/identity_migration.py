@@ -88,7 +88,8 @@ def _migrate_row(row: dict[str, Any], pseudonymiser: Pseudonymiser, report: Migr
             report.post_ids_rewritten += 1
     if source in ("bluesky", "mastodon") and url is not None:
         row["url"] = None
-        return str(url)
+        # A repost is never an example: its link is dropped, not kept (as collection does now).
+        return None if row["is_repost"] else str(url)
     if source == "reddit" and url is not None and (fixed := reddit_url(url)) is not None:
         row["url"] = fixed
         report.urls_rewritten += 1

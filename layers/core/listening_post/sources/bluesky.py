@@ -138,7 +138,7 @@ def _repost(reason: dict[str, Any], original: ParsedPost) -> ParsedPost:
         text="",
         author_native=by["did"].lower(),
         url=None,
-        link=original.link,
+        link=None,  # a repost is never an example: no link of it is kept
         is_repost=True,
         context_text=original.text,
     )
