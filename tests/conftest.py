@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +12,13 @@ from tests.replay import FakeClock, ReplayServer
 
 ROOT = Path(__file__).resolve().parents[1]
 # ../shared beside the repository, or beside a folder above it (a worktree checked out one level deeper).
-SHARED = next(
-    (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data"
+SHARED = (
+    Path(os.environ["LISTENING_POST_SHARED_DIR"]) / "data"
+    if os.environ.get("LISTENING_POST_SHARED_DIR")
+    else next(
+        (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+        ROOT.parent / "shared" / "data",
+    )
 )
 PAYLOADS = SHARED / "payloads"
 BENCHMARKS = SHARED / "benchmarks"

@@ -19,6 +19,7 @@ from listening_post.model import ParsedPost
 from listening_post.pipeline import Enricher
 from listening_post.scoring.backends import BackendFactory
 from listening_post.scoring.sentiment import UNSCORED
+from tests.conftest import TEST_KEY
 
 
 def client(service: str) -> Any:
@@ -188,7 +189,7 @@ def test_enricher_sends_a_country_s_posts_to_its_chosen_cloud_backend_in_one_bat
         return c
 
     config = parse_config(CONFIG)
-    enricher = Enricher.from_config(config, Pseudonymiser("k" * 32), backends=BackendFactory(clients=clients))
+    enricher = Enricher.from_config(config, Pseudonymiser(TEST_KEY), backends=BackendFactory(clients=clients))
     now = datetime(2026, 11, 23, tzinfo=UTC)
     parsed = [
         ParsedPost(source="x", native_id=str(i), created_at=now, text=t, author_native=f"a{i}")

@@ -45,3 +45,32 @@ def test_cli_import_and_summarize_against_s3(
     assert summary["week"] == "2016-W05" and summary["volume"]["posts"] == 6  # heise, 1 to 7 February 2016
     html = s3.get_object(Bucket=bucket, Key="lake/briefs/country=DE/week=2016-W05/brief.html")["Body"].read()
     assert b"<h2>Findings</h2>" in html
+
+
+def test_links_on_s3_beside_posts_joined_erased_and_migrated(
+    bucket: str, aws_env: str, payloads: Path, author_key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bluesky on S3: the post ids are keyed, the links land under links/ and are read back by id, deleting
+    by post id removes them, and migrate-identity finds nothing left to do."""
+    from listening_post.links import delete_links, read_links
+
+    lake_uri = f"s3://{bucket}/lake"
+    path = str(payloads / "bluesky/searchPosts_q-redistricting.response.json")
+    assert main(["import", "--source", "bluesky", "--country", "US", "--lake", lake_uri, path]) == 0
+    capsys.readouterr()
+    s3 = boto3.client("s3", endpoint_url=aws_env)
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="lake/")["Contents"]]
+    assert any(k.startswith("lake/links/country=US/dt=") for k in keys)
+    lake = Lake.from_uri(lake_uri, endpoint_url=aws_env)
+    posts = lake.read_posts("US", date(2025, 1, 1), date(2026, 12, 31), columns=["post_id", "url", "created_at"])
+    ids = posts.column("post_id").to_pylist()
+    assert len(ids) == 25 and all(i.startswith("bluesky:") and "did:" not in i for i in ids)
+    assert set(posts.column("url").to_pylist()) == {None}
+    links = read_links(lake, "US", date(2025, 1, 1), date(2026, 12, 31), ids)
+    assert len(links) == 25 and all(u.startswith("https://bsky.app/profile/did:") for u in links.values())
+
+    assert main(["migrate-identity", "--lake", lake_uri]) == 0
+    assert json.loads(capsys.readouterr().out)["files_rewritten"] == 0
+
+    assert delete_links(lake, ids[:5], run_id="erase") == 5
+    assert set(read_links(lake, "US", date(2025, 1, 1), date(2026, 12, 31), ids)) == set(ids[5:])

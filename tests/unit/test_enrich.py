@@ -98,15 +98,50 @@ def test_pseudonymiser_refuses_without_a_key() -> None:
         Pseudonymiser("short")
 
 
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        (" " * 16, "only whitespace"),
+        ("\t\n " * 8, "only whitespace"),
+        ("k" * 32, "repeats"),
+        ("abcabcabcabcabcabc", "repeats"),
+        ("0123456701234567", "repeats"),
+        ("aaaaaaaaaaaaaaab", "too little variety"),
+        ("aabbaabbaabbabab", "too little variety"),
+    ],
+)
+def test_pseudonymiser_refuses_a_key_without_entropy(key: str, why: str) -> None:
+    # The same clear refusal as a missing key: what is wrong, what to set, and that nothing was written.
+    with pytest.raises(MissingAuthorKeyError, match=why) as raised:
+        Pseudonymiser(key)
+    message = str(raised.value)
+    assert "LISTENING_POST_AUTHOR_KEY" in message and "nothing was written" in message
+    assert key.strip() == "" or key not in message  # never echo the key
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "test-author-key-0123456789abcdef",  # the tests' key
+        "listening-post-demo-key-not-for-real-data",  # the demo's
+        "9f86d081884c7d65",  # 16 hex characters (64 bits)
+        "q3Zk8_Lw2Xb-Tn0Vc7RhYp",  # secrets.token_urlsafe(16)
+        bytes(range(16)),  # 16 random-looking bytes
+    ],
+)
+def test_pseudonymiser_accepts_real_keys(key: str | bytes) -> None:
+    assert Pseudonymiser(key).author_id("x", "12") is not None
+
+
 def test_pseudonyms_are_stable_keyed_and_never_the_handle() -> None:
-    a, b = Pseudonymiser("k" * 32), Pseudonymiser("j" * 32)
+    a, b = Pseudonymiser("test-author-key-0123456789abcdef"), Pseudonymiser("another-key-fedcba9876543210")
     pid = a.author_id("mastodon", "Gargron@mastodon.social")
     assert pid == a.author_id("mastodon", "gargron@mastodon.social ")  # handles are case-insensitive
     assert pid != b.author_id("mastodon", "gargron@mastodon.social")  # another key, another pseudonym
     assert pid != a.author_id("bluesky", "gargron@mastodon.social")  # namespaced by source
     assert "gargron" not in pid and len(pid) == 32
     assert a.author_id("mastodon", None) is None
-    assert "k" * 32 not in repr(a)
+    assert "test-author-key" not in repr(a)
 
 
 def test_duplicate_key_ignores_case_accents_links_mentions_and_punctuation() -> None:

@@ -27,8 +27,11 @@ def test_real_search_response(payloads: Path) -> None:
     page = bluesky.parse(load(payloads, "searchPosts_q-redistricting.response.json"))
     assert len(page.posts) == 25 and not page.rejects and page.next_cursor == "25"
     first = page.posts[0]
-    assert first.post_id == "bluesky:did:plc:kkergqgbhb56ptpwj2wenkje/3lpk2u6qo222m"
-    assert first.url == "https://bsky.app/profile/did:plc:kkergqgbhb56ptpwj2wenkje/post/3lpk2u6qo222m"
+    # The at-uri names the author: it stays in memory, marked, and the lake gets a keyed hash of it.
+    assert first.native_id == "at://did:plc:kkergqgbhb56ptpwj2wenkje/app.bsky.feed.post/3lpk2u6qo222m"
+    assert first.id_names_author
+    assert first.url is None  # the only link names the author: it is the reader's link, kept in links/
+    assert first.link == "https://bsky.app/profile/did:plc:kkergqgbhb56ptpwj2wenkje/post/3lpk2u6qo222m"
     assert first.author_native == "did:plc:kkergqgbhb56ptpwj2wenkje"
     assert first.created_at.isoformat() == "2025-05-19T17:10:09.561858+00:00"
     assert first.text.startswith("Ends Versus Means") and not first.is_html
@@ -77,8 +80,11 @@ def test_a_repost_in_a_feed_is_the_original_plus_a_textless_repost(response: dic
     first, repost = page.posts
     assert not first.is_repost and first.text.startswith(original["record"]["text"][:20])
     assert repost.is_repost and repost.text == "" and repost.context_text == first.text
-    assert repost.native_id == "did:plc:reposter/repost/3abc" and repost.author_native == "did:plc:reposter"
-    assert repost.url == first.url and "someone.example" not in str(repost)
+    assert repost.native_id == "at://did:plc:reposter/app.bsky.feed.repost/3abc" and repost.id_names_author
+    assert repost.author_native == "did:plc:reposter"
+    assert (
+        repost.url is None and repost.link is None
+    )  # never an example: no reader's link kept and "someone.example" not in str(repost)
 
 
 def test_blocked_and_missing_posts_are_withdrawn_not_errors(response: dict[str, Any]) -> None:

@@ -141,3 +141,26 @@ def test_time_filter() -> None:
         "year",
         "all",
     ]
+
+
+def test_a_post_on_a_user_profile_gets_a_link_without_the_user(listing: dict[str, Any]) -> None:
+    """A profile post's permalink is /r/u_<name>/... (or /user/<name>/...): it names its author, so the
+    link is Reddit's id-only form; an ordinary subreddit permalink (no user in it) is kept."""
+    original = listing["data"]["children"][0]["data"]
+    profile = {**original, "id": "abc12", "permalink": "/r/u_SomeOne/comments/abc12/my_post/"}
+    comment = {
+        "id": "c9",
+        "body": "ok",
+        "author": "Other",
+        "created_utc": 1456821458.0,
+        "link_id": "t3_abc12",
+        "permalink": "/user/SomeOne/comments/abc12/my_post/c9/",
+    }
+    children = [{"kind": "t3", "data": profile}, {"kind": "t1", "data": comment}]
+    page = reddit.parse(json.dumps({"kind": "Listing", "data": {"children": children}}))
+    urls = {p.native_id: p.url for p in page.posts}
+    assert urls == {
+        "abc12": "https://www.reddit.com/comments/abc12/",
+        "c9": "https://www.reddit.com/comments/abc12/_/c9/",
+    }
+    assert all("someone" not in (u or "").lower() for u in urls.values())

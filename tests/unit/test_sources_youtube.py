@@ -82,3 +82,18 @@ def test_a_broken_thread_is_rejected_and_the_rest_kept(threads: dict[str, Any]) 
 def test_unusable_payloads(body: bytes, message: str) -> None:
     with pytest.raises(PayloadError, match=message):
         youtube.parse(body)
+
+
+def test_a_comment_about_a_channel_gets_the_readers_link_kept_apart(payloads: Path) -> None:
+    """A thread about a channel (the retired channel discussion) has a channelId and no videoId: its only
+    link names that channel, so it is the reader's link (links/), never the post's url. Derived from the
+    recorded single thread, with videoId taken out and the documented snippet.channelId put in."""
+    thread = json.loads(load(payloads, "pyyoutube_comment_thread_single.json"))
+    item = thread["items"][0]
+    del item["snippet"]["videoId"], item["snippet"]["topLevelComment"]["snippet"]["videoId"]
+    item["snippet"]["topLevelComment"]["snippet"]["channelId"] = "UC_x5XG1OV2P6uZZ5FSM9Ttw"
+    (post,) = youtube.parse(json.dumps(thread)).posts
+    assert post.url is None
+    assert (
+        post.link == "https://www.youtube.com/channel/UC_x5XG1OV2P6uZZ5FSM9Ttw/discussion?lc=UgxKREWxIgDrw8w2e_Z4AaABAg"
+    )

@@ -319,3 +319,25 @@ def test_state_table_made_on_moto_has_the_template_keys(resources: dict[str, Any
     props = resources["StateTable"]["Properties"]
     assert props["KeySchema"] == STATE_TABLE_KEYS["KeySchema"]
     assert props["AttributeDefinitions"] == STATE_TABLE_KEYS["AttributeDefinitions"]
+
+
+def test_readers_links_have_their_own_retention_and_access(resources: dict[str, Any]) -> None:
+    """links/ (links that name authors): only the collect function writes it, only the brief function
+    reads it, each through a statement of its own; it expires on its own schedule."""
+    bucket = resources["DataBucket"]["Properties"]
+    rules = {r.get("Prefix", ""): r for r in bucket["LifecycleConfiguration"]["Rules"]}
+    assert rules["links/"]["ExpirationInDays"] == {"Ref": "LinksRetentionDays"}
+    links = {"Fn::Sub": "${DataBucket.Arn}/links/*"}
+    reach: dict[str, set[str]] = {}
+    for name in CONTRACT:
+        for statement in _statements(resources[name]):
+            resources_ = _as_list(statement["Resource"])
+            prefixes = _as_list(statement.get("Condition", {}).get("StringLike", {}).get("s3:prefix", []))
+            if links in resources_ or "links/*" in prefixes:
+                assert resources_ in ([links], [{"Fn::GetAtt": "DataBucket.Arn"}]), f"{name}: shared statement"
+                assert prefixes in ([], ["links/*"])
+                reach.setdefault(name, set()).update(_as_list(statement["Action"]))
+    assert reach == {
+        "CollectFunction": {"s3:PutObject", "s3:AbortMultipartUpload"},
+        "BriefFunction": {"s3:GetObject", "s3:ListBucket"},
+    }

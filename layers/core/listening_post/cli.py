@@ -198,6 +198,7 @@ def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
         today=datetime.now(UTC).date(),
         retention_days=retention,
         countries=[args.country] if args.country else None,
+        links_retention_days=config.links_retention_days if config else None,
     )
     print(json.dumps(report.document()))
     return 0
@@ -309,6 +310,19 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
 # --- parser ------------------------------------------------------------------------------------
 
 
+def cmd_migrate_identity(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.identity_migration import migrate_identity
+    from listening_post.pipeline import new_run_id
+
+    # The key first: Bluesky ids become keyed hashes, and nothing is rewritten without one.
+    pseudonymiser = _pseudonymiser(settings)
+    report = migrate_identity(_lake(args, settings), pseudonymiser, run_id=new_run_id())
+    print(json.dumps(report.document()))
+    for error in report.errors:
+        print(f"listening-post: not migrated (unreadable): {error}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="listening-post",
@@ -382,6 +396,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--country", type=_country, help="use this configured country's backends and languages (detection prior)"
     )
     p.add_argument("--backend", help="score every line with this backend (needs --lang); validate-config lists them")
+
+    p = command(
+        "migrate-identity",
+        cmd_migrate_identity,
+        "one-off: take author identity out of posts written by earlier versions (links to links/, Bluesky ids keyed)",
+    )
+    p.add_argument("--lake", help="the lake to migrate (default: LISTENING_POST_LAKE or ./lake)")
     return parser
 
 

@@ -312,6 +312,8 @@ class Config(_Strict):
     secrets: Secrets
     analysis: Analysis = Field(default_factory=Analysis)
     retention_days: int = Field(default=730, ge=1)
+    # links/ (readers' links that name authors, used only for a brief's examples) go sooner than posts.
+    links_retention_days: int = Field(default=90, ge=1)
 
     def country(self, code: str) -> Country:
         for c in self.countries:

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from listening_post.lake import Lake
+from listening_post.links import delete_links
 
 
 @dataclass
@@ -72,6 +73,8 @@ def _erase_in_file(lake: Lake, country: str, relative: str, author_id: str, run_
     report.posts_removed += mine.num_rows
     report.weeks.update((country, t) for t in mine.column("created_at").to_pylist())
     folder, name = relative.rsplit("/", 1)
+    # The reader's links of those posts (links/, same country and day) go with them.
+    delete_links(lake, mine.column("post_id").to_pylist(), run_id=run_id, country=country, day=folder.rsplit("=", 1)[1])
     if keep.num_rows:
         digest = hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
         lake.write_table(f"{folder}/part-erased-{run_id}-{digest}.parquet", keep)

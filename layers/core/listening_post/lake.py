@@ -3,6 +3,7 @@
 Layout (the BI contract, DESIGN.md)::
 
     posts/country=DE/dt=2026-11-23/part-<source>-<run id>-<digest>.parquet
+    links/country=DE/dt=2026-11-23/part-<source>-<run id>-<digest>.parquet   (links.py: links naming authors)
     briefs/country=DE/week=2026-W47/summary.json | brief.html | brief.md
     weekly/country=DE/week=2026-W47/topics.parquet
     quarantine/source=<source>/dt=<date>/<run id>.json
@@ -250,6 +251,10 @@ class Lake:
             existing.update(p.post_id for p in fresh)
         if not batch:
             return result
+        # Links first: a post never lands without the reader's link it came with.
+        from listening_post.links import write_links
+
+        write_links(self, batch, run_id=run_id)
         # One Arrow table for the whole batch, sliced per file (slices share its buffers).
         table = posts_to_table(batch).drop_columns(["country"])
         for relative, start, rows in files:

@@ -39,12 +39,17 @@ def maintain(
     today: date,
     retention_days: int | None,
     countries: Iterable[str] | None = None,
+    links_retention_days: int | None = None,
 ) -> MaintenanceReport:
-    """Apply retention, then compact every partition with more than one file."""
+    """Apply retention (posts, and links/ with its own), then compact every partition with more than one file."""
+    from listening_post import links
+
     report = MaintenanceReport(run_id)
     for country in sorted(countries or lake.countries()):
         if retention_days is not None:
             report.dropped += lake.drop_partitions_before(country, today - timedelta(days=retention_days))
+        if links_retention_days is not None:
+            report.dropped += links.drop_before(lake, country, today - timedelta(days=links_retention_days))
         for day in lake.days(country):
             if len(lake.partition_files(country, day)) > 1:
                 report.compacted.append(lake.compact_partition(country, day, run_id=run_id))

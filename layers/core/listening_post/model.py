@@ -75,6 +75,11 @@ class ParsedPost:
     context_is_html: bool = False
     country: str | None = None  # when the platform says where (X places); otherwise the query's country
     created_at_source: str = "item"  # "item", "feed" or "first_seen" (POSTS_SCHEMA)
+    # The reader's link when every link the platform has names the author (Mastodon's /@user/, Bluesky's
+    # DID): never in ``posts``, kept apart in ``links/`` (:mod:`listening_post.links`); ``url`` is then None.
+    link: str | None = None
+    # The native id names the author (Bluesky's at-uri holds the DID): the lake keeps a keyed hash of it.
+    id_names_author: bool = False
 
     @property
     def post_id(self) -> str:
@@ -108,6 +113,7 @@ class Post:
     topics: list[str] = field(default_factory=list)
     dup_group: str | None = None
     created_at_source: str | None = None
+    link: str | None = None  # not a column of posts: written to links/ beside it
 
 
 POST_FIELDS = tuple(f.name for f in POSTS_SCHEMA)

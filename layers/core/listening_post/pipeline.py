@@ -97,9 +97,10 @@ class Enricher:
         ]
         topics = [self._topics(where, f) for where, f in zip(countries, folded, strict=True)]
         author_id = self.pseudonymiser.author_id
+        keyed_id = self.pseudonymiser.post_id
         return [
             Post(
-                post_id=p.post_id,
+                post_id=keyed_id(p.source, p.native_id) if p.id_names_author else p.post_id,
                 source=p.source,
                 query_id=query_id,
                 country=where,
@@ -122,6 +123,7 @@ class Enricher:
                 topics=post_topics,
                 dup_group=dup_group,
                 created_at_source=p.created_at_source,
+                link=p.link,
             )
             for p, text, where, lang, s, post_topics, dup_group in zip(
                 parsed_posts, texts, countries, langs, scores, topics, dup_groups, strict=True

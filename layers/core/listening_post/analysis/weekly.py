@@ -110,6 +110,7 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
     finally:
         con.close()
     summary["coverage"]["sources"] = coverage.source_runs(lake, spec.country, week_start, week_end)
+    join_example_links(lake, spec.country, week_start, week_end, summary["examples"])
     summary["caveats"] = _caveats(summary, spec.analysis.min_n)
     return summary
 
@@ -572,6 +573,7 @@ def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]]) -> d
     for r in sorted(ranked, key=lambda r: (-r["engagement"], r["post_id"])):
         text, url, source, created = detail.get(r["post_id"], ("", None, None, None))
         item = {
+            "post_id": r["post_id"],  # for the join with links/; removed before the summary is written
             "excerpt": excerpt(text or ""),
             "source": source,
             "url": url,
@@ -582,6 +584,22 @@ def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]]) -> d
         target = overall if r["topic"] is None else by_topic.setdefault(r["topic"], {})
         target.setdefault(r["label"], []).append(item)
     return {"overall": overall, "by_topic": by_topic}
+
+
+def join_example_links(lake: Lake, country: str, start: datetime, end: datetime, examples: dict[str, Any]) -> None:
+    """Give each example whose post has no author-free ``url`` the reader's link from ``links/``: the only
+    place a link naming the author is read (:mod:`listening_post.links`)."""
+    from listening_post.links import read_links
+
+    items = [item for group in examples["overall"].values() for item in group]
+    items += [item for topic in examples["by_topic"].values() for group in topic.values() for item in group]
+    missing = {item["post_id"] for item in items if item["url"] is None}
+    first, last = start.astimezone(UTC).date(), end.astimezone(UTC).date()
+    found = read_links(lake, country, first, last, missing) if missing else {}
+    for item in items:
+        post_id = item.pop("post_id")
+        if item["url"] is None:
+            item["url"] = found.get(post_id)
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

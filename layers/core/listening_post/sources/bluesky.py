@@ -1,8 +1,10 @@
 """Bluesky: ``app.bsky.feed.searchPosts`` results (and feed views, where reposts appear), and the fetcher.
 
-A post is named by its author's DID and record key, never by the handle, which the author can change:
-the native id is ``<did>/<rkey>`` and the link ``https://bsky.app/profile/<did>/post/<rkey>``. The author
-is the DID, the stable identifier a handle resolves to (``com.atproto.identity.resolveHandle``).
+A post's at-uri holds its author's DID: the native id is the at-uri (``at://<did>/app.bsky.feed.post/<rkey>``)
+and marked as naming the author, so the lake keeps only a keyed hash of it (``bluesky:<hash>``, the same on
+every collection under one key). The reader's link ``https://bsky.app/profile/<did>/post/<rkey>`` names
+the author too: it is kept apart (``links/``), and ``url`` is None. The author is the DID, the stable
+identifier a handle resolves to (``com.atproto.identity.resolveHandle``).
 Search results never contain reposts (a repost is a record of its own, not a post); feed views mark them
 with ``reason: reasonRepost``, and one becomes the original plus a repost row with no text of its own.
 """
@@ -105,11 +107,13 @@ def _post(post: dict[str, Any]) -> ParsedPost:
         author_did = did
     return ParsedPost(
         source=SOURCE,
-        native_id=f"{did}/{rkey}",
+        native_id=f"at://{did}/{collection}/{rkey}",
+        id_names_author=True,
         created_at=parse_timestamp(created, field_name="record.createdAt"),
         text=text,
         author_native=author_did.lower(),
-        url=f"https://bsky.app/profile/{did}/post/{rkey}",
+        url=None,
+        link=f"https://bsky.app/profile/{did}/post/{rkey}",
         declared_lang=langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else None,
         likes=optional_int(post.get("likeCount")),
         reposts=optional_int(post.get("repostCount")),
@@ -122,17 +126,19 @@ def _repost(reason: dict[str, Any], original: ParsedPost) -> ParsedPost:
     if not isinstance(by, dict) or not isinstance(by.get("did"), str):
         raise RecordError("a repost without the reposting account")
     if isinstance(reason.get("uri"), str):
-        did, _, rkey = split_uri(reason["uri"])
-        native = f"{did}/repost/{rkey}"
+        did, collection, rkey = split_uri(reason["uri"])
+        native = f"at://{did}/{collection}/{rkey}"
     else:
-        native = f"{by['did']}/repost-of/{original.native_id}"
+        native = f"repost-of:{by['did']}:{original.native_id}"
     return ParsedPost(
         source=SOURCE,
         native_id=native,
+        id_names_author=True,
         created_at=parse_timestamp(reason.get("indexedAt"), field_name="reason.indexedAt"),
         text="",
         author_native=by["did"].lower(),
-        url=original.url,
+        url=None,
+        link=None,  # a repost is never an example: no link of it is kept
         is_repost=True,
         context_text=original.text,
     )

@@ -2,7 +2,9 @@
 
 A status is identified across the fediverse by its ActivityPub ``uri``; the native id is the origin
 server and the status id there, so the same toot seen through two instances is one post. A boost
-(``reblog``) becomes the original post plus a repost row with no text of its own.
+(``reblog``) becomes the original post plus a repost row with no text of its own. Every link to a status
+names its author (``https://host/@user/id``, ``/users/user/statuses/id``): it is the reader's ``link``,
+kept apart from the posts (``links/``), and the post's ``url`` is None.
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ def _status(record: dict[str, Any], *, is_repost: bool = False) -> ParsedPost:
         text="" if is_repost else content,
         is_html=not is_repost,
         author_native=_author(record.get("account")),
-        url=url,
+        url=None,
+        link=None if is_repost else url,  # a boost is never an example: its link is not kept at all
         declared_lang=record.get("language") if isinstance(record.get("language"), str) else None,
         likes=None if is_repost else optional_int(record.get("favourites_count")),
         reposts=None if is_repost else optional_int(record.get("reblogs_count")),

@@ -88,10 +88,22 @@ def _author(data: dict[str, Any]) -> str | None:
 
 
 def _url(data: dict[str, Any]) -> str | None:
+    """The permalink, ``/r/<subreddit>/comments/<id>/<slug>/``, which names no user, unless the post is on
+    a user's profile (``/r/u_<name>/``, ``/user/<name>/``): then the id-only form Reddit redirects from."""
     permalink = data.get("permalink")
     if not isinstance(permalink, str) or not permalink.startswith("/"):
         return None
-    return "https://www.reddit.com" + urlsplit(permalink).path  # without ?ref=search_posts and the like
+    path = urlsplit(permalink).path  # without ?ref=search_posts and the like
+    segments = [s for s in path.split("/") if s]
+    if len(segments) >= 4 and segments[0] == "r" and not segments[1].lower().startswith("u_"):
+        return "https://www.reddit.com" + path
+    thing = data.get("id")
+    link_id = data.get("link_id")
+    if not isinstance(thing, str) or not thing.isalnum():
+        return None
+    if isinstance(link_id, str) and link_id.startswith("t3_"):  # a comment: its submission, then itself
+        return f"https://www.reddit.com/comments/{link_id[3:]}/_/{thing}/"
+    return f"https://www.reddit.com/comments/{thing}/"
 
 
 def _submission(data: dict[str, Any], *, repost: bool = False) -> ParsedPost:

@@ -1,7 +1,9 @@
 """YouTube Data API v3: ``commentThreads.list`` responses, and the fetcher of comments on videos.
 
 A top-level comment (and each reply the response includes) is a post; its link is the video with the
-comment highlighted (``watch?v=<video>&lc=<comment>``). The author is the channel id, the stable id a
+comment highlighted (``watch?v=<video>&lc=<comment>``), which names no channel. A comment about a channel
+rather than a video (the retired channel discussion) has only a link naming that channel: it is the
+reader's ``link``, kept apart (``links/``). The author is the channel id, the stable id a
 channel URL shows. ``textOriginal`` is plain text but only returned to the comment's author; otherwise
 ``textDisplay`` is read as HTML (the default ``textFormat``).
 """
@@ -81,6 +83,10 @@ def _comment(comment: Any, video: Any, *, replies: int | None = None) -> ParsedP
     channel = s.get("authorChannelId")
     author = channel.get("value") if isinstance(channel, dict) else None
     video = video or s.get("videoId")
+    about = s.get("channelId")  # the channel a comment without a video is about
+    link = None
+    if not isinstance(video, str) and isinstance(about, str) and about:
+        link = f"https://www.youtube.com/channel/{about}/discussion?lc={comment_id}"
     return ParsedPost(
         source=SOURCE,
         native_id=comment_id,
@@ -89,6 +95,7 @@ def _comment(comment: Any, video: Any, *, replies: int | None = None) -> ParsedP
         is_html=is_html,
         author_native=author if isinstance(author, str) and author else None,
         url=f"https://www.youtube.com/watch?v={video}&lc={comment_id}" if isinstance(video, str) else None,
+        link=link,
         likes=optional_int(s.get("likeCount")),
         replies=replies,
     )
