@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from listening_post import __version__, secrecy
+from listening_post.aws.setup import AwsSetupError
 from listening_post.codes import COUNTRIES
 from listening_post.config import SOURCE_NAMES, Config, ConfigError, load_config
 from listening_post.enrich.pseudonym import MissingAuthorKeyError, Pseudonymiser
@@ -384,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except (UsageError, MissingAuthorKeyError) as exc:
+    except (UsageError, MissingAuthorKeyError, AwsSetupError) as exc:
         _fail(str(exc), 2)
     except ValidationError as exc:  # the environment did not fit the settings model
         _fail("invalid setting: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2)
