@@ -5,6 +5,7 @@ call)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
@@ -18,7 +19,8 @@ def boto3_client(service: str, *, purpose: str, region: str | None = None, confi
     from botocore.exceptions import BotoCoreError
 
     try:
-        session = boto3.Session(region_name=region)
+        # AWS_REGION too, as the README and Lambda name it; botocore itself reads only AWS_DEFAULT_REGION.
+        session = boto3.Session(region_name=region or os.environ.get("AWS_REGION") or None)
         if not session.region_name:
             raise AwsSetupError(f"{purpose} needs an AWS region: set AWS_REGION (or a region in the AWS profile)")
         if session.get_credentials() is None:
