@@ -8,7 +8,7 @@ Secrets are never values here, only references: ``{env: NAME}`` or ``{secretsman
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from listening_post.codes import COUNTRIES, LANGUAGES
-from listening_post.query import Query, QuerySyntaxError
+from listening_post.query import Query, QuerySyntaxError, lint
 from listening_post.sentiment_catalogue import backend_problem
 
 SourceName = Literal["rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"]
@@ -48,6 +48,8 @@ REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {
     "x": ("bearer_token",),
     "youtube": ("api_key",),
 }
+# News sources: headlines and articles, whose texts carry no hashtags for a "#term" to match.
+NO_HASHTAG_SOURCES = frozenset({"rss", "google_news", "gdelt"})
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 
 
@@ -460,7 +462,9 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _query_problem(name: str, locator: _Locator, loc: Loc, query: str, exc: QuerySyntaxError) -> Problem:
+def _query_problem(
+    name: str, locator: _Locator, loc: Loc, query: str, exc: QuerySyntaxError, *, kind: str = "bad query syntax"
+) -> Problem:
     node, exact = locator.node(loc)
     line = col = None
     if node is not None:
@@ -468,7 +472,7 @@ def _query_problem(name: str, locator: _Locator, loc: Loc, query: str, exc: Quer
         style = getattr(node, "style", None)
         if exact and style in (None, "'", '"') and "\n" not in query:
             col += exc.column - 1 + (1 if style in ("'", '"') else 0)
-    return Problem(name, line, col, _format_path(loc), f"bad query syntax: {exc.message} at column {exc.column}")
+    return Problem(name, line, col, _format_path(loc), f"{kind}: {exc.message} at column {exc.column}")
 
 
 def _items(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -518,9 +522,10 @@ def _semantic_problems(data: dict[str, Any], locator: _Locator, name: str) -> It
                         f"duplicate query id {qid!r} (first used at {_format_path(query_ids[qid])})",
                     )
                 query_ids.setdefault(qid, loc)
-            if isinstance(q.get("query"), str):
-                yield from _check_query(name, locator, (*loc, "query"), q["query"])
             sources: list[Any] = q["sources"] if isinstance(q.get("sources"), list) else []
+            if isinstance(q.get("query"), str):
+                plain = [s for s in sources if s in NO_HASHTAG_SOURCES]
+                yield from _check_query(name, locator, (*loc, "query"), q["query"], no_hashtags=plain)
             for source in dict.fromkeys(s for s in sources if isinstance(s, str)):
                 for field in REQUIRED_SECRETS.get(source, ()):
                     if _get(data, "sources", source, field) is None:
@@ -558,8 +563,13 @@ def _semantic_problems(data: dict[str, Any], locator: _Locator, name: str) -> It
                 yield at(("topics", i, "countries", j), f"{code!r} is not one of the configured countries")
 
 
-def _check_query(name: str, locator: _Locator, loc: Loc, query: str) -> Iterator[Problem]:
+def _check_query(
+    name: str, locator: _Locator, loc: Loc, query: str, *, no_hashtags: Sequence[str] = ()
+) -> Iterator[Problem]:
     try:
         Query(query)
     except QuerySyntaxError as exc:
         yield _query_problem(name, locator, loc, query, exc)
+        return
+    for exc in lint(query, no_hashtags=no_hashtags):  # parses, but does not mean what it says
+        yield _query_problem(name, locator, loc, query, exc, kind="query")
