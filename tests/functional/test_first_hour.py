@@ -152,3 +152,74 @@ def test_score_with_a_cloud_backend_and_no_aws_is_one_line(
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert err.splitlines() == [f"listening-post: Amazon Comprehend {missing}"]
+
+
+# --- summarize: refuse what cannot be a brief, write an honest empty one for a quiet past week ----------
+
+DEMO_CONFIG = ROOT / "layers" / "core" / "listening_post" / "demo" / "config.yaml"
+
+
+@pytest.fixture
+def small_lake(tmp_path: Path) -> Path:
+    from datetime import UTC, datetime, timedelta
+
+    from listening_post.lake import Lake
+    from tests.helpers import make_post
+
+    start = datetime(2026, 11, 16, 12, tzinfo=UTC)
+    posts = [make_post(i, created_at=start + timedelta(hours=i)) for i in range(20)]
+    Lake.from_uri(str(tmp_path / "lake")).append_posts(posts, run_id="r1")
+    return tmp_path / "lake"
+
+
+def summarize(lake: Path | str, country: str, week: str) -> int:
+    return run("summarize", "--lake", str(lake), "--config", str(DEMO_CONFIG), "--country", country, "--week", week)
+
+
+def briefs(lake: Path) -> list[str]:
+    return sorted(str(p.relative_to(lake)) for p in lake.glob("briefs/*/*"))
+
+
+def test_summarize_refuses_a_lake_that_does_not_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # On main: the folder was created, an empty brief written, exit 0.
+    missing = tmp_path / "no-such-lake"
+    assert summarize(missing, "CA", "2026-W47") == 2
+    assert f"no lake at {missing}: the folder does not exist" in capsys.readouterr().err
+    assert not missing.exists()
+
+
+def test_summarize_refuses_a_folder_that_holds_no_posts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    assert summarize(tmp_path / "empty", "CA", "2026-W47") == 2
+    assert "it holds no posts/" in capsys.readouterr().err
+    assert not list((tmp_path / "empty").iterdir())
+
+
+def test_summarize_refuses_a_week_that_has_not_begun(small_lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import date, timedelta
+
+    from listening_post.weeks import IsoWeek
+
+    future = IsoWeek.of(date.today() + timedelta(days=14))
+    assert summarize(small_lake, "CA", str(future)) == 2
+    assert f"week {future} has not begun yet in CA" in capsys.readouterr().err
+    assert briefs(small_lake) == []
+
+
+def test_summarize_refuses_a_country_not_in_the_configuration(
+    small_lake: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # On main: FR was briefed in UTC with no topics, and the empty week appeared in serve's index.
+    assert summarize(small_lake, "FR", "2026-W47") == 2
+    assert "country FR is not in the configuration (its countries: CA, DE)" in capsys.readouterr().err
+    assert briefs(small_lake) == []
+
+
+def test_summarize_writes_an_honest_empty_brief_for_a_quiet_past_week(
+    small_lake: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert summarize(small_lake, "CA", "2026-W40") == 0
+    assert briefs(small_lake) == ["briefs/country=CA/week=2026-W40"]
+    summary = json.loads((small_lake / "briefs/country=CA/week=2026-W40/summary.json").read_text())
+    assert summary["volume"]["posts"] == 0
+    assert summarize(small_lake, "CA", "2026-W47") == 0  # the week with the posts

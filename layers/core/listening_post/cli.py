@@ -161,7 +161,28 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.pipeline import summarise
 
     config = _config(args.config, settings, required=False)
+    timezone = "UTC"
+    if config is not None:
+        try:
+            timezone = config.country(args.country).timezone
+        except KeyError:
+            configured = ", ".join(c.code for c in config.countries)
+            raise UsageError(
+                f"country {args.country} is not in the configuration (its countries: {configured}); "
+                "a brief needs the country's time zone, languages and topics"
+            ) from None
+    today = datetime.now(ZoneInfo(timezone)).date()
+    if args.week.monday > today:
+        raise UsageError(
+            f"week {args.week} has not begun yet in {args.country} (today is {today}, week {IsoWeek.of(today)})"
+        )
+    # Checked before the lake is opened: opening a local lake creates its folder.
+    uri = args.lake or settings.lake
+    if "://" not in uri.replace("file://", "") and not Path(uri.removeprefix("file://")).expanduser().is_dir():
+        raise UsageError(f"no lake at {uri}: the folder does not exist (check --lake or LISTENING_POST_LAKE)")
     lake = _lake(args, settings)
+    if not lake.list_dir("posts"):
+        raise UsageError(f"no lake at {lake.uri}: it holds no posts/ (import, collect or demo first, or check --lake)")
     result = summarise(lake, config, args.country, args.week, out_dir=args.out)
     for path in result.out_paths or result.lake_paths:
         print(path)
