@@ -147,7 +147,9 @@ def test_collect_all_eight_sources(
     assert set(sources) == {"rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"}
     assert {name: s["errors"] for name, s in sources.items()} == dict.fromkeys(sources, 0)
     assert {name: s["imported"] > 0 for name, s in sources.items()} == dict.fromkeys(sources, True)
-    assert sources["x"]["imported"] == 15 and sources["bluesky"]["imported"] == 25 and sources["reddit"]["imported"] == 3
+    assert (
+        sources["x"]["imported"] == 15 and sources["bluesky"]["imported"] == 25 and sources["reddit"]["imported"] == 3
+    )
     assert summary["imported"] == sum(s["imported"] for s in sources.values()) and summary["erased"] == 0
     # Progress per source on stderr.
     assert "DE search x: 1 pages, 15 new" in err and "DE local rss:" in err

@@ -180,7 +180,7 @@ CONTRACT = {
         },
     ),
     "ApiFunction": ("functions/api/", 10, 512, ["CoreLayer"], {"LISTENING_POST_DATA_BUCKET"}),
-    "CompactFunction": ("functions/compact/", 900, 3008, ["CoreLayer", "ArrowLayer"], set()),
+    "CompactFunction": ("functions/compact/", 900, 3008, ["CoreLayer", "ArrowLayer"], {"LISTENING_POST_STATE_TABLE"}),
 }
 
 

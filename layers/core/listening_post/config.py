@@ -571,5 +571,5 @@ def _check_query(
     except QuerySyntaxError as exc:
         yield _query_problem(name, locator, loc, query, exc)
         return
-    for exc in lint(query, no_hashtags=no_hashtags):  # parses, but does not mean what it says
-        yield _query_problem(name, locator, loc, query, exc, kind="query")
+    for found in lint(query, no_hashtags=no_hashtags):  # parses, but does not mean what it says
+        yield _query_problem(name, locator, loc, query, found, kind="query")

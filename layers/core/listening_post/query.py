@@ -331,15 +331,15 @@ def lint(query: str, *, no_hashtags: Iterable[str] = ()) -> list[QuerySyntaxErro
         if tok.kind != "WORD":
             continue
         word = tok.text
-        if word.lower() in _LOWER_OPERATORS and before is not None:
-            if before.kind in _TERMS_BEFORE and after.kind in _TERMS_AFTER:
-                found.append(
-                    QuerySyntaxError(
-                        f"{word!r} between terms is searched as a word (operators are upper case): "
-                        f"did you mean {word.upper()}?",
-                        tok.col,
-                    )
+        between = before is not None and before.kind in _TERMS_BEFORE and after.kind in _TERMS_AFTER
+        if word.lower() in _LOWER_OPERATORS and between:
+            found.append(
+                QuerySyntaxError(
+                    f"{word!r} between terms is searched as a word (operators are upper case): "
+                    f"did you mean {word.upper()}?",
+                    tok.col,
                 )
+            )
         if plain and word.startswith("#") and len(word) > 1:
             found.append(
                 QuerySyntaxError(
