@@ -152,12 +152,19 @@ class IngestResult:
     imported: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    erased: int = 0  # posts of authors in the erasure ledger, not written
     failed_payloads: int = 0
     payloads: int = 0
     files: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {"imported": self.imported, "duplicates": self.duplicates, "quarantined": self.quarantined}
+        """The counts every command reports, under the same names (collect's summary too)."""
+        return {
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "quarantined": self.quarantined,
+            "erased": self.erased,
+        }
 
 
 def ingest_payloads(
