@@ -223,3 +223,38 @@ def test_summarize_writes_an_honest_empty_brief_for_a_quiet_past_week(
     summary = json.loads((small_lake / "briefs/country=CA/week=2026-W40/summary.json").read_text())
     assert summary["volume"]["posts"] == 0
     assert summarize(small_lake, "CA", "2026-W47") == 0  # the week with the posts
+
+
+# --- --help and the README ---------------------------------------------------------------------------------
+
+
+def test_every_option_says_what_it_does_and_its_default() -> None:
+    # On main: 13 options had no description (summarize --country, --lake of four commands, serve --port...).
+    import argparse
+
+    from listening_post.cli import build_parser
+
+    parser = build_parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    missing = []
+    for name, sub in [("listening-post", parser), *commands.choices.items()]:
+        for action in sub._actions:
+            if isinstance(action, (argparse._HelpAction, argparse._VersionAction, argparse._SubParsersAction)):
+                continue
+            where = f"{name} {'/'.join(action.option_strings) or action.dest}"
+            text = action.help or ""
+            if not text:
+                missing.append(f"{where}: no description")
+            elif action.option_strings and not action.required and not isinstance(action, argparse._StoreTrueAction):
+                if "default" not in text:
+                    missing.append(f"{where}: no default")
+            elif action.option_strings and action.required and "required" not in text:
+                missing.append(f"{where}: not marked required")
+    assert missing == []
+
+
+def test_the_readme_names_the_demo_key() -> None:
+    from listening_post.enrich.pseudonym import DEMO_AUTHOR_KEY
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"LISTENING_POST_AUTHOR_KEY={DEMO_AUTHOR_KEY.decode()}" in readme
