@@ -49,6 +49,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             )
     except LeaseHeldError as exc:
         logger.warning("compaction skipped", extra={"reason": str(exc)})
+        metrics.add_metric(name="CompactionsSkipped", unit=MetricUnit.Count, value=1)
         return {"run_id": run_id, "skipped": str(exc)}
     document = report.document()
     metrics.add_metric(name="FilesCompacted", unit=MetricUnit.Count, value=document["files_before"])

@@ -153,7 +153,7 @@ def test_a_second_process_finds_the_lock_and_stops_and_a_crash_frees_it(tmp_path
         assert all(len(lake.partition_files("CA", d)) == 3 for d in lake.days("CA"))
     finally:
         holder.send_signal(signal.SIGKILL)  # a crash: the lease goes with the process
-        holder.wait(timeout=10)
+        holder.communicate(timeout=10)
     third = cli("compact", "--lake", lake.root, "--retention-days", "3650")
     out, err = third.communicate(timeout=60)
     assert third.returncode == 0, err
