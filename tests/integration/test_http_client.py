@@ -86,6 +86,10 @@ def test_a_refused_host_is_marked_down_after_the_first_failure(replay: ReplaySer
     replay.route("/a", Reply(200, b"ok"))
     assert http.get(replay.url + "/a").body == b"ok"  # other hosts are unaffected
     assert http.reached_hosts == {replay.url.split("//")[1]}
+    clock.sleep(300)  # a warm collect function keeps its client: the host is asked again later
+    with pytest.raises(HostDownError, match="could not connect; "):
+        http.get(f"http://127.0.0.1:{port}/z")
+    assert http.requests_sent == 3
 
 
 def test_a_name_that_does_not_resolve_is_marked_down(clock: FakeClock) -> None:
