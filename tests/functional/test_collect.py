@@ -146,8 +146,11 @@ def test_collect_all_eight_sources(
     sources = summary["sources"]
     assert set(sources) == {"rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"}
     assert {name: s["errors"] for name, s in sources.items()} == dict.fromkeys(sources, 0)
-    assert {name: s["posts"] > 0 for name, s in sources.items()} == dict.fromkeys(sources, True)
-    assert sources["x"]["posts"] == 15 and sources["bluesky"]["posts"] == 25 and sources["reddit"]["posts"] == 3
+    assert {name: s["imported"] > 0 for name, s in sources.items()} == dict.fromkeys(sources, True)
+    assert (
+        sources["x"]["imported"] == 15 and sources["bluesky"]["imported"] == 25 and sources["reddit"]["imported"] == 3
+    )
+    assert summary["imported"] == sum(s["imported"] for s in sources.values()) and summary["erased"] == 0
     # Progress per source on stderr.
     assert "DE search x: 1 pages, 15 new" in err and "DE local rss:" in err
 
@@ -162,7 +165,7 @@ def test_collect_all_eight_sources(
     assert store.get(CursorKey("DE", "local", "rss")) == {"feeds": {f"{replay.url}/heise.atom": {"etag": '"h1"'}}}
     # X places set the country (Berlin, DE); rows carry no handle.
     table = lake.read_posts("DE", date(2000, 1, 1), date(2100, 1, 1))
-    assert table.num_rows == sum(s["posts"] for s in sources.values())
+    assert table.num_rows == sum(s["imported"] for s in sources.values())
     rows = table.to_pylist()
     assert not any("bsky.social" in (r["url"] or "") for r in rows if r["source"] == "bluesky")
     # No secret value anywhere: output, progress, report, lake documents.
@@ -177,7 +180,7 @@ def test_collect_all_eight_sources(
     assert collect("--config", str(config), "--lake", str(lake_dir), "--source", "x") == 0
     assert replay.seen("/2/tweets/search/recent")[-1].query["since_id"] == "1403438596695134209"
     again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["sources"]
-    assert again == {"x": {"posts": 0, "duplicates": 15, "quarantined": 0, "errors": 0}}
+    assert again == {"x": {"imported": 0, "duplicates": 15, "quarantined": 0, "erased": 0, "errors": 0}}
 
 
 def test_collect_with_no_keys_runs_the_keyless_sources(
@@ -194,7 +197,7 @@ def test_collect_with_no_keys_runs_the_keyless_sources(
     out, err = capsys.readouterr()
     sources = json.loads(out.strip().splitlines()[-1])["sources"]
     for keyless in ("rss", "google_news", "mastodon", "gdelt"):
-        assert sources[keyless]["posts"] > 0 and sources[keyless]["errors"] == 0
+        assert sources[keyless]["imported"] > 0 and sources[keyless]["errors"] == 0
     assert sources["x"] == {"skipped": "missing credentials (bearer_token): environment variable LP_X_TOKEN is not set"}
     assert sources["reddit"]["skipped"].endswith("environment variable LP_REDDIT_ID is not set")
     assert set(sources["bluesky"]) == set(sources["youtube"]) == {"skipped"}
@@ -236,7 +239,7 @@ def test_a_crash_between_the_lake_write_and_the_cursor_is_absorbed(
     capsys.readouterr()
     assert collect("--config", str(config), "--lake", str(lake_dir)) == 0
     sources = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["sources"]
-    assert sources["x"]["posts"] == 0 and sources["x"]["duplicates"] == 15
+    assert sources["x"]["imported"] == 0 and sources["x"]["duplicates"] == 15
     assert lake.read_posts("DE", date(2000, 1, 1), date(2100, 1, 1)).num_rows == len(rows)
     # The same page was asked for again from the same place: the first cursor never got stored.
     first, second = replay.seen("/2/tweets/search/recent")

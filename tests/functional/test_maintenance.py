@@ -66,7 +66,7 @@ def test_retention_drops_old_partitions_only(lake: Lake) -> None:
     lake.append_posts(
         [make_post(1, created_at=datetime(2024, 1, 5, tzinfo=UTC)), make_post(2, created_at=DAY)], run_id="r"
     )
-    report = maintain(lake, run_id="m", today=date(2026, 11, 23), retention_days=365)
+    report = maintain(lake, run_id="m", today=date(2026, 11, 23), retention_days=365, confirm=lambda _: True)
     assert report.dropped == ["posts/country=CA/dt=2024-01-05"]
     assert lake.days("CA") == ["2026-11-17"]
 

@@ -75,6 +75,6 @@ def test_no_credentials_is_a_missing_secret(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # never leaves the machine
-    source = SecretsManagerSource.from_environment("us-east-1")
-    with pytest.raises(MissingSecretError, match="NoCredentialsError"):
-        source.get_secret_string("listening-post/x")
+    # Found when the client is made, before any request, and said in words.
+    with pytest.raises(MissingSecretError, match="Secrets Manager needs AWS credentials: none were found"):
+        SecretsManagerSource.from_environment("us-east-1")

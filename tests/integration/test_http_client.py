@@ -8,6 +8,7 @@ import socket
 import pytest
 
 from listening_post.sources.http import (
+    HostDownError,
     HttpClient,
     HttpError,
     HttpPolicy,
@@ -66,13 +67,37 @@ def test_a_body_cut_short_is_retried(replay: ReplayServer, clock: FakeClock) -> 
     assert client(clock).get(replay.url + "/cut").body == b'{"posts": []}'
 
 
-def test_connection_refused_is_retried_then_reported(clock: FakeClock) -> None:
+def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed again when the block ends: nobody listens there
-    with pytest.raises(TransientHttpError, match="could not connect"):
-        client(clock, max_attempts=2).get(f"http://127.0.0.1:{port}/x")
-    assert len(clock.sleeps) == 1
+        return int(s.getsockname()[1])  # closed again when the block ends: nobody listens there
+
+
+def test_a_refused_host_is_marked_down_after_the_first_failure(replay: ReplayServer, clock: FakeClock) -> None:
+    http = client(clock, max_attempts=5)
+    port = closed_port()
+    with pytest.raises(HostDownError, match=rf"could not connect; 127\.0\.0\.1:{port} is not asked again"):
+        http.get(f"http://127.0.0.1:{port}/x")
+    assert http.requests_sent == 1 and clock.sleeps == []  # refused: no retry, no backoff
+    with pytest.raises(HostDownError, match="marked down for this run"):
+        http.get(f"http://127.0.0.1:{port}/y")
+    assert http.requests_sent == 1  # not even tried
+    assert http.down_hosts == {f"127.0.0.1:{port}": "could not connect"}
+    replay.route("/a", Reply(200, b"ok"))
+    assert http.get(replay.url + "/a").body == b"ok"  # other hosts are unaffected
+    assert http.reached_hosts == {replay.url.split("//")[1]}
+    clock.sleep(300)  # a warm collect function keeps its client: the host is asked again later
+    with pytest.raises(HostDownError, match="could not connect; "):
+        http.get(f"http://127.0.0.1:{port}/z")
+    assert http.requests_sent == 3
+
+
+def test_a_name_that_does_not_resolve_is_marked_down(clock: FakeClock) -> None:
+    http = client(clock, max_attempts=5)
+    for path in ("/a", "/b", "/c"):
+        with pytest.raises(HostDownError, match="did not resolve"):
+            http.get(f"http://listening-post-test.invalid{path}")
+    assert http.requests_sent == 1 and clock.sleeps == []
 
 
 def test_a_wait_longer_than_allowed_fails_at_once(replay: ReplayServer, clock: FakeClock) -> None:

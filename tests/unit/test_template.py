@@ -68,6 +68,7 @@ def test_dashboard_body_is_infra_dashboard_json(resources: dict[str, Any]) -> No
     [
         ("WeeklyToneByCountryView", "infra/athena/weekly_tone_by_country.sql"),
         ("WeeklyToneByTopicView", "infra/athena/weekly_tone_by_topic.sql"),
+        ("PostsLatestView", "infra/athena/posts_latest.sql"),
     ],
 )
 def test_named_queries_are_the_view_files(resources: dict[str, Any], resource: str, path: str) -> None:
@@ -180,7 +181,7 @@ CONTRACT = {
         },
     ),
     "ApiFunction": ("functions/api/", 10, 512, ["CoreLayer"], {"LISTENING_POST_DATA_BUCKET"}),
-    "CompactFunction": ("functions/compact/", 900, 3008, ["CoreLayer", "ArrowLayer"], set()),
+    "CompactFunction": ("functions/compact/", 900, 3008, ["CoreLayer", "ArrowLayer"], {"LISTENING_POST_STATE_TABLE"}),
 }
 
 

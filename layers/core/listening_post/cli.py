@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from listening_post import __version__, secrecy
+from listening_post.aws.setup import AwsSetupError
 from listening_post.codes import COUNTRIES
 from listening_post.config import SOURCE_NAMES, Config, ConfigError, load_config
 from listening_post.enrich.pseudonym import MissingAuthorKeyError, Pseudonymiser
@@ -27,6 +28,10 @@ from listening_post.settings import DEFAULT_CONFIG, Settings, get_settings
 from listening_post.weeks import IsoWeek, WeekError
 
 log = logging.getLogger("listening_post")
+
+
+LAKE_HELP = "local folder or s3://bucket/prefix (default: $LISTENING_POST_LAKE, else ./lake)"
+CONFIG_HELP = f"configuration file (default: $LISTENING_POST_CONFIG, else {DEFAULT_CONFIG})"
 
 
 class UsageError(Exception):
@@ -166,7 +171,28 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.pipeline import summarise
 
     config = _config(args.config, settings, required=False)
+    timezone = "UTC"
+    if config is not None:
+        try:
+            timezone = config.country(args.country).timezone
+        except KeyError:
+            configured = ", ".join(c.code for c in config.countries)
+            raise UsageError(
+                f"country {args.country} is not in the configuration (its countries: {configured}); "
+                "a brief needs the country's time zone, languages and topics"
+            ) from None
+    today = datetime.now(ZoneInfo(timezone)).date()
+    if args.week.monday > today:
+        raise UsageError(
+            f"week {args.week} has not begun yet in {args.country} (today is {today}, week {IsoWeek.of(today)})"
+        )
+    # Checked before the lake is opened: opening a local lake creates its folder.
+    uri = args.lake or settings.lake
+    if "://" not in uri.replace("file://", "") and not Path(uri.removeprefix("file://")).expanduser().is_dir():
+        raise UsageError(f"no lake at {uri}: the folder does not exist (check --lake or LISTENING_POST_LAKE)")
     lake = _lake(args, settings)
+    if not lake.list_dir("posts"):
+        raise UsageError(f"no lake at {lake.uri}: it holds no posts/ (import, collect or demo first, or check --lake)")
     result = summarise(lake, config, args.country, args.week, out_dir=args.out)
     for path in result.out_paths or result.lake_paths:
         print(path)
@@ -187,21 +213,84 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, datetime
 
-    from listening_post.maintenance import maintain
+    from listening_post.lease import LeaseHeldError
+    from listening_post.maintenance import RetentionNotConfirmedError, maintain
     from listening_post.pipeline import new_run_id
 
     config = _config(args.config, settings, required=False)
     retention = args.retention_days if args.retention_days is not None else (config.retention_days if config else None)
-    report = maintain(
-        _lake(args, settings),
-        run_id=new_run_id(),
-        today=datetime.now(UTC).date(),
-        retention_days=retention,
-        countries=[args.country] if args.country else None,
-        links_retention_days=config.links_retention_days if config else None,
-    )
-    print(json.dumps(report.document()))
+    lake = _lake(args, settings)
+    run_id = new_run_id()
+
+    def run() -> dict[str, Any]:
+        report = maintain(
+            lake,
+            run_id=run_id,
+            today=datetime.now(UTC).date(),
+            retention_days=retention,
+            countries=[args.country] if args.country else None,
+            dry_run=args.dry_run,
+            links_retention_days=config.links_retention_days if config else None,
+            confirm=lambda doomed: _confirm_retention(doomed, retention, yes=args.yes),
+        )
+        return report.document()
+
+    try:
+        if args.dry_run:  # reads only: no lease needed
+            document = run()
+        else:
+            with _compaction_lease(lake, settings, run_id):
+                document = run()
+    except LeaseHeldError as exc:
+        print(json.dumps({"run_id": run_id, "skipped": str(exc)}))
+        print(f"listening-post: {exc}; this run changed nothing", file=sys.stderr)
+        return 0
+    except RetentionNotConfirmedError as exc:
+        raise UsageError(str(exc)) from None
+    print(json.dumps(document))
     return 0
+
+
+def _confirm_retention(doomed: list[str], retention: int | None, *, yes: bool) -> bool:
+    """Retention deletes for good: ask on a terminal, refuse elsewhere unless --yes."""
+    if yes:
+        return True
+    days = sorted(p.rsplit("dt=", 1)[-1] for p in doomed)
+    what = f"{len(doomed)} posts partitions older than {retention} days (dt {days[0]} to {days[-1]})"
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError(
+            f"compact would delete {what}; nothing was asked, as stdin is not a terminal: "
+            "pass --yes to delete them, or --dry-run to list them"
+        )
+    print(f"compact will delete {what}:", file=sys.stderr)
+    for partition in doomed[:10]:
+        print(f"  {partition}", file=sys.stderr)
+    if len(doomed) > 10:
+        print(f"  ... and {len(doomed) - 10} more (--dry-run lists them all)", file=sys.stderr)
+    try:
+        answer = input("Delete them? [y/N] ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _compaction_lease(lake: Any, settings: Settings, run_id: str) -> Any:
+    """A lock file in a local lake; the state table's lease for an S3 lake when the table is named."""
+    import contextlib
+
+    from listening_post.lease import FileLease
+
+    if lake.is_local:
+        return FileLease(Path(lake.root) / "state" / "locks" / "compact.lock", name="compaction", holder=run_id)
+    if settings.state_table:
+        from listening_post.aws.lease import DynamoDBLease
+        from listening_post.aws.setup import boto3_client
+        from listening_post.maintenance import LEASE_SECONDS
+
+        client = boto3_client("dynamodb", purpose="the compaction lease", region=settings.aws_region)
+        return DynamoDBLease(client, settings.state_table, name="compaction", holder=run_id, seconds=LEASE_SECONDS)
+    log.warning("no lease: set LISTENING_POST_STATE_TABLE so that two compactions of %s cannot overlap", lake.uri)
+    return contextlib.nullcontext()
 
 
 def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
@@ -329,7 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Public-opinion listening for diplomatic missions: collect, score, store, brief.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="more progress on stderr")
+    parser.add_argument("-v", "--verbose", action="store_true", help="more progress on stderr (default: off)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, func: Callable[[argparse.Namespace, Settings], int], help_: str) -> argparse.ArgumentParser:
@@ -343,59 +432,84 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = command("import", cmd_import, "parse saved API responses into the lake")
-    p.add_argument("--source", required=True, choices=SOURCE_NAMES)
-    p.add_argument("--country", required=True, type=_country, help="host country, ISO 3166-1 alpha-2")
-    p.add_argument("--query-id", default=None, help="the configured query these responses answer")
-    p.add_argument("--lake", help="local folder or s3://bucket/prefix (default: $LISTENING_POST_LAKE or ./lake)")
-    p.add_argument("--config", help="configuration whose topics are matched")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--source", required=True, choices=SOURCE_NAMES, help="the platform the files come from (required)")
+    p.add_argument("--country", required=True, type=_country, help="host country, ISO 3166-1 alpha-2 (required)")
+    p.add_argument("--query-id", default=None, help="the configured query these responses answer (default: none)")
+    p.add_argument("--lake", help=LAKE_HELP)
+    p.add_argument(
+        "--config", help=f"configuration whose topics are matched (default: as for collect, {DEFAULT_CONFIG})"
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="saved API responses (.gz files are unpacked)")
 
     p = command("collect", cmd_collect, "collect the configured queries live from every source into the lake")
-    p.add_argument("--config", help=f"configuration (default: $LISTENING_POST_CONFIG or {DEFAULT_CONFIG})")
-    p.add_argument("--lake", help="local folder or s3://bucket/prefix (default: $LISTENING_POST_LAKE or ./lake)")
-    p.add_argument("--country", type=_country, help="only this host country")
-    p.add_argument("--source", choices=SOURCE_NAMES, help="only this source")
+    p.add_argument("--config", help=CONFIG_HELP)
+    p.add_argument("--lake", help=LAKE_HELP)
+    p.add_argument("--country", type=_country, help="only this host country (default: every configured country)")
+    p.add_argument("--source", choices=SOURCE_NAMES, help="only this source (default: every source of each query)")
 
     p = command("summarize", cmd_summarize, "write summary.json, brief.html and brief.md for a country and week")
-    p.add_argument("--country", required=True, type=_country)
-    p.add_argument("--week", required=True, type=_week, help="ISO week, e.g. 2026-W47")
-    p.add_argument("--lake")
-    p.add_argument("--out", help="also write the three files into this folder")
-    p.add_argument("--config")
+    p.add_argument("--country", required=True, type=_country, help="a configured host country (required)")
+    p.add_argument("--week", required=True, type=_week, help="ISO week, e.g. 2026-W47, begun already (required)")
+    p.add_argument("--lake", help=LAKE_HELP)
+    p.add_argument("--out", help="also write the three files into this folder (default: only into the lake)")
+    p.add_argument("--config", help=CONFIG_HELP)
 
     p = command("demo", cmd_demo, "run the whole flow offline on the bundled sample data")
     p.add_argument("--lake", help="where to build the demo lake (default: ./demo-lake)")
 
     p = command("compact", cmd_compact, "rewrite small posts files per partition, deduplicated; apply retention")
-    p.add_argument("--lake")
-    p.add_argument("--country", type=_country)
-    p.add_argument("--retention-days", type=int, help="drop posts older than this (default: the configuration's)")
-    p.add_argument("--config")
+    p.add_argument("--lake", help=LAKE_HELP)
+    p.add_argument("--country", type=_country, help="only this host country (default: every country in the lake)")
+    p.add_argument(
+        "--retention-days",
+        type=int,
+        help="delete posts partitions older than this many days, after a confirmation "
+        "(default: retention_days of the configuration; none without one)",
+    )
+    p.add_argument("--config", help=CONFIG_HELP)
+    p.add_argument("--dry-run", action="store_true", help="list what would be compacted and deleted; change nothing")
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="delete what retention selects without asking (needed when not on a terminal)",
+    )
 
     p = command("erase-author", cmd_erase_author, "remove every post of one author from the lake (right to erasure)")
-    p.add_argument("--source", required=True, choices=SOURCE_NAMES)
+    p.add_argument("--source", required=True, choices=SOURCE_NAMES, help="the platform of the author (required)")
     p.add_argument(
         "--handle",
         required=True,
         help="as the platform shows it (Mastodon user@server, Reddit name, "
-        "Bluesky DID, X user id, YouTube channel id, feed byline)",
+        "Bluesky DID, X user id, YouTube channel id, feed byline; required)",
     )
-    p.add_argument("--lake")
-    p.add_argument("--config", help="configuration used to rebuild the affected briefs")
+    p.add_argument("--lake", help=LAKE_HELP)
+    p.add_argument(
+        "--config",
+        help=f"configuration used to rebuild the affected briefs (default: as for collect, {DEFAULT_CONFIG})",
+    )
 
     p = command("serve", cmd_serve, "the briefs web page and JSON API on localhost")
-    p.add_argument("--lake")
+    p.add_argument("--lake", help=LAKE_HELP)
     p.add_argument("--port", type=_port, default=8080, help="port to listen on (default: 8080; 0 picks a free one)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
-    p.add_argument("--config", help="configuration whose countries are listed")
+    p.add_argument(
+        "--config", help=f"configuration whose countries are listed (default: as for collect, {DEFAULT_CONFIG})"
+    )
 
     p = command("score", cmd_score, "score one text per stdin line, one JSON line each")
     p.add_argument("--lang", help="ISO 639-1 language of every line (default: detect per line)")
-    p.add_argument("--config", help="configuration whose --country chooses the backends")
+    p.add_argument("--config", help=f"configuration whose --country chooses the backends (default: {DEFAULT_CONFIG})")
     p.add_argument(
-        "--country", type=_country, help="use this configured country's backends and languages (detection prior)"
+        "--country",
+        type=_country,
+        help="use this configured country's backends and languages (detection prior) (default: none, every "
+        "language's local default)",
     )
-    p.add_argument("--backend", help="score every line with this backend (needs --lang); validate-config lists them")
+    p.add_argument(
+        "--backend",
+        help="score every line with this backend (needs --lang); validate-config lists them "
+        "(default: the language's local default)",
+    )
 
     p = command(
         "migrate-identity",
@@ -424,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except (UsageError, MissingAuthorKeyError) as exc:
+    except (UsageError, MissingAuthorKeyError, AwsSetupError) as exc:
         _fail(str(exc), 2)
     except ValidationError as exc:  # the environment did not fit the settings model
         _fail("invalid setting: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2)

@@ -30,6 +30,7 @@ from listening_post.sources.fetch import FetchContext, Fetcher, Job
 from listening_post.sources.http import HttpClient, HttpPolicy
 
 Progress = Callable[[str], None]
+COUNT_NAMES = ("imported", "duplicates", "quarantined", "erased")  # the counts every command reports
 
 
 @dataclass
@@ -42,6 +43,7 @@ class JobReport:
     posts: int = 0  # new rows in the lake
     duplicates: int = 0  # already in the lake (re-read pages, overlaps, the same post from two queries)
     quarantined: int = 0
+    erased: int = 0  # posts of authors in the erasure ledger, not written
     filtered: int = 0  # returned by the platform, not matched by the query (sources that cannot search)
     withdrawn: int = 0  # deleted or removed records: no post
     replaced_characters: int = 0  # invalid byte sequences decoded as U+FFFD (sources/base.py decode_body)
@@ -59,7 +61,16 @@ class SourceReport:
     jobs: list[JobReport] = field(default_factory=list)
 
     def totals(self) -> dict[str, Any]:
-        counted = ("pages", "posts", "duplicates", "quarantined", "filtered", "withdrawn", "replaced_characters")
+        counted = (
+            "pages",
+            "posts",
+            "duplicates",
+            "quarantined",
+            "erased",
+            "filtered",
+            "withdrawn",
+            "replaced_characters",
+        )
         out: dict[str, Any] = {name: sum(getattr(j, name) for j in self.jobs) for name in counted}
         out["errors"] = [f"{j.country} {j.query_id}: {e}" for j in self.jobs for e in j.errors]
         out["duration_seconds"] = round(sum(j.duration_seconds for j in self.jobs), 3)
@@ -72,6 +83,7 @@ class RunReport:
     started_at: datetime
     finished_at: datetime | None = None
     sources: dict[str, SourceReport] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the run as a whole suggests ("no network?")
 
     def path(self) -> str:
         return f"runs/dt={self.started_at.date().isoformat()}/{self.run_id}.json"
@@ -93,6 +105,7 @@ class RunReport:
                 "started_at": self.started_at.isoformat(),
                 "finished_at": finished.isoformat(),
                 "duration_seconds": round((finished - self.started_at).total_seconds(), 3),
+                "notes": self.notes,
                 "sources": {
                     name: {"skipped": s.skipped, **s.totals(), "jobs": [asdict(j) for j in s.jobs]}
                     for name, s in sorted(self.sources.items())
@@ -102,16 +115,22 @@ class RunReport:
         return document
 
     def summary(self) -> dict[str, Any]:
+        """The run's counts under the names every command uses (imported, duplicates, quarantined, erased),
+        in total and per source."""
         out: dict[str, Any] = {}
+        totals = dict.fromkeys(COUNT_NAMES, 0)
         for name, s in sorted(self.sources.items()):
             if s.skipped:
                 out[name] = {"skipped": s.skipped}
             else:
                 t = s.totals()
-                out[name] = {k: t[k] for k in ("posts", "duplicates", "quarantined")} | {"errors": len(t["errors"])}
+                counts = {"imported": t["posts"]} | {k: t[k] for k in COUNT_NAMES[1:]}
+                totals = {k: totals[k] + counts[k] for k in COUNT_NAMES}
+                out[name] = counts | {"errors": len(t["errors"])}
                 if t["replaced_characters"]:
                     out[name]["replaced_characters"] = t["replaced_characters"]
-        return {"run_id": self.run_id, "report": self.path(), "sources": out}
+        notes = {"notes": self.notes} if self.notes else {}
+        return {"run_id": self.run_id, "report": self.path(), **totals, **notes, "sources": out}
 
 
 def plan_jobs(
@@ -237,8 +256,10 @@ class Collector:
         progress: Progress | None = None,
         now: Callable[[], datetime] | None = None,
         run_id: str | None = None,
+        notes: Callable[[], list[str]] | None = None,
     ) -> None:
         self.lake, self.enricher, self.fetchers, self.cursors = lake, enricher, fetchers, cursors
+        self.notes = notes or list
         self.skipped = dict(skipped or {})
         self.progress = progress or (lambda _line: None)
         self.now = now or (lambda: datetime.now(UTC))
@@ -260,6 +281,9 @@ class Collector:
                 source.jobs.append(self.run_job(job, self.fetchers[job.source]))
         finally:
             report.finished_at = self.now()
+            report.notes = self.notes()
+            for note in report.notes:
+                self.progress(note)
             self.lake.write_json(report.path(), report.document())
         return report
 
@@ -347,6 +371,21 @@ def collect(
     jobs = plan_jobs(config, countries=countries, sources=sources)
     fetchers, skipped = build_fetchers(config, http, secrets, (j.source for j in jobs))
     collector = Collector(
-        lake=lake, enricher=enricher, fetchers=fetchers, cursors=cursors, skipped=skipped, progress=progress
+        lake=lake,
+        enricher=enricher,
+        fetchers=fetchers,
+        cursors=cursors,
+        skipped=skipped,
+        progress=progress,
+        notes=lambda: network_notes(http),
     )
     return collector.run(jobs)
+
+
+def network_notes(http: HttpClient) -> list[str]:
+    """Says "no network?" when every host asked refused or did not resolve (each was asked once: sources/http.py)."""
+    if not http.down_hosts or http.reached_hosts:
+        return []
+    hosts = sorted(http.down_hosts)
+    shown = ", ".join(hosts[:5]) + (f" and {len(hosts) - 5} more" if len(hosts) > 5 else "")
+    return [f"no network? none of the {len(hosts)} hosts asked could be reached ({shown})"]

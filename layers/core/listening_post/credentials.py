@@ -36,6 +36,7 @@ class SecretResolver:
         self._environ = environ
         self._factory = secretsmanager  # made on first use: a run whose secrets are all in env needs no AWS
         self._source: SecretSource | None = None
+        self._unavailable: str | None = None  # why the source could not be made: said once per source, not retried
         self._strings: dict[str, str] = {}
 
     def __repr__(self) -> str:
@@ -43,9 +44,15 @@ class SecretResolver:
 
     def _secretsmanager(self) -> SecretSource:
         if self._source is None:
+            if self._unavailable is not None:
+                raise MissingSecretError(self._unavailable)
             if self._factory is None:
                 raise MissingSecretError("no Secrets Manager client is configured")
-            self._source = self._factory()
+            try:
+                self._source = self._factory()
+            except MissingSecretError as exc:
+                self._unavailable = str(exc)
+                raise
         return self._source
 
     def named(self, secretsmanager_name: str) -> SecretStr:

@@ -156,13 +156,20 @@ class IngestResult:
     imported: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    erased: int = 0  # posts of authors in the erasure ledger, not written
     failed_payloads: int = 0
     payloads: int = 0
     files: list[str] = field(default_factory=list)
     replaced_characters: int = 0  # invalid byte sequences decoded as U+FFFD (sources/base.py decode_body)
 
     def counts(self) -> dict[str, int]:
-        counts = {"imported": self.imported, "duplicates": self.duplicates, "quarantined": self.quarantined}
+        """The counts every command reports, under the same names (collect's summary too)."""
+        counts = {
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "quarantined": self.quarantined,
+            "erased": self.erased,
+        }
         if self.replaced_characters:
             counts["replaced_characters"] = self.replaced_characters
         return counts

@@ -28,6 +28,7 @@ __all__ = [
     "Term",
     "TermSearch",
     "fold",
+    "lint",
     "parse",
 ]
 
@@ -323,6 +324,46 @@ def _term_pattern(words: tuple[str, ...]) -> str:
 
 def _is_word_char(ch: str) -> bool:
     return ch == "_" or unicodedata.category(ch)[0] in "LMN"
+
+
+_LOWER_OPERATORS = frozenset(op.lower() for op in OPERATORS)
+_TERMS_BEFORE = frozenset({"WORD", "PHRASE", ")"})
+_TERMS_AFTER = frozenset({"WORD", "PHRASE", "(", "NOT"})
+
+
+def lint(query: str, *, no_hashtags: Iterable[str] = ()) -> list[QuerySyntaxError]:
+    """What parses but very likely does not mean what was written, each with its column: a lower-case
+    ``or``/``and``/``not`` between terms (a term, so ``a or b`` means ``a AND or AND b``), and a term written
+    as a hashtag in a query run on sources whose texts have no hashtags (``no_hashtags``): it matches only
+    ``#word``, so never there. A query that does not parse gives nothing here; :func:`parse` says why."""
+    try:
+        toks = _tokenize(query)
+    except QuerySyntaxError:
+        return []
+    found: list[QuerySyntaxError] = []
+    plain = sorted(dict.fromkeys(no_hashtags))
+    for before, tok, after in zip([None, *toks], toks, toks[1:], strict=False):
+        if tok.kind != "WORD":
+            continue
+        word = tok.text
+        between = before is not None and before.kind in _TERMS_BEFORE and after.kind in _TERMS_AFTER
+        if word.lower() in _LOWER_OPERATORS and between:
+            found.append(
+                QuerySyntaxError(
+                    f"{word!r} between terms is searched as a word (operators are upper case): "
+                    f"did you mean {word.upper()}?",
+                    tok.col,
+                )
+            )
+        if plain and word.startswith("#") and len(word) > 1:
+            found.append(
+                QuerySyntaxError(
+                    f"{word!r} is written as a hashtag, but {', '.join(plain)} texts have no hashtags, so it "
+                    f"never matches there: write {word.lstrip('#')!r} to match the word",
+                    tok.col,
+                )
+            )
+    return found
 
 
 @lru_cache(maxsize=1024)

@@ -10,7 +10,11 @@ from typing import Any
 
 
 def ai_client(service: str) -> Any:
-    import boto3
     from botocore.config import Config
 
-    return boto3.client(service, config=Config(retries={"mode": "standard", "max_attempts": 5}))  # type: ignore[call-overload]
+    from listening_post.aws.setup import boto3_client
+
+    # Checked here, not at the first text: without a region or credentials, one line says which is missing.
+    return boto3_client(
+        service, purpose=f"Amazon {service.title()}", config=Config(retries={"mode": "standard", "max_attempts": 5})
+    )

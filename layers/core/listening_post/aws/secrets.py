@@ -18,10 +18,14 @@ class SecretsManagerSource:
 
     @classmethod
     def from_environment(cls, region: str | None = None) -> SecretsManagerSource:
-        """A client from the usual AWS settings (``AWS_ENDPOINT_URL`` included, as boto3 reads it)."""
-        import boto3
+        """A client from the usual AWS settings (``AWS_ENDPOINT_URL`` included, as boto3 reads it); without a
+        region or credentials, :class:`MissingSecretError` saying which (the source is then skipped)."""
+        from listening_post.aws.setup import AwsSetupError, boto3_client
 
-        return cls(boto3.client("secretsmanager", region_name=region))
+        try:
+            return cls(boto3_client("secretsmanager", purpose="Secrets Manager", region=region))
+        except AwsSetupError as exc:
+            raise MissingSecretError(str(exc)) from None
 
     def get_secret_string(self, name: str) -> str:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -81,9 +81,15 @@ def run_demo(lake_uri: str = "demo-lake", *, echo: Callable[[str], None] = lambd
         )
         result.imported[(code, source)] = ingest
         echo(
-            f"  imported {code} {source:<9} {len(files):>3} files: {ingest.imported:>5} new posts, "
-            f"{ingest.duplicates} already there, {ingest.quarantined} quarantined"
+            f"  {code} {source:<9} {len(files):>3} files: {ingest.imported:>5} imported, "
+            f"{ingest.duplicates:>4} duplicates, {ingest.quarantined} quarantined, {ingest.erased} erased"
         )
+    # A fresh lake has duplicates too: the sample's timeline pages overlap and a post can match two hashtags,
+    # as in real responses. Said once, so that a first "already there" does not puzzle anyone.
+    echo(
+        "  (duplicates: posts already in the lake or repeated across the responses, as overlapping timeline "
+        "pages and hashtags repeat them; each post is stored once)"
+    )
     for country in config.countries:
         weeks = weeks_with_posts(lake, country.code, country.timezone)
         for week in weeks:

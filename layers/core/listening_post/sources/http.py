@@ -95,6 +95,10 @@ class ResponseTooLargeError(HttpError):
     pass
 
 
+class HostDownError(HttpError):
+    """The host refused a connection or its name did not resolve: it is not asked again during this run."""
+
+
 @dataclass(frozen=True, slots=True)
 class HttpPolicy:
     connect_timeout: float = 5.0
@@ -107,6 +111,9 @@ class HttpPolicy:
     max_wait: float = 120.0
     max_response_bytes: int = 10 * 1024 * 1024
     contact: str | None = None
+    # How long a host that refused or did not resolve is not asked again: a CLI run's whole length, and a
+    # few minutes of a warm collect function, which keeps its client between invocations.
+    down_seconds: float = 300.0
 
     @property
     def user_agent(self) -> str:
@@ -203,6 +210,12 @@ class HttpClient:
         self.rng = rng or random.Random()  # noqa: S311  # nosec B311 - jitter, not cryptography
         self._hosts: dict[str, _HostState] = {}
         self.requests_sent = 0
+        # Hosts that refused or did not resolve, with the first failure: with no network every request would
+        # otherwise wait out its retries (212 s for the example configuration), and a second try within one
+        # run rarely finds a refusing host back. Each is asked again after policy.down_seconds.
+        self.down_hosts: dict[str, str] = {}
+        self._down_until: dict[str, float] = {}
+        self.reached_hosts: set[str] = set()  # hosts that answered with any HTTP status
         for host, per_minute in (budgets or {}).items():
             self.set_budget(host, per_minute)
 
@@ -281,7 +294,11 @@ class HttpClient:
         state.sent.append(self.clock.monotonic())
 
     def _once(self, method: str, url: str, shown: str, headers: dict[str, str], body: bytes | None) -> Response:
-        host = urlsplit(url).netloc
+        host = urlsplit(url).netloc.lower()
+        if host in self.down_hosts:
+            if self.clock.monotonic() < self._down_until[host]:
+                raise HostDownError(f"{host} is marked down for this run ({self.down_hosts[host]})", url=shown)
+            del self.down_hosts[host], self._down_until[host]
         self._await_slot(host, shown)
         self.requests_sent += 1
         timeout = urllib3.Timeout(connect=self.policy.connect_timeout, read=self.policy.read_timeout)
@@ -291,9 +308,14 @@ class HttpClient:
                 method, url, body=body, headers=headers, timeout=timeout, retries=retries, preload_content=False
             )
         except urllib3.exceptions.MaxRetryError as exc:
+            if isinstance(exc.reason, urllib3.exceptions.NewConnectionError):  # refused, or the name did not resolve
+                reason = self.down_hosts[host] = _describe(exc.reason)
+                self._down_until[host] = self.clock.monotonic() + self.policy.down_seconds
+                raise HostDownError(f"{reason}; {host} is not asked again in this run", url=shown) from None
             raise TransientHttpError(f"{_describe(exc.reason)}", url=shown) from None
         except urllib3.exceptions.HTTPError as exc:
             raise TransientHttpError(_describe(exc), url=shown) from None
+        self.reached_hosts.add(host)
         try:
             received = {k.lower(): v for k, v in raw.headers.items()}
             self._note_rate_limit(host, received)
@@ -345,6 +367,8 @@ def _describe(exc: BaseException | None) -> str:
     if exc is None:
         return "connection failed"
     name = type(exc).__name__
+    if isinstance(exc, urllib3.exceptions.NameResolutionError):  # before its parent NewConnectionError
+        return "the host name did not resolve"
     if isinstance(exc, urllib3.exceptions.NewConnectionError):  # before TimeoutError: it subclasses it
         return "could not connect"
     if isinstance(exc, urllib3.exceptions.TimeoutError):
