@@ -131,6 +131,11 @@ class BackendInfo:
             return units * COMPREHEND_PRICE.usd * 1_000_000
         if self.name == "translate-vader":
             return avg_chars * TRANSLATE_PRICE.usd  # per million characters x a million posts
+        if self.name == "bedrock":
+            # About 4 characters a token; each post also carries its JSON wrapper (~10 tokens) and its share
+            # of the instructions (~150 tokens over 20 posts); the answer is ~12 tokens a post.
+            input_tokens = avg_chars / 4 + 10 + 150 / 20
+            return input_tokens * BEDROCK_INPUT_PRICE.usd + 12 * BEDROCK_OUTPUT_PRICE.usd  # per M tokens x 1M
         return None
 
 
@@ -145,6 +150,21 @@ TRANSLATE_PRICE = Price(
     per="million characters (standard real-time translation)",
     source="https://aws.amazon.com/translate/pricing/",
     read_on="2026-11-23",
+)
+
+# Amazon Nova Micro on demand, us-east-1 (the model aws/bedrock.py uses by default). Not re-read from this
+# machine (no network): check before budgeting. Batch inference jobs are listed at half these rates.
+BEDROCK_INPUT_PRICE = Price(
+    usd=0.035,
+    per="million input tokens (Amazon Nova Micro, on demand)",
+    source="https://aws.amazon.com/bedrock/pricing/",
+    read_on="2026-12-03, from AWS's published rates, not re-read here",
+)
+BEDROCK_OUTPUT_PRICE = Price(
+    usd=0.14,
+    per="million output tokens (Amazon Nova Micro, on demand)",
+    source="https://aws.amazon.com/bedrock/pricing/",
+    read_on="2026-12-03, from AWS's published rates, not re-read here",
 )
 
 BACKENDS: dict[str, BackendInfo] = {
@@ -207,6 +227,16 @@ BACKENDS: dict[str, BackendInfo] = {
             "cloud",
             "Amazon Translate into English, then VADER 3.3.2",
             TRANSLATE_PRICE,
+        ),
+        BackendInfo(
+            "bedrock",
+            TRANSLATE_LANGUAGES,
+            "cloud",
+            "Amazon Bedrock Converse, a small model (Amazon Nova Micro), 20 posts a prompt, tone in [-1, 1] "
+            "(and a per-topic stance label); accuracy NOT measured here",
+            BEDROCK_INPUT_PRICE,
+            unvalidated=TRANSLATE_LANGUAGES,
+            model_marker="bedrock-",
         ),
     )
 }

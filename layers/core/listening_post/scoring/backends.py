@@ -89,6 +89,10 @@ class BackendFactory:
             from listening_post.aws.comprehend import ComprehendSentiment
 
             return ComprehendSentiment(self._client("comprehend"), lang)
+        if name == "bedrock":
+            from listening_post.aws.bedrock import BedrockTone
+
+            return BedrockTone(self._client("bedrock-runtime"), lang)
         if name == "translate-vader":
             from listening_post.aws.translate import TranslateThenVader
 
