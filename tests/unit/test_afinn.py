@@ -52,3 +52,16 @@ def test_one_backend_per_language_each_with_its_own_lexicon() -> None:
     assert es.score("This is great").compound == factory.backend("vader", "en").score("This is great").compound
     he = factory.backend("vader-afinn", "he")
     assert he.score("זה טוב").label == "positive" and he.score("זה דפוק").label == "negative"
+
+
+def test_hinglish_backend_reads_hindi_in_both_scripts() -> None:
+    from listening_post.scoring.lexicons import hinglish_lexicon
+
+    roman = hinglish_lexicon()
+    assert all(w.isascii() and w.isalpha() for w in roman)
+    assert roman["bura"] < 0 < roman["khush"] and roman["bekaar"] == roman["bekar"] < 0  # spelling variants
+    hi = BackendFactory(clients=lambda service: None).backend("vader-afinn-hinglish", "hi")
+    assert hi.score("ye film bahut bura hai").label == "negative"
+    assert hi.score("main khush hoon, film accha tha").label == "positive"
+    assert hi.score("यह बुरा है").label == "negative"  # Devanagari: AFINN's own Hindi words
+    assert BACKENDS["vader-afinn-hinglish"].unvalidated == frozenset({"hi"})

@@ -85,6 +85,10 @@ class BackendFactory:
             from listening_post.scoring.lexicons import afinn_backend
 
             return afinn_backend(lang)
+        if name == "vader-afinn-hinglish":
+            from listening_post.scoring.lexicons import hinglish_backend
+
+            return hinglish_backend()
         if name == "comprehend":
             from listening_post.aws.comprehend import ComprehendSentiment
 

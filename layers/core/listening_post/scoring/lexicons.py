@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
+import re
 import sqlite3
 import warnings
 from collections.abc import Mapping
@@ -182,3 +183,36 @@ def afinn_backend(lang: str) -> VaderWithLexicon:
     """VADER 3.3.2 with ``lang``'s AFINN list laid *under* its English lexicon: on a word both hold,
     English VADER's hand-rated valence wins (emoji descriptions and English words in tweets are English)."""
     return VaderWithLexicon(lang, afinn_lexicon(lang), f"afinn-{lang}-{AFINN_SOURCE}", english_wins=True)
+
+
+_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
+
+
+def hinglish_lexicon() -> dict[str, float]:
+    """Hindi's AFINN list (its Devanagari single words) romanised as Hinglish is written, for romanised Hindi.
+
+    Romanised by hinlangpy (MIT), which deletes the inherent vowel where Hindi speech drops it
+    ("बहुत" -> "bahut"); each word also in the common spelling with long vowels written single
+    ("pyaar" -> "pyar", "khushee" -> "khushi"). Rules fixed in advance, not tuned on the test tweets.
+    """
+    from hinlang import HindiToRoman
+
+    romanise = HindiToRoman().transliterate
+    lexicon: dict[str, float] = {}
+    for word, valence in _afinn_entries(AFINN_FILES["hi"]).items():
+        w = word.strip()
+        if " " in w or not _DEVANAGARI.search(w):
+            continue
+        roman = romanise(w).lower().replace("\u093c", "")  # a nukta the romaniser leaves behind
+        if not (roman.isascii() and roman.isalpha()):
+            continue
+        short = roman.replace("aa", "a").replace("ee", "i").replace("oo", "u")
+        for form in (roman, short):
+            lexicon.setdefault(form, float(valence) * AFINN_SCALE)
+    return lexicon
+
+
+def hinglish_backend() -> VaderWithLexicon:
+    """Hindi in both scripts: AFINN's Devanagari words and their Hinglish spellings, under English VADER."""
+    lexicon = {**afinn_lexicon("hi"), **hinglish_lexicon()}
+    return VaderWithLexicon("hi", lexicon, f"afinn-hi-hinglish-{AFINN_SOURCE}-hinlangpy-{_version('hinlangpy')}", True)
