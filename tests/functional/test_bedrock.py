@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+import yaml
 from botocore.stub import ANY, Stubber
 
+from bench.package_size import _TemplateLoader
 from listening_post.aws.bedrock import BATCH_SIZE, DEFAULT_MODEL_ID, BedrockTone
 from listening_post.scoring.backends import BackendFactory, build_scorer
 from listening_post.scoring.sentiment import UNSCORED
@@ -93,3 +96,17 @@ def test_chosen_in_a_configuration_through_the_injected_client(bedrock: tuple[An
     assert result.label == "positive" and is_unvalidated(result.model, "sw")
     cost = BACKENDS["bedrock"].usd_per_million_posts(150)
     assert cost is not None and 1 < cost < 10  # Nova Micro: a few dollars per million posts (docs/COST.md)
+
+
+def test_the_collect_function_may_invoke_the_backend_s_model_only() -> None:
+    template = (Path(__file__).resolve().parents[2] / "template.yaml").read_text(encoding="utf-8")
+    resources = yaml.load(template, Loader=_TemplateLoader)["Resources"]
+    statements = [
+        s
+        for p in resources["CollectFunction"]["Properties"]["Policies"]
+        if isinstance(p, dict) and "Statement" in p
+        for s in p["Statement"]
+        if "bedrock" in str(s.get("Action"))
+    ]
+    assert len(statements) == 1 and statements[0]["Action"] == "bedrock:InvokeModel"
+    assert statements[0]["Resource"]["Fn::Sub"].endswith(f"foundation-model/{DEFAULT_MODEL_ID}")
