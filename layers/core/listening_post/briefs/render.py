@@ -12,6 +12,7 @@ import jinja2
 
 from listening_post.briefs import charts
 from listening_post.briefs import findings as f
+from listening_post.sentiment_catalogue import mark_unvalidated
 
 BRIEF_FILES = ("summary.json", "brief.html", "brief.md")
 
@@ -32,6 +33,7 @@ def _env() -> jinja2.Environment:
         signed=f.signed, pct=f.pct, pct_change=f.pct_change, signed_pct=f.signed_pct, md=_md_escape, link=safe_url
     )
     env.globals.update(interval=_interval, share=_share, net=_net, tone_word=f.tone_word)
+    env.filters["mark_unvalidated"] = mark_unvalidated  # coverage: models no labelled set measured
     return env
 
 

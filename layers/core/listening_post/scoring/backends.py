@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from listening_post.config import Config
 
 ClientFactory = Callable[[str], Any]  # AWS service name -> client
+# Local backends with one lexicon per language, so one instance per language.
+PER_LANGUAGE = frozenset({"vader-afinn"})
 
 
 def _default_clients(service: str) -> Any:
@@ -50,8 +52,8 @@ class BackendFactory:
         problem = backend_problem(lang, name)
         if problem or name == NONE:
             raise ValueError(problem or f"{NONE!r} is not a backend")
-        # Local backends read a fixed language set: one instance serves every language it reads.
-        key = (name, lang if BACKENDS[name].kind == "cloud" else "*")
+        # Most local backends read a fixed language set: one instance serves every language it reads.
+        key = (name, lang if BACKENDS[name].kind == "cloud" or name in PER_LANGUAGE else "*")
         made = self._made.get(key)
         if made is None:
             with self._lock:
@@ -79,10 +81,22 @@ class BackendFactory:
             from listening_post.scoring.lexicons import mpqa_arabic_backend
 
             return mpqa_arabic_backend()
+        if name == "vader-afinn":
+            from listening_post.scoring.lexicons import afinn_backend
+
+            return afinn_backend(lang)
+        if name == "vader-afinn-hinglish":
+            from listening_post.scoring.lexicons import hinglish_backend
+
+            return hinglish_backend()
         if name == "comprehend":
             from listening_post.aws.comprehend import ComprehendSentiment
 
             return ComprehendSentiment(self._client("comprehend"), lang)
+        if name == "bedrock":
+            from listening_post.aws.bedrock import BedrockTone
+
+            return BedrockTone(self._client("bedrock-runtime"), lang)
         if name == "translate-vader":
             from listening_post.aws.translate import TranslateThenVader
 
@@ -163,7 +177,9 @@ def build_scorer(choices: Mapping[str, str], factory: BackendFactory | None = No
 
 
 def backend_lines(config: Config, avg_chars: int = 150) -> Iterator[str]:
-    """What ``validate-config`` shows: each country's backend per language, and what cloud ones cost."""
+    """What ``validate-config`` shows: per country, the share of its languages that will be scored and each
+    one's backend (marked when no labelled set measured it), a warning when its main language (the first
+    listed) would be unscored, and what the cloud backends chosen cost."""
     clouds: set[str] = set()
     for country in config.countries:
         resolved = resolve_choices(country.sentiment)
@@ -175,10 +191,21 @@ def backend_lines(config: Config, avg_chars: int = 150) -> Iterator[str]:
                 parts.append(f"{lang} unscored")
                 continue
             info = BACKENDS[name]
-            parts.append(f"{lang} {name} ({info.kind})")
+            mark = ", unvalidated" if lang in info.unvalidated else ""
+            parts.append(f"{lang} {name} ({info.kind}{mark})")
             if info.kind == "cloud":
                 clouds.add(name)
-        yield f"  {country.code}: sentiment " + ", ".join(parts)
+        scored = sum(lang in resolved for lang in country.languages)
+        share = f"{scored} of {len(country.languages)} languages scored"
+        yield f"  {country.code}: sentiment {share}: " + ", ".join(parts)
+        main = country.languages[0]
+        if main not in resolved:
+            readers = sorted(n for n, i in BACKENDS.items() if main in i.languages)
+            options = f"backends that read it: {', '.join(readers)}" if readers else "no backend reads it"
+            yield (
+                f"  warning: {country.code}'s main language {main!r} will be unscored, so its briefs will have "
+                f"no tone for most posts; choose one in countries[].sentiment ({options})"
+            )
     for name in sorted(clouds):
         info = BACKENDS[name]
         assert info.price is not None  # every cloud backend has one
