@@ -70,7 +70,7 @@ def test_import_counts_and_is_idempotent(
     ]
     assert run(*args) == 0
     first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert first == {"imported": 38, "duplicates": 0, "quarantined": 0}
+    assert first == {"imported": 38, "duplicates": 0, "quarantined": 0, "erased": 0}
     lake = Lake.from_uri(str(lake_dir))
     rows = lake.read_posts("DE", date(2000, 1, 1), date(2030, 1, 1))
     assert rows.num_rows == 38
@@ -78,7 +78,7 @@ def test_import_counts_and_is_idempotent(
 
     assert run(*args) == 0
     second = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert second == {"imported": 0, "duplicates": 38, "quarantined": 0}
+    assert second == {"imported": 0, "duplicates": 38, "quarantined": 0, "erased": 0}
     assert sorted(p.name for p in lake_dir.rglob("*.parquet")) == files_before
     assert lake.read_posts("DE", date(2000, 1, 1), date(2030, 1, 1)).num_rows == 38
 
@@ -103,7 +103,7 @@ def test_import_quarantines_bad_payloads_and_keeps_the_rest(
         str(payloads / "mastodon/docs_timelines_tag_cats_example.ELIDED.jsonc"),
     )
     assert code == 0
-    assert json.loads(capsys.readouterr().out) == {"imported": 1, "duplicates": 0, "quarantined": 2}
+    assert json.loads(capsys.readouterr().out) == {"imported": 1, "duplicates": 0, "quarantined": 2, "erased": 0}
     (qfile,) = lake_dir.glob("quarantine/source=mastodon/dt=*/*.json")
     doc = json.loads(qfile.read_text())
     reasons = {(r["origin"].rsplit("/", 1)[-1], r["index"], r["reason"]) for r in doc["records"]}

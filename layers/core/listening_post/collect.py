@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from listening_post.config import REQUIRED_SECRETS, SOURCE_NAMES, Config
 from listening_post.credentials import MissingSecretError, SecretResolver
 from listening_post.cursors import CursorKey, CursorStore
+from listening_post.erasure import append_without_erased
 from listening_post.lake import Lake
 from listening_post.model import Post
 from listening_post.pipeline import Enricher, new_run_id
@@ -41,6 +42,7 @@ class JobReport:
     posts: int = 0  # new rows in the lake
     duplicates: int = 0  # already in the lake (re-read pages, overlaps, the same post from two queries)
     quarantined: int = 0
+    erased: int = 0  # posts of authors in the erasure ledger, dropped
     filtered: int = 0  # returned by the platform, not matched by the query (sources that cannot search)
     withdrawn: int = 0  # deleted or removed records: no post
     errors: list[str] = field(default_factory=list)
@@ -57,7 +59,7 @@ class SourceReport:
     jobs: list[JobReport] = field(default_factory=list)
 
     def totals(self) -> dict[str, Any]:
-        counted = ("pages", "posts", "duplicates", "quarantined", "filtered", "withdrawn")
+        counted = ("pages", "posts", "duplicates", "quarantined", "erased", "filtered", "withdrawn")
         out: dict[str, Any] = {name: sum(getattr(j, name) for j in self.jobs) for name in counted}
         out["errors"] = [f"{j.country} {j.query_id}: {e}" for j in self.jobs for e in j.errors]
         out["duration_seconds"] = round(sum(j.duration_seconds for j in self.jobs), 3)
@@ -106,7 +108,8 @@ class RunReport:
                 out[name] = {"skipped": s.skipped}
             else:
                 t = s.totals()
-                out[name] = {k: t[k] for k in ("posts", "duplicates", "quarantined")} | {"errors": len(t["errors"])}
+                counted = ("posts", "duplicates", "quarantined", "erased")
+                out[name] = {k: t[k] for k in counted} | {"errors": len(t["errors"])}
         return {"run_id": self.run_id, "report": self.path(), "sources": out}
 
 
@@ -262,7 +265,9 @@ class Collector:
         report = JobReport(job.country.code, job.query.id, job.source)
         started = time.monotonic()
         key = CursorKey(job.country.code, job.query.id, job.source)
-        quarantine = self.quarantine.setdefault(job.source, QuarantineBatch(job.source, self.run_id))
+        quarantine = self.quarantine.setdefault(
+            job.source, QuarantineBatch(job.source, self.run_id, self.enricher.pseudonymiser)
+        )
         before = len(quarantine.entries)
         posts: list[Post] = []
         cursor: dict[str, Any] | None = None
@@ -285,7 +290,7 @@ class Collector:
                     report.filtered += fetched.filtered
                     report.withdrawn += fetched.page.withdrawn
                     for reject in screen_times(fetched.page, collected_at).rejects:
-                        quarantine.add(reject.reason, fetched.origin, reject.index, reject.record)
+                        quarantine.add(reject.reason, fetched.origin, reject.index, reject.record, reject.author_native)
                     # A page at a time, so that a cloud sentiment backend scores it in batches.
                     posts.extend(
                         self.enricher.enrich_many(
@@ -302,7 +307,7 @@ class Collector:
         if posts:
             report.newest_post_at = max(p.created_at for p in posts).isoformat()
         try:
-            appended = self.lake.append_posts(posts, run_id=self.run_id)
+            appended, report.erased = append_without_erased(self.lake, posts, run_id=self.run_id)
             report.posts, report.duplicates = appended.written, appended.duplicates
             report.quarantined = len(quarantine.entries) - before
             if quarantine.entries:

@@ -51,6 +51,7 @@ class Reject:
     reason: str
     record: Any
     index: int | None = None
+    author_native: str | None = None  # who wrote it, when known: quarantine keeps only its pseudonym
 
 
 @dataclass(slots=True)
@@ -81,7 +82,7 @@ def screen_times(page: Page, now: datetime) -> Page:
         else:
             kept.append(post)
             continue
-        page.rejects.append(Reject(reason, {"post_id": post.post_id, "url": post.url}))
+        page.rejects.append(Reject(reason, {"post_id": post.post_id, "url": post.url}, None, post.author_native))
     page.posts = kept
     return page
 
