@@ -366,3 +366,32 @@ def test_a_handle_of_another_server_says_nothing_matched(
     lake = Lake.from_uri(str(lake_dir))
     assert rows_of(lake, PSEUDONYMS.author_id("mastodon", PROLIFIC) or "") == 73
     assert lake.read_posts("CA", date(2026, 10, 1), date(2026, 12, 1)).num_rows > 0
+
+
+@pytest.mark.parametrize("trial", range(4))
+def test_erasure_racing_import_processes_leaves_no_row(tmp_path: Path, trial: int) -> None:
+    """The same race between real processes: two `import` commands and one `erase-author`, started at once."""
+    import os
+    import subprocess
+    import sys
+
+    files = [str(p) for p in mastodon_files("CA", "W4")]
+    root = str(tmp_path / "lake")
+    import_files(Lake.from_uri(root), [Path(f) for f in files[:4]])
+    env = {**os.environ, "LISTENING_POST_AUTHOR_KEY": KEY}
+    cli = [sys.executable, "-m", "listening_post.cli"]
+    imports = ["import", "--source", "mastodon", "--country", "CA", "--lake", root]
+    procs = [
+        subprocess.Popen([*cli, *imports, *files[trial % 2 :: 2]], env=env, stdout=subprocess.PIPE),
+        subprocess.Popen([*cli, *imports, *files[::-1]], env=env, stdout=subprocess.PIPE),
+        subprocess.Popen(
+            [*cli, "erase-author", "--source", "mastodon", "--handle", PROLIFIC, "--lake", root],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ),
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs[2][1]
+    author_id = PSEUDONYMS.author_id("mastodon", PROLIFIC)
+    assert author_id is not None and rows_of(Lake.from_uri(root), author_id) == 0
