@@ -395,3 +395,25 @@ def test_erasure_racing_import_processes_leaves_no_row(tmp_path: Path, trial: in
     assert [p.returncode for p in procs] == [0, 0, 0], outputs[2][1]
     author_id = PSEUDONYMS.author_id("mastodon", PROLIFIC)
     assert author_id is not None and rows_of(Lake.from_uri(root), author_id) == 0
+
+
+def test_quarantined_records_carry_their_authors_pseudonym_only(tmp_path: Path) -> None:
+    """A status without created_at, and a post dated in the future: both name their author's pseudonym."""
+    from datetime import timedelta
+
+    from listening_post.quarantine import QuarantineBatch
+    from listening_post.sources.base import screen_times
+
+    statuses = json.loads(gzip.decompress(mastodon_files()[0].read_bytes()))
+    broken, future = dict(statuses[0]), statuses[1]
+    del broken["created_at"]
+    now = datetime(2026, 11, 1, tzinfo=UTC) - timedelta(days=60)  # every post of W47 lies in its future
+    page = screen_times(parse(json.dumps([broken, future]).encode()), now)
+    batch = QuarantineBatch("mastodon", "r", PSEUDONYMS)
+    for reject in page.rejects:
+        batch.add(reject.reason, "file", reject.index, reject.record, reject.author_native)
+    records = batch.document(now)["records"]
+    expected = {PSEUDONYMS.author_id("mastodon", native_author_of("mastodon", s)) for s in (broken, future)}
+    assert len(records) == 2 and {r["author_id"] for r in records} == expected
+    text = json.dumps(records)
+    assert all(s["account"]["username"] not in text for s in (broken, future))

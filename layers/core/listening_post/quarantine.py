@@ -131,7 +131,7 @@ class QuarantineBatch:
         self, reason: str, origin: str, index: int | None = None, record: Any = None, author: str | None = None
     ) -> None:
         author_id = None
-        if self.pseudonymiser is not None and index is not None:
+        if self.pseudonymiser is not None and (author or index is not None):  # not for a whole payload
             author_id = self.pseudonymiser.author_id(self.source, author or native_author_of(self.source, record))
         self.entries.append(QuarantineEntry(reason, origin, index, record, author_id))
 
