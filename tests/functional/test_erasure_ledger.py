@@ -417,3 +417,13 @@ def test_quarantined_records_carry_their_authors_pseudonym_only(tmp_path: Path) 
     assert len(records) == 2 and {r["author_id"] for r in records} == expected
     text = json.dumps(records)
     assert all(s["account"]["username"] not in text for s in (broken, future))
+
+
+def test_a_reason_naming_the_author_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LISTENING_POST_AUTHOR_KEY", KEY)
+    with pytest.raises(SystemExit) as exit_:
+        erase_cli(tmp_path / "lake", PROLIFIC, "--reason", "request by OmarLake398 by mail")
+    assert exit_.value.code == 2 and "must not name the author" in capsys.readouterr().err
+    assert not (tmp_path / "lake" / "state").exists()

@@ -219,6 +219,9 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
         native = native_author(args.source, args.handle)
     except AuthorFormError as exc:
         raise UsageError(f"{args.source}: {exc}") from None
+    names = {native.lower(), native.split("@")[0].lower(), args.handle.strip().lstrip("@").lower()}
+    if any(name and name in args.reason.lower() for name in names):
+        raise UsageError("--reason is kept in the erasure ledger: it must not name the author (give a case reference)")
     author_id = _pseudonymiser(settings).author_id(args.source, native)
     assert author_id is not None
     lake = _lake(args, settings)
