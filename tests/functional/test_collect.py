@@ -177,7 +177,7 @@ def test_collect_all_eight_sources(
     assert collect("--config", str(config), "--lake", str(lake_dir), "--source", "x") == 0
     assert replay.seen("/2/tweets/search/recent")[-1].query["since_id"] == "1403438596695134209"
     again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["sources"]
-    assert again == {"x": {"posts": 0, "duplicates": 15, "quarantined": 0, "errors": 0}}
+    assert again == {"x": {"posts": 0, "duplicates": 15, "quarantined": 0, "erased": 0, "errors": 0}}
 
 
 def test_collect_with_no_keys_runs_the_keyless_sources(
