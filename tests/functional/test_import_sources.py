@@ -52,9 +52,9 @@ def test_import_each_source(
     paths = [str(payloads / f) for f in files]
     lake = tmp_path / "lake"
     assert run("import", "--source", source, "--country", "DE", "--lake", str(lake), *paths) == 0
-    assert json.loads(capsys.readouterr().out) == {"imported": expected, "duplicates": 0, "quarantined": 0}
+    assert json.loads(capsys.readouterr().out) == {"imported": expected, "duplicates": 0, "quarantined": 0, "erased": 0}
     assert run("import", "--source", source, "--country", "DE", "--lake", str(lake), *paths) == 0
-    assert json.loads(capsys.readouterr().out) == {"imported": 0, "duplicates": expected, "quarantined": 0}
+    assert json.loads(capsys.readouterr().out) == {"imported": 0, "duplicates": expected, "quarantined": 0, "erased": 0}
 
 
 def test_import_gdelt_with_a_plain_text_error(
@@ -81,7 +81,7 @@ def test_import_gdelt_with_a_plain_text_error(
     bad.write_text("Please limit requests to one every 5 seconds.")
     lake = tmp_path / "lake"
     assert run("import", "--source", "gdelt", "--country", "DE", "--lake", str(lake), str(good), str(bad)) == 0
-    assert json.loads(capsys.readouterr().out) == {"imported": 1, "duplicates": 0, "quarantined": 1}
+    assert json.loads(capsys.readouterr().out) == {"imported": 1, "duplicates": 0, "quarantined": 1, "erased": 0}
     (quarantined,) = (lake / "quarantine/source=gdelt").rglob("*.json")
     assert "GDELT error message" in quarantined.read_text()
     assert Lake.from_uri(str(lake)).countries() == ["DE"]

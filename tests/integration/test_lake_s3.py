@@ -33,8 +33,8 @@ def test_cli_import_and_summarize_against_s3(
     lake_uri = f"s3://{bucket}/lake"
     files = [str(p) for p in sorted((payloads / "rss").iterdir())]
     for expected in (
-        {"imported": 38, "duplicates": 0, "quarantined": 0},
-        {"imported": 0, "duplicates": 38, "quarantined": 0},
+        {"imported": 38, "duplicates": 0, "quarantined": 0, "erased": 0},
+        {"imported": 0, "duplicates": 38, "quarantined": 0, "erased": 0},
     ):
         assert main(["import", "--source", "rss", "--country", "DE", "--lake", lake_uri, *files]) == 0
         assert json.loads(capsys.readouterr().out.splitlines()[-1]) == expected

@@ -85,6 +85,18 @@ def _pseudonymiser(settings: Settings) -> Pseudonymiser:
     return Pseudonymiser(key)
 
 
+HANDLE_FORMS = {
+    "mastodon": "user@server, or the profile link",
+    "reddit": "the user name, with or without u/",
+    "bluesky": "the account's did:plc:..., not its handle",
+    "x": "the numeric user id, not the @name",
+    "youtube": "the channel id UC..., not the @name",
+    "gdelt": "the outlet's domain",
+    "rss": "the byline exactly as the feed gives it",
+    "google_news": "the outlet exactly as the feed gives it",
+}
+
+
 # --- commands ------------------------------------------------------------------------------------
 
 
@@ -303,21 +315,62 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
         native = native_author(args.source, args.handle)
     except AuthorFormError as exc:
         raise UsageError(f"{args.source}: {exc}") from None
+    names = {native.lower(), native.split("@")[0].lower(), args.handle.strip().lstrip("@").lower()}
+    if any(name and name in args.reason.lower() for name in names):
+        raise UsageError("--reason is kept in the erasure ledger: it must not name the author (give a case reference)")
     author_id = _pseudonymiser(settings).author_id(args.source, native)
     assert author_id is not None
     lake = _lake(args, settings)
     config = _config(args.config, settings, required=False)
+    weeks: dict[tuple[str, IsoWeek], str | None] = {}
+    zones: dict[str, ZoneInfo] = {}
 
     def rebuild(country: str, when: datetime) -> str | None:
-        tz = SummaryInput.from_config(config, country, IsoWeek.of(when.date())).timezone
-        week = IsoWeek.of(when.astimezone(ZoneInfo(tz)).date())
-        if not lake.exists(f"briefs/country={country}/week={week}/summary.json"):
-            return None
-        return summarise(lake, config, country, week).lake_paths[0].rsplit("/", 1)[0]
+        # Once per (country, week): an author's posts of one week must not rebuild its brief once each.
+        if country not in zones:
+            zones[country] = ZoneInfo(SummaryInput.from_config(config, country, IsoWeek.of(when.date())).timezone)
+        week = IsoWeek.of(when.astimezone(zones[country]).date())
+        if (country, week) not in weeks:
+            weeks[(country, week)] = None
+            if lake.exists(f"briefs/country={country}/week={week}/summary.json"):
+                weeks[(country, week)] = summarise(lake, config, country, week).lake_paths[0].rsplit("/", 1)[0]
+        return weeks[(country, week)]
 
-    report = erase_author(lake, author_id, run_id=new_run_id(), rebuild=rebuild)
+    report = erase_author(
+        lake,
+        author_id,
+        run_id=new_run_id(),
+        source=args.source,
+        reason=args.reason,
+        rebuild=rebuild,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
     print(json.dumps(report.document()))
-    return 0
+    if not report.complete:
+        print(
+            f"listening-post: rows of this author kept reappearing while other runs wrote to the lake "
+            f"({report.passes} passes); those runs drop the author from now on: run erase-author again",
+            file=sys.stderr,
+        )
+        return 1
+    if report.matched:
+        return 0
+    if report.already_erased_at:
+        print(
+            f"listening-post: erased on {report.already_erased_at}; no post or quarantined record of this author "
+            "remains",
+            file=sys.stderr,
+        )
+        return 0
+    forms = HANDLE_FORMS.get(args.source, "as the source gives it")
+    print(
+        f"listening-post: nothing matched: no post or quarantined record in {lake.uri} has the pseudonym of "
+        f"{args.source} {native!r}. Either the author key (LISTENING_POST_AUTHOR_KEY) is not the one this lake "
+        f"was written with, the handle is not in the form {args.source} stores ({forms}), or nothing of this "
+        "author was collected. The author is in the erasure ledger now, so their posts will not enter the lake.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -486,6 +539,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--config",
         help=f"configuration used to rebuild the affected briefs (default: as for collect, {DEFAULT_CONFIG})",
+    )
+    p.add_argument(
+        "--reason",
+        default="erasure request",
+        help="kept in the erasure ledger with the date (e.g. a case reference; never the handle)",
     )
 
     p = command("serve", cmd_serve, "the briefs web page and JSON API on localhost")

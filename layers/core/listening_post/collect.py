@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from listening_post.config import REQUIRED_SECRETS, SOURCE_NAMES, Config
 from listening_post.credentials import MissingSecretError, SecretResolver
 from listening_post.cursors import CursorKey, CursorStore
+from listening_post.erasure import append_without_erased
 from listening_post.first_seen import FirstSeen
 from listening_post.lake import Lake
 from listening_post.model import Post
@@ -43,7 +44,7 @@ class JobReport:
     posts: int = 0  # new rows in the lake
     duplicates: int = 0  # already in the lake (re-read pages, overlaps, the same post from two queries)
     quarantined: int = 0
-    erased: int = 0  # posts of authors in the erasure ledger, not written
+    erased: int = 0  # posts of authors in the erasure ledger, dropped
     filtered: int = 0  # returned by the platform, not matched by the query (sources that cannot search)
     withdrawn: int = 0  # deleted or removed records: no post
     replaced_characters: int = 0  # invalid byte sequences decoded as U+FFFD (sources/base.py decode_body)
@@ -291,7 +292,9 @@ class Collector:
         report = JobReport(job.country.code, job.query.id, job.source)
         started = time.monotonic()
         key = CursorKey(job.country.code, job.query.id, job.source)
-        quarantine = self.quarantine.setdefault(job.source, QuarantineBatch(job.source, self.run_id))
+        quarantine = self.quarantine.setdefault(
+            job.source, QuarantineBatch(job.source, self.run_id, self.enricher.pseudonymiser)
+        )
         before = len(quarantine.entries)
         posts: list[Post] = []
         cursor: dict[str, Any] | None = None
@@ -316,7 +319,7 @@ class Collector:
                     report.replaced_characters += fetched.page.replaced_characters or 0
                     self.first_seen.settle(fetched.page.posts, country=job.country.code, now=collected_at)
                     for reject in screen_times(fetched.page, collected_at).rejects:
-                        quarantine.add(reject.reason, fetched.origin, reject.index, reject.record)
+                        quarantine.add(reject.reason, fetched.origin, reject.index, reject.record, reject.author_native)
                     # A page at a time, so that a cloud sentiment backend scores it in batches.
                     posts.extend(
                         self.enricher.enrich_many(
@@ -334,7 +337,7 @@ class Collector:
             report.newest_post_at = max(p.created_at for p in posts).isoformat()
         try:
             self.first_seen.flush(self.now())
-            appended = self.lake.append_posts(posts, run_id=self.run_id)
+            appended, report.erased = append_without_erased(self.lake, posts, run_id=self.run_id)
             report.posts, report.duplicates = appended.written, appended.duplicates
             report.quarantined = len(quarantine.entries) - before
             if quarantine.entries:

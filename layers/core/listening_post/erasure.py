@@ -1,39 +1,162 @@
-"""The right to erasure: remove every post of one author from every partition of the lake.
+"""The right to erasure: remove every post of one author from the lake, and keep them out for good.
+
+The erasure ledger (``state/erasure/<author id>.json`` in the lake, a local folder or S3) lists the erased
+authors by pseudonym, never by handle, with the date and a reason. Every writer of posts consults it:
+import and collection drop the erased authors' posts (:func:`append_without_erased`), compaction drops
+their rows (:meth:`Lake.compact_partition`).
+
+Erasure writes the ledger entry first, then sweeps. A writer that read the ledger before the entry existed
+may write the author's posts after the sweep listed its partition; so each writer reads the ledger again
+once its files are written, and rewrites them without any author erased meanwhile. Either the sweep sees
+the file, or the writer's second read sees the entry: no row survives. The sweep then checks again, and
+says when rows keep reappearing (exit non-zero: run it again).
 
 Files that hold the author's rows are rewritten without them (the new file first, then the old one
-deleted), so a crash leaves at worst both, and the next run finishes the job. The briefs of the weeks that
-held those posts are rebuilt, so no excerpt of them survives; briefs built afterwards never see them.
+deleted), so a crash leaves at worst both, and the next run finishes the job. Quarantined records the
+author wrote are removed, and the briefs of the weeks that held those posts are rebuilt (summary.json,
+brief.html, brief.md and the weekly topics table), so no excerpt of them survives.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
-from listening_post.lake import Lake
+from listening_post.lake import AppendResult, Lake
 from listening_post.links import delete_links
+
+if TYPE_CHECKING:
+    from listening_post.model import Post
+
+Progress = Callable[[str], None]
+# Sweeps after the first, when the previous one still found rows (a writer that raced the ledger entry).
+MAX_PASSES = 4
+LEDGER_PREFIX = "state/erasure"
+
+
+def _other_sources(source: str) -> tuple[str, ...]:
+    """Name prefixes of the files that cannot hold ``source``'s authors: appends name their files
+    part-<source>-<run id>-<digest>.parquet. Any other file (compaction's, erasure's) is read."""
+    from listening_post.config import SOURCE_NAMES
+
+    return tuple(f"part-{s}-" for s in SOURCE_NAMES if s != source) if source else ()
+
+
+class ErasureLedger(Protocol):
+    def authors(self) -> frozenset[str]:
+        """The pseudonyms of every erased author."""
+        ...
+
+    def record(self, author_id: str, *, source: str, reason: str, at: datetime) -> bool:
+        """Add an author; False when already there (the first date and reason are kept)."""
+        ...
+
+    def entry(self, author_id: str) -> dict[str, Any] | None: ...
+
+
+class LakeErasureLedger:
+    """One small JSON document per erased author under ``state/erasure/``: adding one never rewrites
+    another, so two erasures at once cannot lose each other, and reading the set is one listing."""
+
+    def __init__(self, lake: Lake) -> None:
+        self.lake = lake
+
+    @staticmethod
+    def path(author_id: str) -> str:
+        return f"{LEDGER_PREFIX}/{author_id}.json"
+
+    def authors(self) -> frozenset[str]:
+        return frozenset(n.removesuffix(".json") for n in self.lake.list_dir(LEDGER_PREFIX) if n.endswith(".json"))
+
+    def entry(self, author_id: str) -> dict[str, Any] | None:
+        if not self.lake.exists(self.path(author_id)):
+            return None
+        document = self.lake.read_json(self.path(author_id))
+        return document if isinstance(document, dict) else None
+
+    def record(self, author_id: str, *, source: str, reason: str, at: datetime) -> bool:
+        if self.lake.exists(self.path(author_id)):
+            return False
+        document = {"author_id": author_id, "source": source, "erased_at": at.isoformat(), "reason": reason}
+        self.lake.write_json(self.path(author_id), document)
+        return True
+
+
+def append_without_erased(
+    lake: Lake, posts: Sequence[Post], *, run_id: str, ledger: ErasureLedger | None = None
+) -> tuple[AppendResult, int]:
+    """Append posts but those of erased authors; returns the append's result and how many were dropped.
+
+    The ledger is read again once the files are written: an author erased in between is removed from
+    them here, because the erasure's sweep may have listed the partition before these files existed."""
+    ledger = ledger or LakeErasureLedger(lake)
+    before = ledger.authors()
+    kept = [p for p in posts if p.author_id not in before] if before else list(posts)
+    # Distinct posts, as the lake would have counted them (a batch may hold a post twice).
+    erased = len({p.post_id for p in posts if p.author_id in before}) if before else 0
+    result = lake.append_posts(kept, run_id=run_id)
+    if result.files and (late := ledger.authors() - before):
+        for relative in result.files:
+            removed = _drop_in_place(lake, relative, late)
+            result.written -= removed
+            erased += removed
+    return result, erased
+
+
+def _drop_in_place(lake: Lake, relative: str, authors: frozenset[str]) -> int:
+    """Rewrite a file this run wrote without ``authors``' rows, under the same name (a writer may
+    hold no right to delete)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(lake.path(relative), filesystem=lake.fs)
+    except FileNotFoundError:
+        return 0  # the erasure's sweep rewrote it already
+    hits = pc.fill_null(pc.is_in(table.column("author_id"), value_set=_value_set(authors)), False)
+    removed = pc.sum(hits).as_py() or 0
+    if removed:
+        lake.write_table(relative, table.filter(pc.invert(hits)))
+    return int(removed)
+
+
+def _value_set(authors: Iterable[str]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(sorted(authors), type=pa.string())
 
 
 @dataclass
 class ErasureReport:
     author_id: str
+    already_erased_at: str | None = None  # the ledger held the author before this run
     posts_removed: int = 0
+    quarantined_removed: int = 0
+    passes: int = 0
+    files_read: int = 0  # posts files whose author column was read, over all passes
+    complete: bool = True  # False: rows kept reappearing (a writer racing); run it again
     files_rewritten: list[str] = field(default_factory=list)
     weeks: set[tuple[str, datetime]] = field(default_factory=set)  # (country, a created_at in that week)
     briefs_rebuilt: list[str] = field(default_factory=list)
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.posts_removed or self.quarantined_removed)
 
     def document(self) -> dict[str, Any]:
         return {
             "author_id": self.author_id,
             "posts_removed": self.posts_removed,
+            "quarantined_removed": self.quarantined_removed,
+            "files_read": self.files_read,
             "files_rewritten": len(self.files_rewritten),
             "briefs_rebuilt": self.briefs_rebuilt,
+            "already_erased_at": self.already_erased_at,
+            "complete": self.complete,
         }
 
 
@@ -42,15 +165,32 @@ def erase_author(
     author_id: str,
     *,
     run_id: str,
+    source: str = "",
+    reason: str = "",
+    ledger: ErasureLedger | None = None,
     rebuild: Callable[[str, datetime], str | None] | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
 ) -> ErasureReport:
-    """Remove the rows of ``author_id`` (a pseudonym) everywhere; ``rebuild(country, when)`` rebuilds the
-    brief of the week holding ``when`` and returns its path, or None when there was no brief."""
+    """Record ``author_id`` (a pseudonym) in the ledger, then remove their rows everywhere;
+    ``rebuild(country, when)`` rebuilds the brief of the week holding ``when`` and returns its folder, or
+    None when there was no brief."""
+    say = progress or (lambda _line: None)
+    ledger = ledger or LakeErasureLedger(lake)
     report = ErasureReport(author_id)
-    for country in lake.countries():
-        for day in lake.days(country):
-            for relative in lake.partition_files(country, day):
-                _erase_in_file(lake, country, relative, author_id, run_id, report)
+    previous = ledger.entry(author_id)
+    if previous is not None:
+        report.already_erased_at = str(previous.get("erased_at"))
+    else:
+        # First: from here on every writer drops the author.
+        ledger.record(author_id, source=source, reason=reason, at=now or datetime.now(UTC))
+    for attempt in range(1, MAX_PASSES + 1):
+        report.passes = attempt
+        if not _sweep_posts(lake, author_id, source, run_id, report, say):
+            break  # a pass that changed nothing: no writer put the author back meanwhile
+    else:
+        report.complete = False
+    report.quarantined_removed = _sweep_quarantine(lake, author_id, say)
     if rebuild is not None:
         seen: set[str] = set()
         for country, when in sorted(report.weeks):
@@ -58,25 +198,85 @@ def erase_author(
             if path and path not in seen:
                 seen.add(path)
                 report.briefs_rebuilt.append(path)
+                say(f"rebuilt {path}")
     return report
 
 
-def _erase_in_file(lake: Lake, country: str, relative: str, author_id: str, run_id: str, report: ErasureReport) -> None:
+def _sweep_posts(lake: Lake, author_id: str, source: str, run_id: str, report: ErasureReport, say: Progress) -> bool:
+    """One pass over every posts file that can hold the author; whether it removed rows or met a file
+    that vanished (compaction replaced it: its new file is for the next pass)."""
+    changed = False
+    skip = _other_sources(source)
+    for country in lake.countries():
+        days = lake.days(country)
+        read = 0
+        for day in days:
+            for relative in lake.partition_files(country, day):
+                name = relative.rsplit("/", 1)[1]
+                if skip and name.startswith(skip):
+                    continue
+                read += 1
+                report.files_read += 1
+                try:
+                    changed |= _erase_in_file(lake, country, relative, author_id, run_id, report) > 0
+                except FileNotFoundError:
+                    changed = True
+        say(
+            f"pass {report.passes}, {country}: {read} files read in {len(days)} partitions, "
+            f"{report.posts_removed} posts removed so far"
+        )
+    return changed
+
+
+def _erase_in_file(lake: Lake, country: str, relative: str, author_id: str, run_id: str, report: ErasureReport) -> int:
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     path = lake.path(relative)
-    authors = pq.read_table(path, columns=["author_id"], filesystem=lake.fs).column("author_id")
+    with lake.fs.open_input_file(path) as f:
+        authors = pq.ParquetFile(f).read(columns=["author_id"]).column("author_id")
     hits = pc.equal(authors, author_id)
     if not pc.any(hits).as_py():
-        return
+        return 0
     table = pq.read_table(path, filesystem=lake.fs)
-    mine = table.filter(pc.fill_null(hits, False))
-    keep = table.filter(pc.invert(pc.fill_null(hits, False)))
+    hits = pc.fill_null(pc.equal(table.column("author_id"), author_id), False)
+    mine = table.filter(hits)
+    keep = table.filter(pc.invert(hits))
     report.posts_removed += mine.num_rows
     report.weeks.update((country, t) for t in mine.column("created_at").to_pylist())
     folder, name = relative.rsplit("/", 1)
     # The reader's links of those posts (links/, same country and day) go with them.
     delete_links(lake, mine.column("post_id").to_pylist(), run_id=run_id, country=country, day=folder.rsplit("=", 1)[1])
     if keep.num_rows:
-        digest = hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
+        digest = hashlib.blake2b(f"{name}\n{author_id}".encode(), digest_size=4).hexdigest()
         lake.write_table(f"{folder}/part-erased-{run_id}-{digest}.parquet", keep)
     lake.delete(relative)
     report.files_rewritten.append(relative)
+    return int(mine.num_rows)
+
+
+def _sweep_quarantine(lake: Lake, author_id: str, say: Progress) -> int:
+    """Drop the author's records from every quarantine document (records carry the writer's pseudonym
+    when the source's record named one)."""
+    removed = 0
+    for source in lake.list_dir("quarantine"):
+        for day in lake.list_dir(f"quarantine/{source}"):
+            for name in lake.list_dir(f"quarantine/{source}/{day}"):
+                relative = f"quarantine/{source}/{day}/{name}"
+                raw = lake.read_bytes(relative)
+                if author_id.encode() not in raw:
+                    continue
+                document = json.loads(raw)
+                records = document.get("records") or []
+                kept = [r for r in records if not (isinstance(r, dict) and r.get("author_id") == author_id)]
+                if len(kept) == len(records):
+                    continue
+                removed += int(len(records) - len(kept))
+                document["records"], document["count"] = kept, len(kept)
+                if kept:
+                    lake.write_json(relative, document)
+                else:
+                    lake.delete(relative)
+    if removed:
+        say(f"quarantine: {removed} records removed")
+    return removed

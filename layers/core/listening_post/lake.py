@@ -18,6 +18,7 @@ weekly summary relies on it to find repeated ids cheaply (:mod:`listening_post.a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -330,8 +331,11 @@ class Lake:
         table = relisting(lambda: self.posts_dataset(country, start, end).to_table(columns=needed))
         return deduplicate(table).select(wanted)
 
-    def compact_partition(self, country: str, day: date | str, *, run_id: str) -> CompactResult:
-        """Rewrite a partition's files as one file, deduplicated on post_id (latest collection wins).
+    def compact_partition(
+        self, country: str, day: date | str, *, run_id: str, erased: Callable[[], frozenset[str]] | None = None
+    ) -> CompactResult:
+        """Rewrite a partition's files as one file, deduplicated on post_id (latest collection wins), without
+        the rows of erased authors (``erased()``: the erasure ledger's, by default).
 
         Only the files listed at the start are replaced, so a collector appending meanwhile loses nothing;
         a crash between writing the new file and deleting the old ones leaves duplicates that readers
@@ -349,14 +353,25 @@ class Lake:
             return CompactResult(base, len(files), len(files), rows, rows)
         import pyarrow.dataset as ds
 
+        if erased is None:
+            from listening_post.erasure import LakeErasureLedger
+
+            erased = LakeErasureLedger(self).authors
         table = ds.dataset([self.path(f) for f in files], schema=FILE_SCHEMA, format="parquet", filesystem=self.fs)
         before = table.to_table()
-        after = deduplicate(before)
+        after = _without_authors(deduplicate(before), known := erased())
         after = after.take(pc.sort_indices(after, [("created_at", "ascending"), ("post_id", "ascending")]))
         digest = hashlib.blake2b("\n".join(sorted(files)).encode(), digest_size=4).hexdigest()
-        self.write_table(f"{base}/part-compacted-{run_id}-{digest}.parquet", after)
+        target = f"{base}/part-compacted-{run_id}-{digest}.parquet"
+        self.write_table(target, after)
+        # An author erased while this ran: the erasure's sweep may have read the old files before this
+        # one existed, so the new file is rewritten without them here.
+        if late := erased() - known:
+            after = _without_authors(after, late)
+            self.write_table(target, after)
         for relative in files:
-            self.delete(relative)
+            with contextlib.suppress(FileNotFoundError):  # erasure replaced it meanwhile: both are deduplicated
+                self.delete(relative)
         return CompactResult(base, len(files), 1, before.num_rows, after.num_rows)
 
     def drop_partitions_before(self, country: str, cutoff: date) -> list[str]:
@@ -407,6 +422,16 @@ def deduplicate(table: pa.Table) -> pa.Table:
     first = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))
     mask = pa.concat_arrays([pa.array([True]), first.fill_null(True)])
     return ordered.filter(mask)
+
+
+def _without_authors(table: pa.Table, authors: frozenset[str]) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not authors or not table.num_rows:
+        return table
+    hits = pc.is_in(table.column("author_id"), value_set=pa.array(sorted(authors), type=pa.string()))
+    return table.filter(pc.invert(pc.fill_null(hits, False)))
 
 
 def _s3_filesystem(**kwargs: Any) -> pafs.FileSystem:

@@ -156,7 +156,7 @@ class IngestResult:
     imported: int = 0
     duplicates: int = 0
     quarantined: int = 0
-    erased: int = 0  # posts of authors in the erasure ledger, not written
+    erased: int = 0  # posts of authors in the erasure ledger, dropped
     failed_payloads: int = 0
     payloads: int = 0
     files: list[str] = field(default_factory=list)
@@ -191,6 +191,7 @@ def ingest_payloads(
     A payload that cannot be read at all, and each record that cannot be parsed, go to quarantine with
     the reason; everything else of the payload is kept.
     """
+    from listening_post.erasure import append_without_erased
     from listening_post.sources.parsers import PARSERS  # every platform module: only when importing
 
     parse = PARSERS.get(source)
@@ -198,7 +199,7 @@ def ingest_payloads(
         raise ValueError(f"unknown source {source!r}; known sources: {', '.join(sorted(PARSERS))}")
     now = now or datetime.now(UTC)
     run_id = run_id or new_run_id(now)
-    quarantine = QuarantineBatch(source, run_id)
+    quarantine = QuarantineBatch(source, run_id, enricher.pseudonymiser)
     first_seen = FirstSeen(lake)
     result = IngestResult()
     parsed: list[ParsedPost] = []
@@ -213,12 +214,12 @@ def ingest_payloads(
         result.replaced_characters += page.replaced_characters or 0
         first_seen.settle(page.posts, country=country, now=now)
         for reject in screen_times(page, now).rejects:
-            quarantine.add(reject.reason, origin, reject.index, reject.record)
+            quarantine.add(reject.reason, origin, reject.index, reject.record, reject.author_native)
         parsed.extend(page.posts)
     # All payloads' posts in one batch: each enrichment stage runs once over all of them.
     posts = enricher.enrich_many(parsed, country=country, query_id=query_id, collected_at=now)
     first_seen.flush(now)
-    appended = lake.append_posts(posts, run_id=run_id)
+    appended, result.erased = append_without_erased(lake, posts, run_id=run_id)
     result.imported, result.duplicates, result.files = appended.written, appended.duplicates, appended.files
     result.quarantined = len(quarantine.entries)
     if quarantine.entries:

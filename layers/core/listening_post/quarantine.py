@@ -1,18 +1,22 @@
 """Quarantine: input that could not be used, kept with the reason so that nothing is silently lost.
 
 Raw records carry handles and display names, so identity fields are redacted before anything is written:
-a reviewer sees why a record failed, not who wrote it.
+a reviewer sees why a record failed, not who wrote it. Where the record names its author, the author's
+pseudonym is kept beside it, so that erasure can find and remove it (:mod:`listening_post.erasure`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 
 from listening_post.secrecy import scrub
+
+if TYPE_CHECKING:
+    from listening_post.enrich.pseudonym import Pseudonymiser
 
 # Keys that hold who wrote something, across the platforms' payloads.
 IDENTITY_KEYS = frozenset(
@@ -76,12 +80,42 @@ def redact_text(text: str) -> str:
     return _HANDLE_IN_URL.sub(lambda m: "@" + REDACTED if m.group().startswith("@") else REDACTED, text)
 
 
+def native_author_of(source: str, record: Any) -> str | None:
+    """The author of a raw record that did not parse, in the form its parser stores, when it names one."""
+    if not isinstance(record, dict):
+        return None
+    try:
+        if source == "mastodon":
+            from listening_post.sources.mastodon import _author as mastodon_author
+
+            return mastodon_author(record.get("account"))
+        if source == "reddit":
+            from listening_post.sources.reddit import _author as reddit_author
+
+            data = record.get("data")
+            return reddit_author(data if isinstance(data, dict) else record)
+        if source == "bluesky":
+            author = record.get("author")
+            did = author.get("did") if isinstance(author, dict) else None
+            return did.lower() if isinstance(did, str) and did else None
+        if source == "x":
+            author = record.get("author_id")
+            return str(author) if isinstance(author, str | int) and str(author) else None
+    except MALFORMED_RECORD:
+        return None
+    return None
+
+
+MALFORMED_RECORD = (TypeError, ValueError, AttributeError, KeyError)
+
+
 @dataclass(slots=True)
 class QuarantineEntry:
     reason: str
     origin: str  # the file or URL the record came from
     index: int | None = None  # position of the record in its payload; None for a whole payload
     record: Any = None
+    author_id: str | None = None  # the writer's pseudonym, when the record names them
 
 
 @dataclass(slots=True)
@@ -90,10 +124,16 @@ class QuarantineBatch:
 
     source: str
     run_id: str
+    pseudonymiser: Pseudonymiser | None = None  # without one, records carry no author pseudonym
     entries: list[QuarantineEntry] = field(default_factory=list)
 
-    def add(self, reason: str, origin: str, index: int | None = None, record: Any = None) -> None:
-        self.entries.append(QuarantineEntry(reason, origin, index, record))
+    def add(
+        self, reason: str, origin: str, index: int | None = None, record: Any = None, author: str | None = None
+    ) -> None:
+        author_id = None
+        if self.pseudonymiser is not None and (author or index is not None):  # not for a whole payload
+            author_id = self.pseudonymiser.author_id(self.source, author or native_author_of(self.source, record))
+        self.entries.append(QuarantineEntry(reason, origin, index, record, author_id))
 
     def path(self, day: str) -> str:
         return f"quarantine/source={self.source}/dt={day}/{self.run_id}.json"
@@ -106,6 +146,7 @@ class QuarantineBatch:
             "count": len(self.entries),
             "records": [
                 {"reason": scrub(e.reason), "origin": scrub(e.origin), "index": e.index, "record": redact(e.record)}
+                | ({"author_id": e.author_id} if e.author_id else {})
                 for e in self.entries
             ],
         }

@@ -56,6 +56,7 @@ class Reject:
     reason: str
     record: Any
     index: int | None = None
+    author_native: str | None = None  # who wrote it, when known: quarantine keeps only its pseudonym
 
 
 @dataclass(slots=True)
@@ -89,9 +90,10 @@ def screen_times(page: Page, now: datetime) -> Page:
         else:
             kept.append(post)
             continue
-        # An id that names the author is left out: quarantine holds no identity.
+        # An id that names the author is left out: quarantine holds no identity (the pseudonym is added
+        # from author_native, so that erasure finds the record).
         post_id = None if post.id_names_author else post.post_id
-        page.rejects.append(Reject(reason, {"post_id": post_id, "url": post.url}))
+        page.rejects.append(Reject(reason, {"post_id": post_id, "url": post.url}, None, post.author_native))
     page.posts = kept
     return page
 
