@@ -47,9 +47,10 @@ def test_collect_keeps_undated_feed_items_and_reports_replaced_bytes(
     assert code == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["sources"]["rss"] == {
-        "posts": 1,
+        "imported": 1,
         "duplicates": 0,
         "quarantined": 0,
+        "erased": 0,
         "errors": 0,
         "replaced_characters": 1,
     }
@@ -70,5 +71,6 @@ def test_import_reports_replaced_bytes(tmp_path: Path, author_key: str, capsys: 
         "imported": 2,
         "duplicates": 0,
         "quarantined": 0,
+        "erased": 0,
         "replaced_characters": 1,
     }

@@ -43,9 +43,12 @@ def test_the_html_brief_shows_hostile_posts_as_text_and_runs_nothing(built: host
     assert hostile.unsafe_parts(html) == []
     text = hostile.visible_text(html)
     # The markup is there, as text a reader sees: the test would fail if it had been dropped instead.
-    for vector in ("<script>window.__pwned=1</script>", '<img src=x onerror="window.__pwned=1">', "<svg onload="):
+    # Labels from the configuration keep their markup, shown as text (escaped when rendered).
+    for vector in ("<script>window.__pwned=1</script>", '<img src=x onerror="window.__pwned=1">'):
         assert vector in text
-    assert '<a href="javascript:window.__pwned=1">click</a>' in text
+    # Post texts lose theirs when they are read (enrich/text.py: no tag is left in `text`): the words stay.
+    assert "<svg" not in text and "fine news" in text
+    assert "[click](javascript:window.__pwned=1) awful news" in text  # Markdown's link syntax stays text
     assert 'Britain <img src=x onerror="window.__pwned=1">: weekly opinion brief' in text  # country name
     assert "<script>window.__pwned=1</script> Elections" in text  # topic label, in the table and the chart
     assert "<title>Britain &lt;img" in html

@@ -17,6 +17,7 @@ from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.lake import Lake
 from listening_post.pipeline import Enricher, ingest_payloads
 from listening_post.weeks import IsoWeek
+from tests.conftest import TEST_KEY
 from tests.helpers import make_post
 
 pytestmark = pytest.mark.integration
@@ -50,7 +51,7 @@ def test_v1_and_v2_files_on_s3(bucket: str, aws_env: str) -> None:
 def test_first_seen_state_on_s3(bucket: str, aws_env: str) -> None:
     lake = Lake.from_uri(f"s3://{bucket}/lake", endpoint_url=aws_env)
     body = (DATA / "feeds" / "feedparser_chardet_koi8r.xml").read_bytes()
-    enricher = Enricher.from_config(None, Pseudonymiser("k" * 32))
+    enricher = Enricher.from_config(None, Pseudonymiser(TEST_KEY))
     day1 = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)
     counts = [
         ingest_payloads([("f", body)], source="rss", country="RU", query_id="q", lake=lake, enricher=enricher, now=now)
