@@ -543,7 +543,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--reason",
         default="erasure request",
-        help="kept in the erasure ledger with the date (e.g. a case reference; never the handle)",
+        help="kept in the erasure ledger with the date, e.g. a case reference; never the handle "
+        "(default: erasure request)",
     )
 
     p = command("serve", cmd_serve, "the briefs web page and JSON API on localhost")
