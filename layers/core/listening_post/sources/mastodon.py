@@ -47,7 +47,7 @@ SUPPORTED = (
 _STATUS_EVENTS = frozenset({"update", "status.update"})
 _CONVERSATION_EVENT = "conversation"
 # Only what anyone can read is public opinion: direct messages and followers-only posts are not stored.
-_NOT_PUBLIC = frozenset({"direct", "private"})
+_NOT_PUBLIC = ("direct", "private")  # a tuple: compared by ==, so an unhashable value is just not in it
 
 
 def parse(payload: bytes | str) -> Page:
