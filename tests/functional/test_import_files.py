@@ -140,3 +140,11 @@ def test_a_gzip_bomb_is_refused_in_seconds_and_bounded_memory(tmp_path: Path) ->
     assert out == "" and not [p for p in lake.rglob("*") if p.is_file()]
     assert elapsed < 10, elapsed
     assert peak < 300, peak
+
+
+def test_an_unsupported_shape_is_named_on_the_console(
+    tmp_path: Path, author_key: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    v1 = DATA / "x/tweepy_v1.1_search_tweets.TRIMMED2.response.json"
+    assert run(*import_args(tmp_path / "lake", v1, source="x")) == 1
+    assert f"{v1}: X API v1.1 is not supported; use v2 recent search (GET /2/tweets/search/recent)" in caplog.text

@@ -118,6 +118,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         raise UsageError(f"{exc}; nothing was imported{hint}") from None
     print(json.dumps(result.counts()))
+    for origin, why in result.unreadable:  # the file's shape and the shapes read, said where the user looks
+        log.warning("%s: %s", origin, why)
     if result.withdrawn:
         log.info(
             "%d records were no public post (deleted, blocked, direct or followers-only): not stored", result.withdrawn

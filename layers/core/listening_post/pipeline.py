@@ -155,6 +155,7 @@ class IngestResult:
     failed_payloads: int = 0
     payloads: int = 0
     withdrawn: int = 0  # deleted, blocked, direct or followers-only records: counted, never stored
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (origin, why) of each unusable payload
     files: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -193,6 +194,7 @@ def ingest_payloads(
             page = parse(body)
         except PayloadError as exc:
             result.failed_payloads += 1
+            result.unreadable.append((origin, str(exc)))
             quarantine.add(str(exc), origin, None, body[:100_000].decode("utf-8", errors="replace"))
             continue
         result.withdrawn += page.withdrawn
