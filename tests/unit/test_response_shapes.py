@@ -202,3 +202,12 @@ def test_x_unknown_shape_names_it_and_the_supported_ones() -> None:
         x.parse(b'{"users": [], "next_cursor": 0}')
     assert "got a JSON object with keys 'users', 'next_cursor'" in str(info.value)
     assert "liked posts" in str(info.value)
+
+
+def test_mastodon_status_context() -> None:
+    """GET /api/v1/statuses/:id/context, as recorded in Mastodon.py's tests/cassettes/test_status_context.yaml
+    (b9f2effbb5a9, interaction 1): ancestors and descendants are statuses."""
+    assert mastodon.parse(b'{"ancestors":[],"descendants":[]}').posts == []
+    status = json.loads(body("mastodon", "mastodonpy_conversations.json"))[0]["last_status"]
+    context = {"ancestors": [dict(status, visibility="public")], "descendants": []}
+    assert len(mastodon.parse(json.dumps(context)).posts) == 1
