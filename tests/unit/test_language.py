@@ -168,7 +168,12 @@ def reference_detect(text: str, declared: str | None = None, expected: tuple[str
         return declared or language.UNDETERMINED
     unread = max(0.0, 1.0 - float(sum(probs)))
     best = max(scores, key=scores.__getitem__)
-    if scores[best] / (sum(scores.values()) + unread) >= language.MIN_CONFIDENCE:
+    confidence = scores[best] / (sum(scores.values()) + unread)
+    if declared and best != declared:
+        letters = sum(c.isalpha() for c in sample)
+        if confidence < language.OVERRIDE_CONFIDENCE or letters < language.OVERRIDE_MIN_LETTERS:
+            return declared
+    if confidence >= language.MIN_CONFIDENCE:
         han_only = language._HAN.search(sample) and not language._KANA.search(sample)
         return "zh" if best == "ja" and han_only else best
     return declared or language.UNDETERMINED

@@ -58,6 +58,7 @@ def test_the_environment_is_read_as_pydantic_settings_read_it(
         )
         aws_region: str | None = Field(default=None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
         log_level: str = "INFO"
+        max_payload_mb: float = 64.0
         config_location: str | None = None
         state_table: str | None = None
         author_key_secret: str | None = None

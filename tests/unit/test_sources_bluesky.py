@@ -64,7 +64,7 @@ def test_cassette_body_is_the_same_response(payloads: Path) -> None:
 
 
 def test_the_lexicon_is_not_a_response(payloads: Path) -> None:
-    with pytest.raises(PayloadError, match="no 'posts' or 'feed'"):
+    with pytest.raises(PayloadError, match="keys 'lexicon', 'id', 'defs'; supported: searchPosts"):
         bluesky.parse(load(payloads, "atproto_lexicon_app.bsky.feed.searchPosts.json"))
 
 

@@ -143,7 +143,7 @@ def test_search_results_and_single_status_shapes(status: dict) -> None:
         (b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>", "expected JSON but got an HTML page"),
         (b'[{"id": "1", "created_at": "2026-', "invalid JSON at line 1"),
         (b'{"error": "Record not found"}', "Mastodon error response"),
-        (b'{"foo": 1}', "not a Mastodon status"),
+        (b'{"foo": 1}', "got a JSON object with keys 'foo'; supported: a status"),
         (b"Too many requests", "expected JSON but got text"),
     ],
 )

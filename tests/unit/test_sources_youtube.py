@@ -75,7 +75,10 @@ def test_a_broken_thread_is_rejected_and_the_rest_kept(threads: dict[str, Any]) 
             b' "errors": [{"reason": "commentsDisabled"}]}}',
             "YouTube error response: 403",
         ),
-        (b'{"kind": "youtube#searchListResponse", "items": []}', "not a commentThreads.list response"),
+        (
+            b'{"kind": "youtube#searchListResponse", "items": []}',
+            "got kind 'youtube#searchListResponse'; supported: commentThreads.list",
+        ),
         (b"<html><body>Error 500</body></html>", "HTML"),
     ],
 )

@@ -113,24 +113,40 @@ def cmd_validate_config(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from listening_post.pipeline import Enricher, ingest_payloads, read_files
+    from listening_post.pipeline import (
+        Enricher,
+        PayloadTooLargeError,
+        UnreadableFileError,
+        ingest_payloads,
+        read_files,
+    )
 
-    missing = [f for f in args.files if not Path(f).is_file()]
-    if missing:
-        raise UsageError("no such file: " + ", ".join(missing))
+    files = _input_files(args.files)
     pseudonymiser = _pseudonymiser(settings)
     config = _config(args.config, settings, required=False)
     lake = _lake(args, settings)
     enricher = Enricher.from_config(config, pseudonymiser)
-    result = ingest_payloads(
-        read_files(args.files),
-        source=args.source,
-        country=args.country,
-        query_id=args.query_id,
-        lake=lake,
-        enricher=enricher,
-    )
+    try:
+        result = ingest_payloads(
+            read_files(files, max_bytes=int(settings.max_payload_mb * 1024 * 1024)),
+            source=args.source,
+            country=args.country,
+            query_id=args.query_id,
+            lake=lake,
+            enricher=enricher,
+        )
+    except UnreadableFileError as exc:
+        hint = (
+            " (LISTENING_POST_MAX_PAYLOAD_MB sets the limit, in MiB)" if isinstance(exc, PayloadTooLargeError) else ""
+        )
+        raise UsageError(f"{exc}; nothing was imported{hint}") from None
     print(json.dumps(result.counts()))
+    for origin, why in result.unreadable:  # the file's shape and the shapes read, said where the user looks
+        log.warning("%s: %s", origin, why)
+    if result.withdrawn:
+        log.info(
+            "%d records were no public post (deleted, blocked, direct or followers-only): not stored", result.withdrawn
+        )
     if result.failed_payloads == result.payloads:
         log.error(
             "none of the %d files could be read as %s responses; see quarantine/ in %s",
@@ -140,6 +156,30 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 1
     return 0
+
+
+def _input_files(names: Sequence[str]) -> list[str]:
+    """The files named, with a directory standing for every file under it (hidden ones skipped)."""
+    files: list[str] = []
+    missing: list[str] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(
+                str(p)
+                for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                raise UsageError(f"{name} is a directory with no files in it")
+            files.extend(found)
+        elif path.is_file():
+            files.append(name)
+        else:
+            missing.append(name)
+    if missing:
+        raise UsageError("no such file: " + ", ".join(missing))
+    return files
 
 
 def cmd_collect(args: argparse.Namespace, settings: Settings) -> int:
@@ -492,7 +532,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--config", help=f"configuration whose topics are matched (default: as for collect, {DEFAULT_CONFIG})"
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="saved API responses (.gz files are unpacked)")
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="saved responses (.gz unpacked); a directory: every file in it"
+    )
 
     p = command("collect", cmd_collect, "collect the configured queries live from every source into the lake")
     p.add_argument("--config", help=CONFIG_HELP)

@@ -7,7 +7,7 @@ pseudonymiser) come in as arguments, so tests and the demo can pass their own.
 
 from __future__ import annotations
 
-import gzip
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -159,6 +159,8 @@ class IngestResult:
     erased: int = 0  # posts of authors in the erasure ledger, dropped
     failed_payloads: int = 0
     payloads: int = 0
+    withdrawn: int = 0  # deleted, blocked, direct or followers-only records: counted, never stored
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (origin, why) of each unusable payload
     files: list[str] = field(default_factory=list)
     replaced_characters: int = 0  # invalid byte sequences decoded as U+FFFD (sources/base.py decode_body)
 
@@ -209,10 +211,12 @@ def ingest_payloads(
             page = parse(body)
         except PayloadError as exc:
             result.failed_payloads += 1
+            result.unreadable.append((origin, str(exc)))
             quarantine.add(str(exc), origin, None, body[:100_000].decode("utf-8", errors="replace"))
             continue
         result.replaced_characters += page.replaced_characters or 0
         first_seen.settle(page.posts, country=country, now=now)
+        result.withdrawn += page.withdrawn
         for reject in screen_times(page, now).rejects:
             quarantine.add(reject.reason, origin, reject.index, reject.record, reject.author_native)
         parsed.extend(page.posts)
@@ -221,19 +225,59 @@ def ingest_payloads(
     first_seen.flush(now)
     appended, result.erased = append_without_erased(lake, posts, run_id=run_id)
     result.imported, result.duplicates, result.files = appended.written, appended.duplicates, appended.files
-    result.quarantined = len(quarantine.entries)
-    if quarantine.entries:
-        lake.write_json(quarantine.path(now.date().isoformat()), quarantine.document(now))
+    # Quarantine is idempotent like the posts: a record quarantined before is not written again.
+    result.quarantined = quarantine.write_new(lake, now.date().isoformat(), now) if quarantine.entries else 0
     return result
 
 
-def read_files(paths: Sequence[str | Path]) -> Iterable[tuple[str, bytes]]:
-    """Saved responses, gunzipped when they end in .gz."""
+# The most one saved response may hold once unpacked: well under a Lambda's memory, far above any API page.
+DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+
+
+class UnreadableFileError(ValueError):
+    """A saved file that cannot be read as a whole (corrupt gzip): refused before anything is written."""
+
+
+class PayloadTooLargeError(UnreadableFileError):
+    """A file holds (or unpacks to) more than the cap: refused before anything is parsed or written."""
+
+
+def read_files(
+    paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES
+) -> Iterable[tuple[str, bytes]]:
+    """Saved responses, gunzipped when they end in .gz; none may hold more than ``max_bytes``."""
     for path in paths:
+        size = Path(path).stat().st_size
+        if size > max_bytes:
+            raise PayloadTooLargeError(f"{path}: {size:,} bytes is more than the limit of {max_bytes:,} bytes")
         body = Path(path).read_bytes()
         if str(path).endswith(".gz"):
-            body = gzip.decompress(body)
+            body = gunzip_capped(body, max_bytes, name=str(path))
         yield str(path), body
+
+
+_STEP = 1024 * 1024
+
+
+def gunzip_capped(data: bytes, max_bytes: int, *, name: str = "payload") -> bytes:
+    """Unpack gzip (every member, as gzip does) without ever holding more than ``max_bytes`` of output:
+    a 2 MiB file can unpack to 2 GiB, and is refused after reading at most ``max_bytes`` of it."""
+    out = bytearray()
+    try:
+        while data:
+            inflater = zlib.decompressobj(wbits=31)
+            # A MiB at a time, so that at most the cap (not twice it) is ever held.
+            out += inflater.decompress(data, min(_STEP, max_bytes - len(out) + 1))
+            while not inflater.eof and inflater.unconsumed_tail and len(out) <= max_bytes:
+                out += inflater.decompress(inflater.unconsumed_tail, min(_STEP, max_bytes - len(out) + 1))
+            if len(out) > max_bytes:
+                raise PayloadTooLargeError(f"{name}: unpacks to more than the limit of {max_bytes:,} bytes")
+            if not inflater.eof:
+                raise UnreadableFileError(f"{name}: the gzip data ends early (truncated file?)")
+            data = inflater.unused_data.lstrip(b"\0")  # the next member; padding zeros end some files
+    except zlib.error as exc:
+        raise UnreadableFileError(f"{name}: not valid gzip data ({exc})") from None
+    return bytes(out)
 
 
 @dataclass

@@ -7,9 +7,11 @@ pseudonym is kept beside it, so that erasure can find and remove it (:mod:`liste
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import regex
 
@@ -139,14 +141,53 @@ class QuarantineBatch:
         return f"quarantine/source={self.source}/dt={day}/{self.run_id}.json"
 
     def document(self, at: datetime) -> dict[str, Any]:
+        records = [_written(e) for e in self.entries]
         return {
             "source": self.source,
             "run_id": self.run_id,
             "quarantined_at": at.isoformat(),
-            "count": len(self.entries),
-            "records": [
-                {"reason": scrub(e.reason), "origin": scrub(e.origin), "index": e.index, "record": redact(e.record)}
-                | ({"author_id": e.author_id} if e.author_id else {})
-                for e in self.entries
-            ],
+            "count": len(records),
+            "records": [{**r, "key": record_key(self.source, r)} for r in records],
         }
+
+    def write_new(self, lake: _Store, day: str, at: datetime) -> int:
+        """Write the entries not quarantined before (by :func:`record_key`), so that importing a file again
+        adds nothing, as for posts; returns how many were new. A marker per key records what is there."""
+        document = self.document(at)
+        fresh, seen = [], set()
+        for record in document["records"]:
+            key = record["key"]
+            if key in seen or lake.exists(self.marker(key)):
+                continue
+            seen.add(key)
+            fresh.append(record)
+        if fresh:
+            lake.write_json(self.path(day), {**document, "count": len(fresh), "records": fresh})
+            for record in fresh:  # after the document: a crash in between writes it again, never loses it
+                lake.write_bytes(self.marker(record["key"]), b"")
+        return len(fresh)
+
+    def marker(self, key: str) -> str:
+        return f"quarantine/source={self.source}/keys/{key[:2]}/{key}"
+
+
+class _Store(Protocol):
+    def exists(self, relative: str) -> bool: ...
+    def write_json(self, relative: str, document: Any) -> str: ...
+    def write_bytes(self, relative: str, data: bytes) -> str: ...
+
+
+def _written(entry: QuarantineEntry) -> dict[str, Any]:
+    return {
+        "reason": scrub(entry.reason),
+        "origin": scrub(entry.origin),
+        "index": entry.index,
+        "record": redact(entry.record),
+    } | ({"author_id": entry.author_id} if entry.author_id else {})
+
+
+def record_key(source: str, written: dict[str, Any]) -> str:
+    """What makes a quarantined record the same record again: its source, reason and (redacted) content.
+    Not the file name or position it came from: the same response saved twice is one record."""
+    canonical = json.dumps([source, written["reason"], written["record"]], sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode("utf-8", errors="replace")).hexdigest()[:32]

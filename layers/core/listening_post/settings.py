@@ -36,6 +36,8 @@ class Settings(BaseModel):
     aws_endpoint_url: str | None = None
     aws_region: str | None = None
     log_level: str = "INFO"
+    # The most one imported file may hold once unpacked (.gz), in MiB: a gzip bomb is refused, not unpacked.
+    max_payload_mb: float = Field(default=64.0, gt=0, le=2048)
 
     # Set by the SAM template for the deployed functions (each reads the ones it needs).
     config_location: str | None = Field(default=None, description="s3://bucket/key or ssm:/parameter/name")

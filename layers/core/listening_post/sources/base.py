@@ -252,3 +252,19 @@ def as_dict(value: Any) -> dict[str, Any]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def describe(data: Any) -> str:
+    """What a decoded response looks like, for a message naming a shape that is not supported."""
+    if isinstance(data, dict):
+        keys = ", ".join(repr(k) for k in list(data)[:8]) + (", …" if len(data) > 8 else "")
+        return f"a JSON object with keys {keys}" if data else "an empty JSON object"
+    if isinstance(data, list):
+        if not data:
+            return "an empty JSON list"
+        first = data[0]
+        return f"a JSON list of {len(data)} items, the first {describe(first)}"
+    return "a JSON " + _JSON_NAMES.get(type(data).__name__, type(data).__name__)
+
+
+_JSON_NAMES = {"str": "string", "int": "number", "float": "number", "bool": "boolean", "NoneType": "null"}

@@ -1,4 +1,5 @@
-"""Bluesky: ``app.bsky.feed.searchPosts`` results (and feed views, where reposts appear), and the fetcher.
+"""Bluesky: ``app.bsky.feed.searchPosts`` results, post lists, feed views (where reposts appear) and
+threads, and the fetcher.
 
 A post's at-uri holds its author's DID: the native id is the at-uri (``at://<did>/app.bsky.feed.post/<rkey>``)
 and marked as naming the author, so the lake keeps only a keyed hash of it (``bluesky:<hash>``, the same on
@@ -23,6 +24,8 @@ from listening_post.sources.base import (
     RecordError,
     Reject,
     as_dict,
+    as_list,
+    describe,
     load_json,
     optional_int,
     parse_timestamp,
@@ -45,12 +48,14 @@ def parse(payload: bytes | str) -> Page:
     if isinstance(data.get("error"), str):
         raise PayloadError(f"Bluesky error response: {data['error']}: {str(data.get('message', ''))[:200]}")
     page = Page(next_cursor=data["cursor"] if isinstance(data.get("cursor"), str) else None)
-    if isinstance(data.get("posts"), list):  # searchPosts, getPosts
+    if isinstance(data.get("posts"), list):  # searchPosts, getPosts, getQuotes
         items: list[Any] = [{"post": p} for p in data["posts"]]
-    elif isinstance(data.get("feed"), list):  # getAuthorFeed, getTimeline, getFeed
+    elif isinstance(data.get("feed"), list):  # getAuthorFeed, getTimeline, getFeed, getListFeed, getActorLikes
         items = data["feed"]
+    elif isinstance(data.get("thread"), dict):  # getPostThread: the post, its parents and its replies
+        items = thread_items(data["thread"])
     else:
-        raise PayloadError("not a Bluesky searchPosts or feed response (no 'posts' or 'feed')")
+        raise PayloadError(f"not a Bluesky response this reader knows: got {describe(data)}; supported: {SUPPORTED}")
     for index, item in enumerate(items):
         try:
             page.posts.extend(_item(item))
@@ -61,6 +66,38 @@ def parse(payload: bytes | str) -> Page:
                 Reject(reason_of(exc), item.get("post", item) if isinstance(item, dict) else item, index)
             )
     return page
+
+
+SUPPORTED = (
+    "searchPosts, getPosts, getQuotes ('posts'); getAuthorFeed, getTimeline, getFeed, getListFeed, "
+    "getActorLikes ('feed'); getPostThread ('thread')"
+)
+MAX_THREAD_NODES = 10_000  # a thread is bounded by the request's depth; this bounds a hand-edited one
+
+
+def thread_items(root: dict[str, Any]) -> list[Any]:
+    """The nodes of a ``getPostThread`` tree (``threadViewPost`` with ``parent`` and ``replies``), as feed
+    items: parents first, then the post, then its replies depth-first. Walked without recursion, so a
+    deep thread cannot exhaust the stack; a blocked or missing node becomes a withdrawn item."""
+    parents: list[Any] = []
+    node = root.get("parent")
+    while isinstance(node, dict) and len(parents) < MAX_THREAD_NODES:
+        parents.append(node)
+        node = node.get("parent")
+    items: list[Any] = [_thread_item(n) for n in reversed(parents)]
+    stack: list[Any] = [root]
+    while stack and len(items) < MAX_THREAD_NODES:
+        node = stack.pop()
+        items.append(_thread_item(node))
+        replies = node.get("replies") if isinstance(node, dict) else None
+        stack.extend(reversed(as_list(replies)))
+    return items
+
+
+def _thread_item(node: Any) -> Any:
+    if isinstance(node, dict) and node.get("$type") in _NOT_POSTS:
+        return {"post": node}  # _item counts it as withdrawn
+    return {"post": node.get("post")} if isinstance(node, dict) else node
 
 
 class _Withdrawn(Exception):

@@ -1,4 +1,5 @@
-"""Mastodon: Status entities from hashtag timelines, search and single-status lookups.
+"""Mastodon: Status entities from hashtag timelines, search, single-status lookups, conversations and
+the streaming API's events.
 
 A status is identified across the fediverse by its ActivityPub ``uri``; the native id is the origin
 server and the status id there, so the same toot seen through two instances is one post. A boost
@@ -10,6 +11,7 @@ kept apart from the posts (``links/``), and the post's ``url`` is None.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -23,6 +25,7 @@ from listening_post.sources.base import (
     PayloadError,
     RecordError,
     Reject,
+    describe,
     load_json,
     optional_int,
     parse_timestamp,
@@ -36,25 +39,138 @@ SOURCE = "mastodon"
 _SEGMENT = regex.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
+SUPPORTED = (
+    "a status (/api/v1/statuses/:id), a list of statuses (timelines, context), search results (/api/v2/search), "
+    "conversations (/api/v1/conversations), streaming events (server-sent events or WebSocket messages: "
+    "update, status.update, conversation)"
+)
+# Streaming events that carry a status (``update``, ``status.update``) or a conversation; the others
+# (delete, notification, filters_changed, announcement…) hold no public post.
+_STATUS_EVENTS = frozenset({"update", "status.update"})
+_CONVERSATION_EVENT = "conversation"
+# Only what anyone can read is public opinion: direct messages and followers-only posts are not stored.
+_NOT_PUBLIC = ("direct", "private")  # a tuple: compared by ==, so an unhashable value is just not in it
+
+
 def parse(payload: bytes | str) -> Page:
-    data = load_json(payload)
-    if isinstance(data, dict) and isinstance(data.get("statuses"), list):
-        records: list[Any] = data["statuses"]  # /api/v2/search
-    elif isinstance(data, list):
-        records = data  # timelines
-    elif isinstance(data, dict) and "id" in data and ("content" in data or "reblog" in data):
-        records = [data]  # /api/v1/statuses/:id
-    elif isinstance(data, dict) and "error" in data:
-        raise PayloadError(f"Mastodon error response: {data['error']!r}")
+    text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload
+    if _is_event_stream(text):
+        records = _event_stream_records(text)
     else:
-        raise PayloadError("not a Mastodon status, list of statuses or search result")
+        records = _json_records(text)
     page = Page()
     for index, record in enumerate(records):
+        if record is _NO_STATUS or (isinstance(record, dict) and record.get("visibility") in _NOT_PUBLIC):
+            page.withdrawn += 1
+            continue
         try:
             page.posts.extend(parse_status(record))
         except MALFORMED as exc:
             page.rejects.append(Reject(reason_of(exc), record, index))
     return page
+
+
+def _json_records(text: str) -> list[Any]:
+    try:
+        data = load_json(text)
+    except PayloadError:
+        messages = _websocket_lines(text)
+        if messages is None:
+            raise
+        return [r for m in messages for r in _websocket_records(m)]
+    if isinstance(data, dict) and isinstance(data.get("statuses"), list):
+        return list(data["statuses"])  # /api/v2/search
+    if isinstance(data, dict) and isinstance(data.get("ancestors"), list) and isinstance(data.get("descendants"), list):
+        return [*data["ancestors"], *data["descendants"]]  # /api/v1/statuses/:id/context
+    if isinstance(data, list):
+        # timelines; conversations hold their newest status in last_status
+        return [_conversation_status(r) if _is_conversation(r) else r for r in data]
+    if isinstance(data, dict) and "id" in data and ("content" in data or "reblog" in data):
+        return [data]  # /api/v1/statuses/:id
+    if _is_conversation(data):
+        return [_conversation_status(data)]
+    if isinstance(data, dict) and isinstance(data.get("event"), str) and "payload" in data:
+        return _websocket_records(data)
+    if isinstance(data, dict) and "error" in data:
+        raise PayloadError(f"Mastodon error response: {data['error']!r}")
+    raise PayloadError(f"not a Mastodon response this reader knows: got {describe(data)}; supported: {SUPPORTED}")
+
+
+def _is_conversation(record: Any) -> bool:
+    return isinstance(record, dict) and "last_status" in record and "accounts" in record
+
+
+_NO_STATUS = object()  # a conversation whose statuses were all deleted: no post, nothing to quarantine
+
+
+def _conversation_status(conversation: dict[str, Any]) -> Any:
+    status = conversation["last_status"]
+    return _NO_STATUS if status is None else status
+
+
+def _is_event_stream(text: str) -> bool:
+    """Server-sent events as ``GET /api/v1/streaming/*`` sends them: ``event:``/``data:`` lines, ``:`` comments."""
+    head = text.lstrip("\ufeff \t\r\n")
+    return head.startswith((":", "event:", "data:"))
+
+
+def _event_stream_records(text: str) -> list[Any]:
+    records: list[Any] = []
+    event = "message"
+    data: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if not line:
+            if data:
+                records.extend(_event_records(event, "\n".join(data)))
+            event, data = "message", []
+        elif line.startswith(":"):
+            continue  # a heartbeat or comment
+        else:
+            name, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if name == "event":
+                event = value
+            elif name == "data":
+                data.append(value)
+    if not records and "event:" not in text:
+        raise PayloadError(f"not a Mastodon event stream: no event lines; supported: {SUPPORTED}")
+    return records
+
+
+def _websocket_lines(text: str) -> list[dict[str, Any]] | None:
+    """WebSocket messages saved one per line, or None when the text is not that."""
+    messages = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(message, dict) or not isinstance(message.get("event"), str):
+            return None
+        messages.append(message)
+    return messages or None
+
+
+def _websocket_records(message: dict[str, Any]) -> list[Any]:
+    payload = message.get("payload")
+    if not isinstance(payload, str):
+        return []  # filters_changed and the like carry no payload
+    return _event_records(str(message["event"]), payload)
+
+
+def _event_records(event: str, data: str) -> list[Any]:
+    """The status a streaming event carries, as a one-element list; nothing for other events."""
+    if event not in _STATUS_EVENTS and event != _CONVERSATION_EVENT:
+        return []
+    try:
+        record = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise PayloadError(f"streaming event {event!r} with invalid JSON: {exc.msg}") from None
+    if event == _CONVERSATION_EVENT:
+        return [_conversation_status(record)] if _is_conversation(record) else [record]
+    return [record]
 
 
 def parse_status(record: Any) -> list[ParsedPost]:

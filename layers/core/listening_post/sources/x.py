@@ -26,6 +26,7 @@ from listening_post.sources.base import (
     Reject,
     as_dict,
     as_list,
+    describe,
     load_json,
     optional_int,
     parse_timestamp,
@@ -52,12 +53,16 @@ def snowflake_time(post_id: str) -> datetime:
 
 def parse(payload: bytes | str) -> Page:
     data = load_json(payload)
+    if _is_v1(data):
+        raise PayloadError(V1_MESSAGE)
     if not isinstance(data, dict):
-        raise PayloadError("not an X API v2 response: expected a JSON object")
+        raise PayloadError(f"not an X API v2 response: got {describe(data)}; supported: {SUPPORTED}")
     if "data" not in data:
         if isinstance(data.get("meta"), dict) and data["meta"].get("result_count") == 0:
             return Page()  # a search that found nothing
-        problem = data.get("detail") or data.get("title") or data.get("errors") or "no 'data'"
+        problem = data.get("detail") or data.get("title") or data.get("errors")
+        if not problem:
+            raise PayloadError(f"not an X API v2 response: got {describe(data)}; supported: {SUPPORTED}")
         raise PayloadError(f"X error response: {str(problem)[:300]}")
     tweets = data["data"] if isinstance(data["data"], list) else [data["data"]]
     includes = as_dict(data.get("includes"))
@@ -75,6 +80,20 @@ def parse(payload: bytes | str) -> Page:
         except MALFORMED as exc:
             page.rejects.append(Reject(reason_of(exc), tweet, index))
     return page
+
+
+SUPPORTED = (
+    "API v2 responses with 'data' and optional 'includes': recent and full-archive search, post lookup, "
+    "user timelines and mentions, home timeline, liked posts, quote posts, list posts"
+)
+V1_MESSAGE = "X API v1.1 is not supported; use v2 recent search (GET /2/tweets/search/recent)"
+
+
+def _is_v1(data: Any) -> bool:
+    """v1.1 search (``statuses`` + ``search_metadata``) or a v1.1 timeline (a list of tweets with ``id_str``)."""
+    if isinstance(data, dict):
+        return isinstance(data.get("statuses"), list) and "search_metadata" in data
+    return isinstance(data, list) and bool(data) and isinstance(data[0], dict) and "id_str" in data[0]
 
 
 def parse_tweet(tweet: Any, places: Mapping[Any, Any], referenced: Mapping[Any, Any]) -> list[ParsedPost]:

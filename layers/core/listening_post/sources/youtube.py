@@ -1,4 +1,5 @@
-"""YouTube Data API v3: ``commentThreads.list`` responses, and the fetcher of comments on videos.
+"""YouTube Data API v3: ``commentThreads.list`` and ``comments.list`` (reply pages) responses, and the
+fetcher of comments on videos.
 
 A top-level comment (and each reply the response includes) is a post; its link is the video with the
 comment highlighted (``watch?v=<video>&lc=<comment>``), which names no channel. A comment about a channel
@@ -23,6 +24,7 @@ from listening_post.sources.base import (
     Reject,
     as_dict,
     as_list,
+    describe,
     load_json,
     optional_int,
     parse_timestamp,
@@ -43,12 +45,15 @@ def parse(payload: bytes | str) -> Page:
     if isinstance(data.get("error"), dict):
         error = data["error"]
         raise PayloadError(f"YouTube error response: {error.get('code')} {str(error.get('message', ''))[:200]}")
-    if data.get("kind") != "youtube#commentThreadListResponse" or not isinstance(data.get("items"), list):
-        raise PayloadError("not a commentThreads.list response (kind youtube#commentThreadListResponse)")
+    kind = data.get("kind")
+    if kind not in _READERS or not isinstance(data.get("items"), list):
+        got = f"kind {kind!r}" if isinstance(kind, str) else describe(data)
+        raise PayloadError(f"not a YouTube response this reader knows: got {got}; supported: {SUPPORTED}")
+    read = _READERS[kind]
     page = Page(next_cursor=data["nextPageToken"] if isinstance(data.get("nextPageToken"), str) else None)
     for index, item in enumerate(data["items"]):
         try:
-            page.posts.extend(parse_thread(item))
+            page.posts.extend(read(item))
         except MALFORMED as exc:
             page.rejects.append(Reject(reason_of(exc), item, index))
     return page
@@ -66,6 +71,15 @@ def parse_thread(item: Any) -> list[ParsedPost]:
     for reply in as_list(as_dict(item.get("replies")).get("comments")):
         posts.append(_comment(reply, video))
     return posts
+
+
+def parse_comment(item: Any) -> list[ParsedPost]:
+    """One comment of a ``comments.list`` response (the replies to a thread, by ``parentId``)."""
+    return [_comment(item, None)]
+
+
+_READERS = {"youtube#commentThreadListResponse": parse_thread, "youtube#commentListResponse": parse_comment}
+SUPPORTED = "commentThreads.list (youtube#commentThreadListResponse), comments.list (youtube#commentListResponse)"
 
 
 def _comment(comment: Any, video: Any, *, replies: int | None = None) -> ParsedPost:
