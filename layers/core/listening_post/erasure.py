@@ -261,6 +261,8 @@ def _sweep_quarantine(lake: Lake, author_id: str, say: Progress) -> int:
     removed = 0
     for source in lake.list_dir("quarantine"):
         for day in lake.list_dir(f"quarantine/{source}"):
+            if not day.startswith("dt="):  # keys/: the idempotency markers, empty files naming no one
+                continue
             for name in lake.list_dir(f"quarantine/{source}/{day}"):
                 relative = f"quarantine/{source}/{day}/{name}"
                 raw = lake.read_bytes(relative)
