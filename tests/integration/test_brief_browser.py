@@ -1,7 +1,8 @@
 """The demo's briefs as a reader sees them, opened as files in headless Chromium: screenshots at 1280 and
 390 px and an A4 PDF saved to build/screens/, no horizontal scroll on a phone, a first screen without
 statistical terms, the German brief opening with the embassy, and axe-core finding no serious or critical
-accessibility violation. Look at the screenshots: `.venv/bin/pytest -p no:xdist tests/integration/test_brief_browser.py`."""
+accessibility violation. Look at the screenshots after
+`.venv/bin/pytest -p no:xdist tests/integration/test_brief_browser.py`."""
 
 from __future__ import annotations
 
