@@ -307,3 +307,31 @@ def test_summary_v2_is_additive_and_a_v1_reader_keeps_working(demo: DemoResult) 
     assert got["posts"] == 244 and got["tone"] < 0 and got["tone_test"] < 0.05
     assert got["topics"]["trade"][1] == "significant" and len(got["trend"]) == 12
     assert set(got["examples"]) == {"positive", "neutral", "negative"}
+
+
+def test_weekly_datasets_follow_press_public_and_about_us(demo: DemoResult) -> None:
+    import duckdb
+
+    root = demo.lake.root
+    sides = duckdb.sql(
+        f"SELECT country, side, posts, verdict FROM read_parquet('{root}/weekly_sides/*/*/sides.parquet', "
+        "hive_partitioning = true) WHERE week = '2026-W47' ORDER BY country, side"
+    ).fetchall()
+    assert sides == [
+        ("CA", "press", 20, "insufficient data"),
+        ("CA", "public", 224, "significant"),
+        ("DE", "press", 10, "insufficient data"),
+        ("DE", "public", 197, "significant"),
+    ]
+    about = duckdb.sql(
+        f"SELECT DISTINCT topic_id FROM read_parquet('{root}/weekly/*/*/topics.parquet', hive_partitioning = true) "
+        "WHERE about_us"
+    ).fetchall()
+    assert about == [("diplomacy",)]
+
+
+def test_about_us_must_be_true_or_false() -> None:
+    from listening_post.config import ConfigError
+
+    with pytest.raises(ConfigError, match="about_us"):
+        parse_config(ABOUT_YAML.replace("about_us: true", "about_us: sometimes"))

@@ -862,8 +862,10 @@ TOPICS_SCHEMA = pa.schema(
         ("p_adjusted", pa.float64()),
         ("verdict", pa.string()),
         ("generated_at", pa.timestamp("us", tz="UTC")),
+        # v2, appended: a topic about the mission itself (``about_us: true``); null in v1 files.
+        ("about_us", pa.bool_()),
     ],
-    metadata={b"listening_post.schema": b"weekly_topics", b"listening_post.schema_version": b"1"},
+    metadata={b"listening_post.schema": b"weekly_topics", b"listening_post.schema_version": b"2"},
 )
 
 
@@ -874,6 +876,7 @@ def topics_table(summary: dict[str, Any]) -> pa.Table:
         return est["ci95"][i] if est and est.get("ci95") else None
 
     rows = []
+    mission = {a["id"] for a in summary.get("about_us") or []}
     for t in summary["topics"]:
         mean, shares, test = t["sentiment"]["mean"], t["sentiment"]["shares"], t["change"]["test"] or {}
         rows.append(
@@ -900,6 +903,67 @@ def topics_table(summary: dict[str, Any]) -> pa.Table:
                 "p_adjusted": test.get("p_adjusted"),
                 "verdict": t["change"]["verdict"],
                 "generated_at": datetime.fromisoformat(summary["generated_at"]),
+                "about_us": t["id"] in mission,
             }
         )
     return pa.Table.from_pylist(rows, schema=TOPICS_SCHEMA)
+
+
+SIDES_SCHEMA = pa.schema(
+    [
+        ("side", pa.string()),
+        ("sources", pa.list_(pa.string())),
+        ("posts", pa.int64()),
+        ("authors", pa.int64()),
+        ("share", pa.float64()),
+        ("share_lo", pa.float64()),
+        ("share_hi", pa.float64()),
+        ("previous_posts", pa.int64()),
+        ("volume_p_value", pa.float64()),
+        ("volume_verdict", pa.string()),
+        ("scored", pa.int64()),
+        ("mean_sentiment", pa.float64()),
+        ("mean_lo", pa.float64()),
+        ("mean_hi", pa.float64()),
+        ("previous_mean_sentiment", pa.float64()),
+        ("change", pa.float64()),
+        ("p_value", pa.float64()),
+        ("verdict", pa.string()),
+        ("generated_at", pa.timestamp("us", tz="UTC")),
+    ],
+    metadata={b"listening_post.schema": b"weekly_sides", b"listening_post.schema_version": b"1"},
+)
+
+
+def sides_table(summary: dict[str, Any]) -> pa.Table:
+    """Press (news sources) and public (social sources) per week for BI tools: one row each."""
+    rows = []
+    for side in ("press", "public"):
+        x = summary.get(side)
+        if x is None:
+            continue
+        mean, share = x["sentiment"]["mean"], x["share"] or {}
+        rows.append(
+            {
+                "side": side,
+                "sources": x["sources"],
+                "posts": x["posts"],
+                "authors": x["authors"],
+                "share": share.get("value"),
+                "share_lo": (share.get("ci95") or [None, None])[0],
+                "share_hi": (share.get("ci95") or [None, None])[1],
+                "previous_posts": x["previous_week_posts"],
+                "volume_p_value": (x["volume_test"] or {}).get("p_value"),
+                "volume_verdict": x["volume_verdict"],
+                "scored": mean["n"],
+                "mean_sentiment": mean["value"],
+                "mean_lo": (mean.get("ci95") or [None, None])[0],
+                "mean_hi": (mean.get("ci95") or [None, None])[1],
+                "previous_mean_sentiment": x["previous_week"]["mean"]["value"],
+                "change": x["change"]["difference"],
+                "p_value": (x["change"]["test"] or {}).get("p_value"),
+                "verdict": x["change"]["verdict"],
+                "generated_at": datetime.fromisoformat(summary["generated_at"]),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=SIDES_SCHEMA)
