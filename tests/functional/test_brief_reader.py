@@ -335,3 +335,17 @@ def test_about_us_must_be_true_or_false() -> None:
 
     with pytest.raises(ConfigError, match="about_us"):
         parse_config(ABOUT_YAML.replace("about_us: true", "about_us: sometimes"))
+
+
+def test_a_story_run_by_several_feeds_is_one_headline_titled_by_what_they_share() -> None:
+    from listening_post.analysis.press import shared_title, story_key, title_of
+
+    copies = [
+        "Trade committee to review softwood lumber dispute Reading the schedule, next round is in Prince George.",
+        "Trade committee to review softwood lumber dispute The committee meets on Wednesday.",
+    ]
+    assert story_key(title_of(copies[0])) == story_key(title_of(copies[1]))
+    assert shared_title(copies) == "Trade committee to review softwood lumber dispute"
+    assert shared_title(copies[:1]) is None and shared_title([copies[0], copies[0]]) is None
+    # "B.C." and "U.S." do not end the headline.
+    assert title_of("B.C. sawmills warn of layoffs. More below.") == "B.C. sawmills warn of layoffs."

@@ -93,11 +93,29 @@ def title_of(text: str) -> str:
     return first[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
+def shared_title(texts: list[str]) -> str | None:
+    """The words every article of a story begins with, when they then differ: the title their feeds share,
+    ahead of each one's own description (which feeds store joined to the title)."""
+    if len(texts) < 2:
+        return None
+    split = [t.split() for t in texts]
+    common = 0
+    for words in zip(*split, strict=False):
+        if any(w != words[0] for w in words[1:]):
+            break
+        common += 1
+    if common < 3 or common == min(len(w) for w in split):
+        return None
+    title = " ".join(split[0][:common])
+    return title if len(title) <= TITLE_CHARS else title_of(title)
+
+
 def story_key(title: str) -> str:
-    """Wire copies carry the same headline, give or take case, accents and punctuation: its first eight
-    folded words identify the story."""
+    """Wire copies carry the same headline, give or take case, accents and punctuation: its first six
+    folded words identify the story. Six, because feeds store the title joined to a description that differs
+    from copy to copy, and few headlines are shorter."""
     words = [w for w in _NON_WORD.split(fold(title)) if w]
-    return " ".join(words[:8])
+    return " ".join(words[:6])
 
 
 def headlines_and_outlets(posts: PostsReader) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -139,12 +157,16 @@ def headlines_and_outlets(posts: PostsReader) -> tuple[list[dict[str, Any]], lis
                 "outlets": [outlet],
                 "articles": 1,
                 "engagement": engagement,
+                "texts": [text or ""],
             }
             continue
+        story["texts"].append(text or "")
         story["articles"] += 1
         story["engagement"] += engagement
         if outlet not in story["outlets"]:
             story["outlets"].append(outlet)
+    for story in stories.values():
+        story["title"] = shared_title(story.pop("texts")) or story["title"]
     ranked = sorted(stories.values(), key=lambda s: (-len(s["outlets"]), -s["articles"], -s["engagement"]))
     total = sum(outlets.values())
     top_outlets = [
