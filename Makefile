@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAKE   ?= demo-lake
 
-.PHONY: install browser demo test test-fast lint audit licences bench format clean tools validate build deploy package-size scan verify-arrow verify-layers
+.PHONY: install browser axe demo test test-fast lint audit licences bench format clean tools validate build deploy package-size scan verify-arrow verify-layers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ browser:
 		apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
 		{ apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }; \
 	else echo "note: chromium and chromium-driver are not installed; the browser tests will be skipped"; fi
+
+# axe-core (MPL-2.0) from the npm registry, for the briefs' accessibility test; a test tool, never shipped.
+AXE_VERSION ?= 4.14.1
+axe: build/axe/axe.min.js
+build/axe/axe.min.js:
+	@mkdir -p build/axe && cd build/axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+		tar -xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js && mv package/axe.min.js . && \
+		rm -rf package axe-core-$(AXE_VERSION).tgz
 
 test: $(STAMP) browser
 	$(BIN)/pytest -n 2 -q

@@ -114,6 +114,8 @@ def build(payloads: Path, root: Path) -> HostileLake:
 
 _LOADING = {"src", "srcset", "poster", "background", "data", "action", "formaction", "lowsrc", "dynsrc"}
 _CSS_LOAD = re.compile(r"url\s*\(|@import|expression\s*\(", re.IGNORECASE)
+# The brief's links to its neighbouring weeks, built from the ISO week (never from data), beside it on disk.
+_WEEK_LINK = re.compile(r"\.\./week=\d{4}-w\d{2}/brief\.html")
 
 
 def unsafe_parts(html: str, *, same_origin_links: bool = False) -> list[str]:
@@ -138,7 +140,8 @@ def unsafe_parts(html: str, *, same_origin_links: bool = False) -> list[str]:
             elif attr == "href":
                 scheme = urlsplit(compact).scheme
                 relative = not scheme and not compact.startswith("//")
-                if scheme not in ("http", "https") and not (same_origin_links and relative):
+                week_link = _WEEK_LINK.fullmatch(compact) is not None
+                if scheme not in ("http", "https") and not (same_origin_links and relative) and not week_link:
                     problems.append(f"href={value!r} on <{local}>")
             elif attr == "style" and _CSS_LOAD.search(value):
                 problems.append(f"style={value!r} on <{local}>")

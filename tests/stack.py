@@ -36,7 +36,7 @@ def make_stack(
     return Stack(queue_url=queue_url, secret_arn=secret["ARN"])
 
 
-GLUE_DATABASE, WEEKLY_TABLE = "listening_post", "weekly_topics"
+GLUE_DATABASE, WEEKLY_TABLE, SIDES_TABLE = "listening_post", "weekly_topics", "weekly_sides"
 
 
 def make_weekly_table(glue: Any, bucket: str) -> None:
@@ -50,6 +50,17 @@ def make_weekly_table(glue: Any, bucket: str) -> None:
             "StorageDescriptor": {
                 "Columns": [{"Name": "topic_id", "Type": "string"}],
                 "Location": f"s3://{bucket}/weekly/",
+            },
+        },
+    )
+    glue.create_table(
+        DatabaseName=GLUE_DATABASE,
+        TableInput={
+            "Name": SIDES_TABLE,
+            "PartitionKeys": [{"Name": "country", "Type": "string"}, {"Name": "week", "Type": "string"}],
+            "StorageDescriptor": {
+                "Columns": [{"Name": "side", "Type": "string"}],
+                "Location": f"s3://{bucket}/weekly_sides/",
             },
         },
     )

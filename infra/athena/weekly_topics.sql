@@ -24,7 +24,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS weekly_topics (
   `p_value` double,
   `p_adjusted` double,
   `verdict` string,
-  `generated_at` timestamp
+  `generated_at` timestamp,
+  `about_us` boolean
 )
 PARTITIONED BY (`country` string, `week` string)
 STORED AS PARQUET

@@ -229,6 +229,7 @@ def test_brief_builds_registers_and_mails(aws: dict[str, Any], monkeypatch: pyte
     for name, value in {
         "LISTENING_POST_GLUE_DATABASE": "listening_post",
         "LISTENING_POST_WEEKLY_TABLE": "weekly_topics",
+        "LISTENING_POST_WEEKLY_SIDES_TABLE": "weekly_sides",
         "LISTENING_POST_BRIEF_SENDER": "briefs@mission.example",
         "LISTENING_POST_BRIEF_RECIPIENTS": json.dumps({"CA": ["political@mission.example"]}),
     }.items():
@@ -241,6 +242,11 @@ def test_brief_builds_registers_and_mails(aws: dict[str, Any], monkeypatch: pyte
     parts = glue.get_partitions(DatabaseName="listening_post", TableName="weekly_topics")["Partitions"]
     assert sorted(p["Values"] for p in parts) == [["CA", "2026-W47"], ["DE", "2026-W47"]]
     assert parts[0]["StorageDescriptor"]["Location"].endswith(f"/weekly/country={parts[0]['Values'][0]}/week=2026-W47/")
+    sides = glue.get_partitions(DatabaseName="listening_post", TableName="weekly_sides")["Partitions"]
+    assert sorted(p["Values"] for p in sides) == [["CA", "2026-W47"], ["DE", "2026-W47"]]
+    assert sides[0]["StorageDescriptor"]["Location"].endswith(
+        f"/weekly_sides/country={sides[0]['Values'][0]}/week=2026-W47/"
+    )
     # Registering again is a no-op, and a scheduled run with no week picks each country's last complete week.
     assert handler.lambda_handler(event("brief"), FakeContext())["failed"] == {}
 

@@ -62,7 +62,7 @@ def test_summary_reports_a_tone_drop_with_intervals_and_tests(lake: Lake) -> Non
     lake.append_posts(posts, run_id="r1")
     summary = summarise(lake, CONFIG, "CA", WEEK).summary
     assert set(summary) >= TOP_KEYS
-    assert summary["schema_version"] == 1 and summary["country_name"] == "Canada"
+    assert summary["schema_version"] == 2 and summary["country_name"] == "Canada"
     assert summary["volume"]["posts"] == 170
     mean = summary["sentiment"]["mean"]
     assert mean["n"] == 170 and mean["ci95"][0] < mean["value"] < mean["ci95"][1]
@@ -86,8 +86,10 @@ def test_brief_files_say_it_in_sentences(lake: Lake, tmp_path: Path) -> None:
     result = summarise(lake, CONFIG, "CA", WEEK, out_dir=tmp_path / "out")
     md = (tmp_path / "out" / "brief.md").read_text()
     html = (tmp_path / "out" / "brief.html").read_text()
-    assert re.search(r"Tone on Trade and tariffs fell from \+0\.[23]\d to −0\.[12]\d, a significant drop", md)
-    assert "<h2>Findings</h2>" in html and "significant drop" in html
+    assert re.search(
+        r"Tone on Trade and tariffs turned more negative, from \+0\.[23]\d to −0\.[12]\d, a change larger than", md
+    )
+    assert "<h2>Findings</h2>" in html and "more negative than last week" in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")  # self-contained
     assert all(Path(p).exists() for p in result.lake_paths)
     assert lake.exists("briefs/country=CA/week=2026-W47/summary.json")

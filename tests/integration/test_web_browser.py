@@ -91,7 +91,7 @@ def test_brief_renders_its_charts_and_its_links_work(browser, base_url: str) -> 
     assert browser.current_url.endswith("/countries/CA/weeks/2026-W47/brief")
     assert "Canada: weekly opinion brief" in browser.find_element(By.TAG_NAME, "h1").text
     findings = browser.find_elements(By.CSS_SELECTOR, "#findings li")
-    assert 3 <= len(findings) <= 5 and "significant drop" in findings[1].text
+    assert 3 <= len(findings) <= 6 and "more negative than last week" in findings[2].text
 
     for chart in ("trend", "topics", "daily"):
         svg = browser.find_element(By.CSS_SELECTOR, f"svg[data-chart={chart}]")
@@ -100,7 +100,7 @@ def test_brief_renders_its_charts_and_its_links_work(browser, base_url: str) -> 
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg[data-chart=topics] line[data-series=whisker]")) >= 3
     spikes = browser.find_elements(By.CSS_SELECTOR, "svg[data-chart=daily] rect[data-spike]")
     assert spikes and "volume" in spikes[0].get_attribute("data-spike")
-    assert browser.find_element(By.CSS_SELECTOR, "#coordination blockquote").text.startswith("Canadians: stop buying")
+    assert browser.find_element(By.CSS_SELECTOR, "#coordinated blockquote").text.startswith("Canadians: stop buying")
     assert console_errors(browser) == []
 
     # Every link on the page: internal ones answer 200; external ones are well-formed (not fetched: no internet).

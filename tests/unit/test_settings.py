@@ -27,6 +27,7 @@ ENVIRONMENTS: list[dict[str, str]] = [
         "LISTENING_POST_JOBS_QUEUE_URL": "https://sqs/q",
         "LISTENING_POST_GLUE_DATABASE": "lp",
         "LISTENING_POST_WEEKLY_TABLE": "weekly_topics",
+        "LISTENING_POST_WEEKLY_SIDES_TABLE": "weekly_sides",
         "LISTENING_POST_DATA_BUCKET": "b",
     },
 ]
@@ -67,6 +68,7 @@ def test_the_environment_is_read_as_pydantic_settings_read_it(
         brief_recipients: dict[str, list[str]] = Field(default_factory=dict)
         glue_database: str | None = None
         weekly_table: str | None = None
+        weekly_sides_table: str | None = None
         data_bucket: str | None = None
 
     clear(monkeypatch)

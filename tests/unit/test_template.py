@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from listening_post.analysis.weekly import TOPICS_SCHEMA
+from listening_post.analysis.weekly import SIDES_SCHEMA, TOPICS_SCHEMA
 from listening_post.model import FILE_SCHEMA
 from listening_post.web.api import create_app, openapi_document
 
@@ -136,6 +136,21 @@ def test_weekly_topics_table_is_topics_schema(resources: dict[str, Any]) -> None
     assert columns == expected and partitions == keys
 
 
+def test_weekly_sides_table_is_sides_schema(resources: dict[str, Any]) -> None:
+    table = resources["WeeklySidesTable"]
+    expected = [(f.name, _hive_type(f.type)) for f in SIDES_SCHEMA]
+    assert _glue_columns(table) == expected
+    keys = [(k["Name"], k["Type"]) for k in table["Properties"]["TableInput"]["PartitionKeys"]]
+    assert keys == [("country", "string"), ("week", "string")]
+    assert table["Properties"]["TableInput"]["StorageDescriptor"]["Location"] == {
+        "Fn::Sub": "s3://${DataBucket}/weekly_sides/"
+    }
+    columns, partitions = _ddl_columns(ROOT / "infra" / "athena" / "weekly_sides.sql")
+    assert columns == expected and partitions == keys
+    brief = resources["BriefFunction"]["Properties"]
+    assert brief["Environment"]["Variables"]["LISTENING_POST_WEEKLY_SIDES_TABLE"] == {"Ref": "WeeklySidesTable"}
+
+
 # --- API routes against the library's API ------------------------------------------------------------------
 
 
@@ -178,6 +193,7 @@ CONTRACT = {
             "LISTENING_POST_BRIEF_RECIPIENTS",
             "LISTENING_POST_GLUE_DATABASE",
             "LISTENING_POST_WEEKLY_TABLE",
+            "LISTENING_POST_WEEKLY_SIDES_TABLE",
         },
     ),
     "ApiFunction": ("functions/api/", 10, 512, ["CoreLayer"], {"LISTENING_POST_DATA_BUCKET"}),

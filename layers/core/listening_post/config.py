@@ -192,6 +192,8 @@ class Topic(_Strict):
     query: str = Field(min_length=1)
     # Restrict a topic to some countries; by default it applies to all.
     countries: list[str] | None = None
+    # A topic about the mission itself (the embassy, the ambassador): the brief opens with it.
+    about_us: bool = False
 
     @cached_property
     def compiled(self) -> Query:

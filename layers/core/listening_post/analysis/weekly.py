@@ -1,4 +1,4 @@
-"""The weekly summary of one host country: summary.json (schema v1) from the lake's posts.
+"""The weekly summary of one host country: summary.json (schema v2) from the lake's posts.
 
 DuckDB scans the Parquet files (:mod:`listening_post.analysis.reading`: one scan per question, every post
 counted once) and does the grouping; Python only turns counts and sums into estimates, intervals and tests
@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 import regex
 
-from listening_post.analysis import coordination, coverage, spikes, stats, terms
+from listening_post.analysis import coordination, coverage, mission, press, representative, spikes, stats, terms
 from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, relation
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
@@ -27,7 +27,8 @@ from listening_post.lake import Lake, relisting
 from listening_post.sentiment_catalogue import DEFAULT_BACKENDS, resolve_choices
 from listening_post.weeks import IsoWeek
 
-SCHEMA_VERSION = 1
+# v2 adds (additively) about_us, press, public, headlines, outlets and representative.
+SCHEMA_VERSION = 2
 EXCERPT_CHARS = 280
 EXAMPLES_PER_LABEL = 3
 _MENTION = regex.compile(r"(?<![\w@])@[\w.@-]+")
@@ -43,6 +44,8 @@ CAVEAT_POPULATION = (
 class TopicInfo:
     id: str
     label: str
+    query: str | None = None  # to show the sentence of an example that matched the topic
+    about_us: bool = False
 
 
 @dataclass
@@ -69,7 +72,7 @@ class SummaryInput:
             return cls(
                 country=country,
                 week=week,
-                topics=[TopicInfo(t.id, t.label) for t in config.topics],
+                topics=[TopicInfo(t.id, t.label, t.query, t.about_us) for t in config.topics],
                 analysis=config.analysis,
                 **kwargs,
             )
@@ -79,7 +82,7 @@ class SummaryInput:
             timezone=c.timezone,
             name=c.display_name,
             languages=list(c.languages),
-            topics=[TopicInfo(t.id, t.label) for t in config.topics_for(country)],
+            topics=[TopicInfo(t.id, t.label, t.query, t.about_us) for t in config.topics_for(country)],
             analysis=config.analysis,
             scored_languages=frozenset(resolve_choices(c.sentiment)),
             **kwargs,
@@ -110,7 +113,7 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
     finally:
         con.close()
     summary["coverage"]["sources"] = coverage.source_runs(lake, spec.country, week_start, week_end)
-    join_example_links(lake, spec.country, week_start, week_end, summary["examples"])
+    join_example_links(lake, spec.country, week_start, week_end, summary["examples"], summary["representative"])
     summary["caveats"] = _caveats(summary, spec.analysis.min_n)
     return summary
 
@@ -169,6 +172,9 @@ def _summarise(
             # Phrases and hashtags say what a post is about better than single words.
             drivers.sort(key=lambda t: (t["kind"] == "word", -t["z"]))
             topic["drivers"] = [t["term"] for t in drivers[:3]]
+    sides = press.sides(posts, TALLY_SQL, len(TALLY_KEYS), _tally, _empty_week, lambda a, b: _side(a, b, this, min_n))
+    headlines, outlets = press.headlines_and_outlets(posts)
+    typical = representative_examples(con, spec)
     summary: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "country": spec.country,
@@ -192,6 +198,11 @@ def _summarise(
         "coverage": {**_coverage(con, spec, this, daily), "sampling": _sampling(con, spec, weekly, rates)},
         "caveats": [],  # written last, once coverage is complete (build_summary)
         "trend": _trend(weekly, spec.week, spec.analysis.trend_weeks, min_n),
+        "about_us": mission.about_us(topics, [t.id for t in spec.topics if t.about_us], typical),
+        **sides,
+        "headlines": headlines,
+        "outlets": outlets,
+        "representative": typical,
     }
     return summary
 
@@ -469,7 +480,8 @@ def _load_texts(
         CREATE OR REPLACE TEMP TABLE texts AS
         SELECT post_id, collected_at, created_at, w, author_id, source, lang, topics, is_repost, sentiment,
                sentiment_label, dup_group, length(text) AS chars, sampled,
-               CASE WHEN sampled OR quoted THEN text END AS text, CASE WHEN quoted THEN url END AS url,
+               CASE WHEN sampled OR quoted THEN text END AS text, CASE WHEN sampled OR quoted THEN url END AS url,
+               coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
                CASE WHEN sampled THEN {terms.tokens_sql("text", "lang")} END AS toks
         FROM (
             SELECT *, NOT is_repost AND hash(post_id) % 1000000 < CASE w {keep} ELSE 0 END AS sampled,
@@ -501,6 +513,71 @@ def _sampling(
             originals = row["posts"] - row["reposts"]
             out.append({"week": str(spec.week.shift(w)), "posts": originals, "sampled": read.get(w, 0)})
     return out
+
+
+# --- press and public, representative examples (schema v2) ---------------------------------------------
+
+
+def _side(this: dict[str, Any], last: dict[str, Any], week: dict[str, Any], min_n: int) -> dict[str, Any]:
+    """Volume (with its share of the week's posts and interval) and tone of one side: press or public."""
+    test = stats.count_change_test(this["posts"], last["posts"])
+    return {
+        "posts": this["posts"],
+        "authors": this["authors"],
+        "share": stats.share_estimate(this["posts"], week["posts"], 1) if week["posts"] else None,
+        "previous_week_posts": last["posts"],
+        "volume_change": _pct_change(this["posts"], last["posts"]),
+        "volume_test": test,
+        "volume_verdict": stats.verdict(test),
+        "sentiment": _tone(this, min_n),
+        "previous_week": _tone(last, min_n),
+        "change": _change(this, last, min_n),
+    }
+
+
+def representative_examples(con: duckdb.DuckDBPyConnection, spec: SummaryInput) -> dict[str, Any]:
+    """Per side, the posts typical of the posts behind the figure (:mod:`.representative`), with the sentence
+    that matched the topic, overall and per topic."""
+    from listening_post.scoring.topics import TopicMatcher
+
+    picked = representative.select(con, [t.id for t in spec.topics])
+    ids = sorted({pid for g in [picked["overall"], *picked["by_topic"].values()] for v in g.values() for pid, *_ in v})
+    detail = {
+        pid: row
+        for pid, *row in con.execute(
+            "SELECT post_id, text, url, source, epoch_ms(created_at), engagement FROM texts "
+            "WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": ids},
+        ).fetchall()
+    }
+    matcher = TopicMatcher([(t.id, t.query) for t in spec.topics if t.query])
+
+    def items(rows: list[tuple[str, float, float]], topic: str | None) -> list[dict[str, Any]]:
+        out = []
+        for pid, typicality, tone in rows:
+            text, url, source, created, engagement = detail[pid]
+            sentence = representative.matched_sentence(text, matcher, topic) if matcher.topic_ids else None
+            out.append(
+                {
+                    "post_id": pid,  # for the join with links/; removed before the summary is written
+                    "excerpt": excerpt(text or ""),
+                    "matched_sentence": excerpt(sentence) if sentence else None,
+                    "source": source,
+                    "url": url,
+                    "engagement": engagement,
+                    "sentiment": tone,
+                    "typicality": typicality,
+                    "created_at": datetime.fromtimestamp(created / 1000, tz=UTC).isoformat(),
+                }
+            )
+        return out
+
+    return {
+        "overall": {side: items(rows, None) for side, rows in picked["overall"].items()},
+        "by_topic": {
+            tid: {side: items(rows, tid) for side, rows in sides.items()} for tid, sides in picked["by_topic"].items()
+        },
+    }
 
 
 # --- examples: the most engaged posts per tone label, overall and per topic ------------------------------
@@ -586,13 +663,20 @@ def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]]) -> d
     return {"overall": overall, "by_topic": by_topic}
 
 
-def join_example_links(lake: Lake, country: str, start: datetime, end: datetime, examples: dict[str, Any]) -> None:
-    """Give each example whose post has no author-free ``url`` the reader's link from ``links/``: the only
-    place a link naming the author is read (:mod:`listening_post.links`)."""
+def join_example_links(lake: Lake, country: str, start: datetime, end: datetime, *groups: dict[str, Any]) -> None:
+    """Give each example (of ``examples``, and of ``representative``) whose post has no author-free ``url``
+    the reader's link from ``links/``: the only place a link naming the author is read
+    (:mod:`listening_post.links`)."""
     from listening_post.links import read_links
 
-    items = [item for group in examples["overall"].values() for item in group]
-    items += [item for topic in examples["by_topic"].values() for group in topic.values() for item in group]
+    items = [item for examples in groups for group in examples["overall"].values() for item in group]
+    items += [
+        item
+        for examples in groups
+        for topic in examples["by_topic"].values()
+        for group in topic.values()
+        for item in group
+    ]
     missing = {item["post_id"] for item in items if item["url"] is None}
     first, last = start.astimezone(UTC).date(), end.astimezone(UTC).date()
     found = read_links(lake, country, first, last, missing) if missing else {}
@@ -778,8 +862,10 @@ TOPICS_SCHEMA = pa.schema(
         ("p_adjusted", pa.float64()),
         ("verdict", pa.string()),
         ("generated_at", pa.timestamp("us", tz="UTC")),
+        # v2, appended: a topic about the mission itself (``about_us: true``); null in v1 files.
+        ("about_us", pa.bool_()),
     ],
-    metadata={b"listening_post.schema": b"weekly_topics", b"listening_post.schema_version": b"1"},
+    metadata={b"listening_post.schema": b"weekly_topics", b"listening_post.schema_version": b"2"},
 )
 
 
@@ -790,6 +876,7 @@ def topics_table(summary: dict[str, Any]) -> pa.Table:
         return est["ci95"][i] if est and est.get("ci95") else None
 
     rows = []
+    mission = {a["id"] for a in summary.get("about_us") or []}
     for t in summary["topics"]:
         mean, shares, test = t["sentiment"]["mean"], t["sentiment"]["shares"], t["change"]["test"] or {}
         rows.append(
@@ -816,6 +903,67 @@ def topics_table(summary: dict[str, Any]) -> pa.Table:
                 "p_adjusted": test.get("p_adjusted"),
                 "verdict": t["change"]["verdict"],
                 "generated_at": datetime.fromisoformat(summary["generated_at"]),
+                "about_us": t["id"] in mission,
             }
         )
     return pa.Table.from_pylist(rows, schema=TOPICS_SCHEMA)
+
+
+SIDES_SCHEMA = pa.schema(
+    [
+        ("side", pa.string()),
+        ("sources", pa.list_(pa.string())),
+        ("posts", pa.int64()),
+        ("authors", pa.int64()),
+        ("share", pa.float64()),
+        ("share_lo", pa.float64()),
+        ("share_hi", pa.float64()),
+        ("previous_posts", pa.int64()),
+        ("volume_p_value", pa.float64()),
+        ("volume_verdict", pa.string()),
+        ("scored", pa.int64()),
+        ("mean_sentiment", pa.float64()),
+        ("mean_lo", pa.float64()),
+        ("mean_hi", pa.float64()),
+        ("previous_mean_sentiment", pa.float64()),
+        ("change", pa.float64()),
+        ("p_value", pa.float64()),
+        ("verdict", pa.string()),
+        ("generated_at", pa.timestamp("us", tz="UTC")),
+    ],
+    metadata={b"listening_post.schema": b"weekly_sides", b"listening_post.schema_version": b"1"},
+)
+
+
+def sides_table(summary: dict[str, Any]) -> pa.Table:
+    """Press (news sources) and public (social sources) per week for BI tools: one row each."""
+    rows = []
+    for side in ("press", "public"):
+        x = summary.get(side)
+        if x is None:
+            continue
+        mean, share = x["sentiment"]["mean"], x["share"] or {}
+        rows.append(
+            {
+                "side": side,
+                "sources": x["sources"],
+                "posts": x["posts"],
+                "authors": x["authors"],
+                "share": share.get("value"),
+                "share_lo": (share.get("ci95") or [None, None])[0],
+                "share_hi": (share.get("ci95") or [None, None])[1],
+                "previous_posts": x["previous_week_posts"],
+                "volume_p_value": (x["volume_test"] or {}).get("p_value"),
+                "volume_verdict": x["volume_verdict"],
+                "scored": mean["n"],
+                "mean_sentiment": mean["value"],
+                "mean_lo": (mean.get("ci95") or [None, None])[0],
+                "mean_hi": (mean.get("ci95") or [None, None])[1],
+                "previous_mean_sentiment": x["previous_week"]["mean"]["value"],
+                "change": x["change"]["difference"],
+                "p_value": (x["change"]["test"] or {}).get("p_value"),
+                "verdict": x["change"]["verdict"],
+                "generated_at": datetime.fromisoformat(summary["generated_at"]),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=SIDES_SCHEMA)

@@ -1,7 +1,8 @@
-"""Findings first: three to five plain sentences a reader can act on, generated from summary.json.
+"""Findings first: plain sentences a reader can act on, generated from summary.json.
 
 Every sentence is built from a figure that carries its interval or test; a change is called a rise or a
-drop only when the test says it is significant, otherwise the sentence says the movement is within noise.
+drop only when the test says it is larger than chance would explain, otherwise the sentence says so. The
+sentences name no test, p-value or z: those are in :func:`method_notes` and in summary.json.
 """
 
 from __future__ import annotations
@@ -56,13 +57,41 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+# How sure we are, in words: the verdicts of summary.json's tests.
+SURE = {
+    "significant": "a change larger than chance would explain",
+    "not significant": "within what chance alone would explain",
+    INSUFFICIENT: "too few posts to tell",
+}
+
+
+def sure(verdict: str | None) -> str:
+    return SURE.get(verdict or INSUFFICIENT, SURE[INSUFFICIENT])
+
+
+def direction_word(difference: float | None, verdict: str | None) -> str:
+    """How tone moved, in words: "more negative" only when the test says the change is not chance."""
+    if verdict != "significant" or difference is None:
+        return "about the same as"
+    return "more positive than" if difference > 0 else "more negative than"
+
+
+def arrow(difference: float | None, verdict: str | None) -> str:
+    """A direction marker that agrees with the sign: up, down, or level when the change may be chance."""
+    if verdict != "significant" or difference is None:
+        return "→"
+    return "▲" if difference > 0 else "▼"
+
+
 def findings(summary: dict[str, Any]) -> list[str]:
     volume, sentiment = summary["volume"], summary["sentiment"]
     name = summary.get("country_name") or summary["country"]
+    about = [_about_us_sentence(a) for a in summary.get("about_us") or []]
     if volume["posts"] == 0:
         return [
+            *about,
             f"No posts about {name} were collected in {summary['week']}: there is nothing to report, and "
-            "the silence may be a gap in collection (see coverage)."
+            "the silence may be a gap in collection (see coverage).",
         ]
     out: list[str] = [_volume_sentence(summary)]
     mean = sentiment["mean"]
@@ -71,7 +100,9 @@ def findings(summary: dict[str, Any]) -> list[str]:
     else:
         out.append(_tone_sentence(sentiment))
     for sentence in (
-        _topic_shift_sentence(summary["topics"]),
+        _topic_shift_sentence(
+            [t for t in summary["topics"] if t["id"] not in {a["id"] for a in summary.get("about_us") or []}]
+        ),
         _coordination_sentence(summary),
         _emerging_sentence(summary["emerging_terms"]),
         _share_of_voice_sentence(summary["topics"]),
@@ -85,38 +116,63 @@ def findings(summary: dict[str, Any]) -> list[str]:
             f"{pct(unscored['share'])} of original posts could not be scored for tone, so tone "
             "figures speak for the rest only."
         )
-    return out[:5]
+    # The mission's own topics come first, always, even when nothing about them is notable.
+    return about + out[:5]
+
+
+def _about_us_sentence(a: dict[str, Any]) -> str:
+    posts, before = a["posts"], a["previous_week_posts"]
+    if not posts:
+        return f"{a['label']}: nothing notable, no posts this week (last week {before:,})."
+    text = f"{a['label']}: {_count(posts, 'post')} ({_volume_words(posts, before)})"
+    mean, change = a["sentiment"], a["change"]
+    if mean.get("value") is None:
+        return text + ", too few to say how the tone is."
+    text += f", tone {tone_word(mean['value'])} ({signed(mean['value'])})"
+    prev = (a.get("previous_week") or {}).get("value")
+    if change["verdict"] == "significant":
+        moved = direction_word(change["difference"], change["verdict"])
+        text += f", {moved} last week ({signed(prev)}), {sure(change['verdict'])}"
+    elif change["verdict"] == "not significant":
+        text += f"; last week {signed(prev)}, a difference within what chance alone would explain: nothing notable"
+    else:
+        text += ", too few posts last week to compare"
+    return text + "."
+
+
+def _volume_words(posts: int, before: int) -> str:
+    if not before:
+        return "none last week"
+    if posts == before:
+        return f"as many as last week, {before:,}"
+    return f"{'up' if posts > before else 'down'} from {before:,} last week"
 
 
 def _volume_sentence(summary: dict[str, Any]) -> str:
     volume = summary["volume"]
     prev = volume["previous_week"]
-    text = f"{_count(volume['posts'], 'post')} from {_count(volume['authors'], 'author')} were collected this week"
+    text = f"{_count(volume['posts'], 'post')} from {_count(volume['authors'], 'author')} this week"
     if prev["posts"]:
         change = prev["change"]
-        direction = "up" if change > 0 else "down"
         if prev["verdict"] == "significant":
-            text += f", {direction} {pct(abs(change))} on last week's {prev['posts']:,}"
+            direction = "more" if change > 0 else "fewer"
+            text += f": {pct(abs(change))} {direction} than last week's {prev['posts']:,}, {sure(prev['verdict'])}"
         else:
-            text += f", about as many as last week ({prev['posts']:,}; the difference is within noise)"
+            text += f": about as many posts as usual (last week {prev['posts']:,})"
     return text + "."
 
 
 def _tone_sentence(sentiment: dict[str, Any]) -> str:
     mean = sentiment["mean"]
-    lo, hi = mean["ci95"]
     shares = sentiment["shares"]
-    text = (
-        f"Tone was {tone_word(mean['value'])}: mean {signed(mean['value'])} "
-        f"(95% CI {signed(lo)} to {signed(hi)}, n={mean['n']:,}); "
-        f"{pct(shares['positive']['value'])} positive, {pct(shares['negative']['value'])} negative"
-    )
     change, prev = sentiment["change"], sentiment["previous_week"]["mean"]
+    text = f"Tone was {tone_word(mean['value'])} ({signed(mean['value'])} on a scale from −1 to +1)"
     if change["verdict"] == "significant":
-        word = "a significant rise" if change["difference"] > 0 else "a significant drop"
-        text += f", {word} from {signed(prev['value'])} last week"
+        moved = direction_word(change["difference"], change["verdict"])
+        text += f", {moved} last week ({signed(prev['value'])}), {sure(change['verdict'])}"
     elif change["verdict"] == "not significant":
-        text += f", no significant change from last week ({signed(prev['value'])})"
+        text += f", about the same as last week ({signed(prev['value'])})"
+    text += f"; {pct(shares['positive']['value'])} of posts were positive, {pct(shares['negative']['value'])} negative"
     return text + "."
 
 
@@ -126,8 +182,8 @@ def _topic_shift_sentence(topics: list[dict[str, Any]]) -> str | None:
         if change["verdict"] != "significant":
             continue
         before, after = t["previous_week"]["mean"]["value"], t["sentiment"]["mean"]["value"]
-        verb, word = ("rose", "a significant rise") if change["difference"] > 0 else ("fell", "a significant drop")
-        text = f"Tone on {t['label']} {verb} from {signed(before)} to {signed(after)}, {word}"
+        word = "more positive" if change["difference"] > 0 else "more negative"
+        text = f"Tone on {t['label']} turned {word}, from {signed(before)} to {signed(after)}, {sure('significant')}"
         drivers = t.get("drivers") or []
         if drivers:
             text += ", driven by posts about " + " and ".join(f"“{d}”" for d in drivers[:2])
@@ -175,10 +231,59 @@ def _emerging_sentence(terms: list[dict[str, Any]]) -> str | None:
     return f"Talked about far more than in the previous weeks: {listed}."
 
 
+def spike_words(spike: dict[str, Any]) -> str:
+    """A spike in plain words, from its figures (its ``description`` carries the statistic)."""
+    day = date.fromisoformat(spike["date"])
+    if spike["kind"] == "volume":
+        n, e = spike["posts"], spike["expected"]
+        direction = "more" if n > e else "fewer"
+        change = f"{abs(n - e) / e:.0%} {direction}" if e else "more"
+        return f"{n:,} posts on {day:%A %d %B}, {change} than the {e:.0f} usual for a {day:%A}"
+    word = "more positive" if (spike.get("mean") or 0) > (spike.get("baseline_mean") or 0) else "more negative"
+    return (
+        f"tone on {day:%A %d %B} was {word} than in the four weeks before "
+        f"({signed(spike.get('mean'))} against {signed(spike.get('baseline_mean'))})"
+    )
+
+
 def _spike_sentence(spikes: list[dict[str, Any]]) -> str | None:
     volume = [s for s in spikes if s["kind"] == "volume" and s["z"] > 0]
     if not volume:
         return None
     top = max(volume, key=lambda s: s["z"])
-    day = date.fromisoformat(top["date"])
-    return f"Volume spiked on {day:%A %d %B}: {top['description']}."
+    text = spike_words(top)
+    return f"Volume spiked: {text}."
+
+
+def method_notes(summary: dict[str, Any]) -> list[str]:
+    """How the findings' verdicts were reached, with the tests' names and figures: for the method note,
+    not for the findings."""
+    notes = []
+    prev = summary["volume"]["previous_week"]
+    if prev.get("test"):
+        test = prev["test"]
+        notes.append(
+            f"Volume against last week: {test['test']}, statistic {test['statistic']:+.2f}, "
+            f"p = {test['p_value']:.3g} ({prev['verdict']})."
+        )
+    change = summary["sentiment"]["change"]
+    if change.get("test"):
+        test = change["test"]
+        notes.append(
+            f"Tone against last week: {test['test']}, difference {signed(test['difference'])}, "
+            f"p = {test['p_value']:.3g} ({change['verdict']})."
+        )
+    for a in summary.get("about_us") or []:
+        t = next((t for t in summary["topics"] if t["id"] == a["id"]), None)
+        if t and t["change"].get("test"):
+            test = t["change"]["test"]
+            notes.append(
+                f"{a['label']}, tone against last week: {test['test']}, p = {test['p_value']:.3g}"
+                + (f", Holm-adjusted p = {test['p_adjusted']:.3g}" if test.get("p_adjusted") is not None else "")
+                + f" ({t['change']['verdict']})."
+            )
+    notes.append(
+        "“Larger than chance would explain” means the test's p-value (Holm-adjusted across topics) is below "
+        "0.05; tone figures are means of compound scores from −1 to +1 with 95% intervals."
+    )
+    return notes

@@ -59,16 +59,19 @@ class _Checker(HTMLParser):
 
 
 def _harmless_link(value: str) -> bool:
-    """A link a reader may follow: http(s) or mailto, or a fragment within the message."""
+    """A link a reader may follow: http(s) or mailto, a fragment within the message, or a relative path."""
     # Browsers drop tabs and newlines inside URLs and ignore leading spaces: "java\tscript:" is javascript:.
     cleaned = re.sub(r"[\t\n\r]", "", value).strip()
     if cleaned.startswith("#"):
         return True
     try:
-        scheme = urlsplit(cleaned).scheme.lower()
+        parts = urlsplit(cleaned)
     except ValueError:
         return False
-    return scheme in _LINK_SCHEMES
+    # A relative path (the brief's links to the previous and next week) names no host: it loads nothing.
+    if not parts.scheme and not parts.netloc and not cleaned.startswith(("/", "\\")) and ":" not in cleaned:
+        return True
+    return parts.scheme.lower() in _LINK_SCHEMES
 
 
 def mail_safety_problems(html: str) -> list[str]:

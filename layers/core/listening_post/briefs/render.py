@@ -13,6 +13,7 @@ import jinja2
 from listening_post.briefs import charts
 from listening_post.briefs import findings as f
 from listening_post.sentiment_catalogue import mark_unvalidated
+from listening_post.weeks import IsoWeek
 
 BRIEF_FILES = ("summary.json", "brief.html", "brief.md")
 
@@ -32,7 +33,17 @@ def _env() -> jinja2.Environment:
     env.filters.update(
         signed=f.signed, pct=f.pct, pct_change=f.pct_change, signed_pct=f.signed_pct, md=_md_escape, link=safe_url
     )
-    env.globals.update(interval=_interval, share=_share, net=_net, tone_word=f.tone_word)
+    env.globals.update(
+        interval=_interval,
+        share=_share,
+        net=_net,
+        tone_word=f.tone_word,
+        sure=f.sure,
+        direction_word=f.direction_word,
+        arrow=f.arrow,
+        spike_words=f.spike_words,
+        spike_arrow=charts.spike_arrow,
+    )
     env.filters["mark_unvalidated"] = mark_unvalidated  # coverage: models no labelled set measured
     return env
 
@@ -88,29 +99,48 @@ def shown_trend(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return trend[first:]
 
 
+def neighbours(summary: dict[str, Any]) -> dict[str, dict[str, str] | None]:
+    """Links to the previous and next week's briefs, relative to this brief's folder in the lake
+    (``briefs/country=CC/week=W/``), so that they work on disk, from S3 and when copied as a folder. The
+    previous week is linked when it held posts, the next one once this week is over."""
+    week = IsoWeek.parse(summary["week"])
+    trend = summary["trend"]
+    before = trend[-2]["posts"] if len(trend) > 1 else 0
+    over = summary["period"]["end"] <= summary["generated_at"]
+
+    def link(w: IsoWeek) -> dict[str, str]:
+        return {"week": str(w), "href": f"../week={w}/brief.html"}
+
+    return {"prev": link(week.shift(-1)) if before else None, "next": link(week.shift(1)) if over else None}
+
+
 def render(summary: dict[str, Any]) -> dict[str, str]:
     """The three brief files, by name."""
     trend = shown_trend(summary)
     monday = date.fromisoformat(summary["period"]["local_start"])
+    daily, spikes = summary["coverage"]["daily_posts"], summary["spikes"]
     context = {
         "s": summary,
         "findings": f.findings(summary),
+        "method": f.method_notes(summary),
+        "nav": neighbours(summary),
         "trend": trend,
+        "topic_share_total": sum((t["share_of_voice"] or {}).get("value") or 0 for t in summary["topics"]),
         "charts": [
             {
                 "id": "trend",
-                "svg": charts.trend_chart(trend),
+                "svgs": [charts.trend_chart(trend, layout) for layout in charts.LAYOUTS],
                 "caption": "Posts per week (bars) and mean tone with its 95% interval (line and band).",
             },
             {
                 "id": "topics",
-                "svg": charts.topics_chart(summary["topics"]),
-                "caption": "Mean tone per topic this week with 95% interval; hollow dot: last week.",
+                "svgs": [charts.topics_chart(summary["topics"], layout) for layout in charts.LAYOUTS],
+                "caption": "Mean tone per topic this week with its 95% interval (whiskers); hollow dot: last week.",
             },
             {
                 "id": "daily",
-                "svg": charts.daily_chart(summary["coverage"]["daily_posts"], summary["spikes"], monday),
-                "caption": "Posts per day this week (local time); spikes highlighted.",
+                "svgs": [charts.daily_chart(daily, spikes, monday, layout) for layout in charts.LAYOUTS],
+                "caption": "Posts per day this week (local time); spikes highlighted, ▲ above and ▼ below usual.",
             },
         ],
     }

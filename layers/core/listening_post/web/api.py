@@ -14,6 +14,7 @@ An invalid country or week is a 400, a missing brief a 404.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
@@ -199,6 +200,8 @@ def _with_navigation(html: str, country: str, week: str, weeks: list[str]) -> st
             links.append(f'<a href="/countries/{country}/weeks/{weeks[i + 1]}/brief" rel="next">{weeks[i + 1]} →</a>')
     links.append(f'<a href="/countries/{country}/weeks/{week}/summary">summary.json</a>')
     nav = '<nav class="noprint" style="margin-bottom:12px;font-size:13px">' + " · ".join(links) + "</nav>"
+    # The file's own week links are relative to its folder in the lake: served, these links replace them.
+    html = re.sub(r'<nav [^>]*data-nav="file">.*?</nav>', "", html, count=1, flags=re.DOTALL)
     return html.replace("<body>", "<body>\n" + nav, 1)
 
 
