@@ -244,3 +244,20 @@ def test_evidence_page_links_keep_the_filters_and_escape_the_text(app) -> None: 
     assert 'rel="next" href="?label=negative&amp;page=2&amp;limit=5"' in body
     assert 'id="posts"' in body and 'id="filters"' in body
     assert "<script" not in body
+
+
+def test_a_served_brief_links_to_its_neighbours_and_its_country(app) -> None:  # type: ignore[no-untyped-def]
+    status, body, _ = get(app, "/countries/CA/weeks/2026-W46/brief")
+    assert status == 200
+    assert 'href="/countries/CA/weeks/2026-W45/brief" rel="prev"' in body
+    assert 'href="/countries/CA/weeks/2026-W47/brief" rel="next"' in body
+    assert 'href="/countries/CA"' in body
+
+
+def test_the_openapi_document_describes_the_new_routes_and_their_parameters(app) -> None:  # type: ignore[no-untyped-def]
+    document = get_json(app, "/openapi.json")
+    posts = document["paths"]["/countries/{country}/weeks/{week}/posts"]["get"]
+    params = {p["name"]: p for p in posts["parameters"]}
+    assert set(params) == {"country", "week", "topic", "label", "source", "lang", "page", "limit", "format"}
+    assert "/countries/{country}" in document["paths"]
+    assert "negative" in json.dumps(params["label"]["schema"]) and "mastodon" in json.dumps(params["source"]["schema"])
