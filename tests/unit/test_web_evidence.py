@@ -6,11 +6,12 @@ from typing import get_args
 
 import pytest
 
+from listening_post.analysis import weekly
 from listening_post.analysis.weekly import excerpt
 from listening_post.config import SOURCE_NAMES
 from listening_post.model import SENTIMENT_LABELS
 from listening_post.web.api import Label, Source
-from listening_post.web.evidence import Page, mask
+from listening_post.web.evidence import MENTION, Page, mask
 from listening_post.web.overview import SummaryView
 from listening_post.web.server import to_event
 
@@ -32,6 +33,10 @@ def test_the_apis_labels_and_sources_are_the_schemas() -> None:
 def test_mentions_are_masked_as_in_the_briefs(text: str) -> None:
     assert mask(text) == excerpt(text, limit=10_000)
     assert "alice" not in mask(text) and "bob_99" not in mask(text) and "carol" not in mask(text)
+
+
+def test_the_mention_pattern_is_the_briefs() -> None:
+    assert weekly._MENTION.pattern == MENTION
 
 
 def test_long_texts_are_cut_at_a_word() -> None:

@@ -20,14 +20,13 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any, Protocol
-
-import regex
 
 from listening_post.weeks import IsoWeek
 
 # As in the briefs' examples (analysis/weekly.py); a test checks both mask alike.
-_MENTION = regex.compile(r"(?<![\w@])@[\w.@-]+")
+MENTION = r"(?<![\w@])@[\w.@-]+"
 TEXT_CHARS = 600  # a post's text as listed: long articles are cut at a word boundary
 MAX_LIMIT = 100
 MAX_PAGE = 1000
@@ -78,8 +77,15 @@ class Page:
         return self.page - 1 if self.page > 1 else None
 
 
+@cache
+def _mention() -> Any:
+    import regex  # with the first listing, not at the API function's cold start
+
+    return regex.compile(MENTION)
+
+
 def mask(text: str, limit: int = TEXT_CHARS) -> str:
-    text = _MENTION.sub("@…", text or "")
+    text = _mention().sub("@…", text or "")
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
