@@ -242,6 +242,8 @@ def test_evidence_page_links_keep_the_filters_and_escape_the_text(app) -> None: 
     status, body, headers = get(app, f"/countries/CA/weeks/{WEEK}/posts?label=negative&limit=5")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert 'rel="next" href="?label=negative&amp;page=2&amp;limit=5"' in body
+    assert 'href="?label=negative&amp;source=rss"' in body and 'href="?label=negative&amp;lang=fr"' in body
+    assert get(app, f"/countries/CA/weeks/{WEEK}/posts?label=negative&lang=fr")[0] == 200
     assert 'id="posts"' in body and 'id="filters"' in body
     assert "<script" not in body
 

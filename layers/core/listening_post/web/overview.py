@@ -40,6 +40,15 @@ class SummaryView:
     def topics(self) -> list[tuple[str, str]]:
         return [(t["id"], t.get("label") or t["id"]) for t in self.data.get("topics") or [] if t.get("id")]
 
+    @property
+    def sources(self) -> list[str]:
+        return [r["source"] for r in (self.data.get("volume") or {}).get("by_source") or [] if r.get("source")]
+
+    @property
+    def languages(self) -> list[tuple[str, str]]:
+        rows = (self.data.get("volume") or {}).get("by_language") or []
+        return [(r["lang"], r.get("name") or r["lang"]) for r in rows if r.get("lang")]
+
     def findings(self) -> list[str]:
         given = self.data.get("findings")
         if isinstance(given, list) and all(isinstance(x, str) for x in given):
