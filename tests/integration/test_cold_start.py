@@ -82,8 +82,8 @@ def environment(moto_endpoint: str) -> dict[str, str]:
     }
 
 
-def cold_start(name: str, env: dict[str, str], *, invoke: bool = False) -> dict[str, Any]:
-    event = str(ROOT / "events" / f"{name}.json") if invoke else ""
+def cold_start(name: str, env: dict[str, str], *, invoke: bool = False, event_file: str = "") -> dict[str, Any]:
+    event = event_file or (str(ROOT / "events" / f"{name}.json") if invoke else "")
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(ROOT / "functions" / name / "app.py"), event],
         env=env,
@@ -106,6 +106,42 @@ def test_plan_and_api_never_import_pyarrow_or_boto3(name: str, environment: dict
         assert result["result"]["jobs"] == 4
     else:
         assert result["result"] == {"statusCode": 404}  # no brief in this lake: a 404, not an error
+
+
+def test_the_evidence_route_loads_duckdb_only_when_asked(
+    environment: dict[str, str], moto_endpoint: str, tmp_path: Path
+) -> None:
+    """DuckDB comes with the first evidence request, not at the cold start; pyarrow never."""
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from listening_post.model import FILE_SCHEMA
+
+    s3 = boto3.client(
+        "s3", endpoint_url=moto_endpoint, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
+    )
+    week, at = "2026-W46", datetime(2026, 11, 11, 12, tzinfo=UTC)
+    summary = {"week": week, "period": {"timezone": "UTC"}, "topics": []}
+    s3.put_object(Bucket="lp-cold-start", Key=f"briefs/country=CA/week={week}/summary.json", Body=json.dumps(summary))
+    row = {"post_id": "rss:1", "source": "rss", "created_at": at, "collected_at": at, "lang": "en", "text": "x"}
+    table = pa.Table.from_pylist([{**row, "is_repost": False, "sentiment_label": "neutral"}], schema=FILE_SCHEMA)
+    pq.write_table(table, tmp_path / "p.parquet")
+    s3.put_object(
+        Bucket="lp-cold-start",
+        Key="posts/country=CA/dt=2026-11-11/part-rss-test.parquet",
+        Body=(tmp_path / "p.parquet").read_bytes(),
+    )
+    event = json.loads((ROOT / "events" / "api.json").read_text())
+    path = f"/countries/CA/weeks/{week}/posts"
+    event.update(rawPath=path, rawQueryString="format=json", queryStringParameters={"format": "json"})
+    event["requestContext"]["http"]["path"] = path
+    (tmp_path / "event.json").write_text(json.dumps(event))
+    result = cold_start("api", environment, event_file=str(tmp_path / "event.json"))
+    assert result["after_import"] == []
+    assert result["result"] == {"statusCode": 200}
+    assert "duckdb" in result["after_invocation"] and "pyarrow" not in result["after_invocation"]
 
 
 def test_collect_starts_without_the_pipeline_and_its_libraries(environment: dict[str, str]) -> None:

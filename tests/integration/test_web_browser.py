@@ -154,3 +154,124 @@ def test_json_endpoints_over_http(base_url: str) -> None:
     request = urllib.request.Request(base_url + "/countries/CA/weeks/2026-W47/brief", method="HEAD")
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200 and response.read() == b""
+
+
+# --- the web pages as a reader sees them: screenshots, no sideways scroll, accessibility --------------------
+
+SCREENS = ROOT / "build" / "screens"
+# axe-core (MPL-2.0, Deque Systems) from the npm registry, pinned by version and digest; fetched into build/
+# by the tests, never shipped or committed.
+AXE_VERSION = "4.14.1"
+AXE_SHA256 = "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"
+PAGES = {
+    "index": "/",
+    "country-CA": "/countries/CA",
+    "posts-CA-2026-W47": "/countries/CA/weeks/2026-W47/posts?topic=diplomacy&label=negative",
+}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    import hashlib
+    import shutil
+    import subprocess
+    import tarfile
+
+    folder = ROOT / "build" / "vendor"
+    tgz = folder / f"axe-core-{AXE_VERSION}.tgz"
+    if not tgz.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            if os.environ.get("LISTENING_POST_REQUIRE_BROWSER"):
+                pytest.fail("npm is required to fetch axe-core")
+            pytest.skip("npm is not installed: axe-core cannot be fetched")
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [npm, "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(folder)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    assert hashlib.sha256(tgz.read_bytes()).hexdigest() == AXE_SHA256, "axe-core package digest changed"
+    with tarfile.open(tgz) as archive:
+        member = archive.extractfile("package/axe.min.js")
+        assert member is not None
+        return member.read().decode("utf-8")
+
+
+def _open(browser, url: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    browser.set_window_size(width, 1000)
+    browser.get(url)
+
+
+def _screenshot(browser, name: str, width: int) -> Path:  # type: ignore[no-untyped-def]
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(width, min(int(height) + 140, 12000))
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    target = SCREENS / f"{name}-{width}.png"
+    assert browser.save_screenshot(str(target))
+    browser.set_window_size(width, 1000)
+    return target
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_web_pages_fit_the_width_and_are_saved_as_screenshots(browser, base_url: str, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    _open(browser, base_url + PAGES[name], width)
+    inner = browser.execute_script("return document.documentElement.clientWidth")
+    scroll = browser.execute_script("return document.documentElement.scrollWidth")
+    assert scroll <= inner, f"{name} scrolls sideways at {width} px ({scroll} > {inner})"
+    target = _screenshot(browser, name, width)
+    assert target.stat().st_size > 10_000
+    assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_web_pages_have_no_serious_accessibility_violations(browser, base_url: str, axe_source: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    for width in (1280, 390):
+        _open(browser, base_url + PAGES[name], width)
+        browser.execute_script(axe_source)
+        result = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+            "v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+            ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));"
+        )
+        serious = [v for v in result if v["impact"] in ("serious", "critical")]
+        assert serious == [], f"{name} at {width} px: {serious}"
+
+
+def test_index_arrow_agrees_with_the_sign_of_the_change(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    _open(browser, base_url + "/", 1280)
+    for code in ("CA", "DE"):
+        with urllib.request.urlopen(f"{base_url}/countries/{code}/weeks/2026-W47/summary", timeout=10) as response:
+            change = json.loads(response.read())["sentiment"]["change"]["difference"]
+        arrow = browser.find_element(By.CSS_SELECTOR, f"#country-{code} .arrow")
+        expected = "up" if change > 0 else "down"
+        assert arrow.get_attribute("data-direction") == expected
+        assert ("more positive" if change > 0 else "more negative") in arrow.text  # said in words, not glyph only
+        assert browser.find_element(By.CSS_SELECTOR, f"#country-{code} .headline").text
+
+
+def test_from_the_country_page_to_the_evidence_and_back(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    _open(browser, base_url + "/", 1280)
+    browser.find_element(By.CSS_SELECTOR, "tr[data-country=DE] a.overview").click()
+    assert browser.current_url == base_url + "/countries/DE"
+    for section in ("summary", "findings", "evidence", "trend", "weeks"):
+        assert browser.find_element(By.ID, section)
+    assert browser.find_elements(By.CSS_SELECTOR, "#findings li")
+    weeks = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#weeks a")]
+    assert weeks[0] == "2026-W47" and len(weeks) >= 2
+    browser.find_element(By.LINK_TEXT, "negative").click()
+    assert "/countries/DE/weeks/2026-W47/posts?label=negative" in browser.current_url
+    posts = browser.find_elements(By.CSS_SELECTOR, "#posts li")
+    assert posts and all("tone negative" in p.text for p in posts)
+    browser.find_element(By.CSS_SELECTOR, "nav a[rel=next]").click()
+    assert "page=2" in browser.current_url and "label=negative" in browser.current_url
+    browser.find_element(By.LINK_TEXT, "Germany").click()
+    assert browser.current_url == base_url + "/countries/DE"
+    assert console_errors(browser) == []

@@ -196,7 +196,7 @@ CONTRACT = {
             "LISTENING_POST_WEEKLY_SIDES_TABLE",
         },
     ),
-    "ApiFunction": ("functions/api/", 10, 512, ["CoreLayer"], {"LISTENING_POST_DATA_BUCKET"}),
+    "ApiFunction": ("functions/api/", 10, 512, ["CoreLayer", "DuckDBLayer"], {"LISTENING_POST_DATA_BUCKET"}),
     "CompactFunction": ("functions/compact/", 900, 3008, ["CoreLayer", "ArrowLayer"], {"LISTENING_POST_STATE_TABLE"}),
 }
 
@@ -290,10 +290,18 @@ def test_every_s3_listing_is_limited_to_prefixes(resources: dict[str, Any]) -> N
                 assert prefixes and all(p.endswith("/*") and p != "/*" for p in prefixes)
 
 
-def test_api_reads_only_briefs(resources: dict[str, Any]) -> None:
+def test_api_reads_only_briefs_and_the_evidence(resources: dict[str, Any]) -> None:
+    """Briefs, and for the evidence route a week's posts and their readers' links: read only, nothing else."""
     statements = _statements(resources["ApiFunction"])
     objects = [r for s in statements if s["Action"] == "s3:GetObject" for r in _as_list(s["Resource"])]
-    assert objects == [{"Fn::Sub": "${DataBucket.Arn}/briefs/*"}]
+    assert objects == [{"Fn::Sub": f"${{DataBucket.Arn}}/{p}/*"} for p in ("briefs", "posts", "links")]
+    listed = [
+        p
+        for s in statements
+        if s["Action"] == "s3:ListBucket"
+        for p in _as_list(s["Condition"]["StringLike"]["s3:prefix"])
+    ]
+    assert listed == ["briefs/*", "posts/*", "links/*"]
 
 
 def test_bucket_protections(resources: dict[str, Any]) -> None:
@@ -339,8 +347,8 @@ def test_state_table_made_on_moto_has_the_template_keys(resources: dict[str, Any
 
 
 def test_readers_links_have_their_own_retention_and_access(resources: dict[str, Any]) -> None:
-    """links/ (links that name authors): only the collect function writes it, only the brief function
-    reads it, each through a statement of its own; it expires on its own schedule."""
+    """links/ (links that name authors): only the collect function writes it, only the brief function and
+    the API's evidence route read it, each through a statement of its own; it expires on its own schedule."""
     bucket = resources["DataBucket"]["Properties"]
     rules = {r.get("Prefix", ""): r for r in bucket["LifecycleConfiguration"]["Rules"]}
     assert rules["links/"]["ExpirationInDays"] == {"Ref": "LinksRetentionDays"}
@@ -357,4 +365,5 @@ def test_readers_links_have_their_own_retention_and_access(resources: dict[str, 
     assert reach == {
         "CollectFunction": {"s3:PutObject", "s3:AbortMultipartUpload"},
         "BriefFunction": {"s3:GetObject", "s3:ListBucket"},
+        "ApiFunction": {"s3:GetObject", "s3:ListBucket"},
     }

@@ -3,9 +3,11 @@ generated OpenAPI document. ``create_app`` is called by the Lambda handler and b
 
     GET /                                           index page (HTML)
     GET /countries                                  configured countries and their latest week (JSON)
+    GET /countries/{CC}                             a country's overview: trend, findings, every week (HTML or JSON)
     GET /countries/{CC}/weeks                       weeks with a brief (JSON)
     GET /countries/{CC}/weeks/{YYYY-Www}/summary    summary.json
     GET /countries/{CC}/weeks/{YYYY-Www}/brief      brief.html
+    GET /countries/{CC}/weeks/{YYYY-Www}/posts      a sample of the posts behind a figure (HTML or JSON)
     GET /openapi.json                               this API's OpenAPI document
 
 An invalid country or week is a 400, a missing brief a 404.
@@ -17,17 +19,19 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ValidationError
 
 from listening_post import __version__
-from listening_post.codes import COUNTRIES
+from listening_post.codes import COUNTRIES, LANGUAGES
+from listening_post.web import evidence
+from listening_post.web.overview import SummaryView
 from listening_post.web.store import BriefStore
 from listening_post.weeks import IsoWeek, WeekError
 
@@ -48,6 +52,19 @@ SECURITY_HEADERS = {
 
 Country = Annotated[str, Path(pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2 code, upper case")]
 Week = Annotated[str, Path(pattern=WEEK_PATTERN, description="ISO week, e.g. 2026-W47")]
+Format = Annotated[Literal["html", "json"], Query(description="html (a page) or json")]
+# The fixed sets of the posts schema (model.SENTIMENT_LABELS, config.SOURCE_NAMES), spelled out here so
+# that the API function need not import pyarrow; tests/unit/test_web_evidence.py checks they agree.
+Label = Literal["positive", "neutral", "negative", "unscored"]
+Source = Literal["rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"]
+TopicId = Annotated[
+    str | None, Query(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$", description="a topic id of the week's summary")
+]
+LabelParam = Annotated[Label | None, Query(description="tone label")]
+SourceParam = Annotated[Source | None, Query(description="source platform")]
+LangParam = Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$", description="ISO 639 language code, or und")]
+PageParam = Annotated[int, Query(ge=1, le=evidence.MAX_PAGE, description="page number, from 1")]
+LimitParam = Annotated[int, Query(ge=1, le=evidence.MAX_LIMIT, description="posts per page")]
 
 
 class CountrySummary(BaseModel):
@@ -76,11 +93,22 @@ def _json_error(status: int, message: str) -> Response[str]:
 def _page_env() -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(
+    from listening_post.briefs.findings import signed
+    from listening_post.briefs.render import safe_url
+
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("listening_post.web", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters.update(
+        link=safe_url,  # http(s) links only, as in the briefs
+        signed=signed,
+        dict_with=lambda d, k, v: {**d, k: v},
+        dict_without=lambda d, k: {x: y for x, y in d.items() if x != k},
+        topic_label=lambda topic_id, labels: labels.get(topic_id, topic_id),
+    )
+    return env
 
 
 Configured = Mapping[str, str] | Callable[[], Mapping[str, str]] | None
@@ -149,11 +177,48 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
         message = str(exc) if isinstance(exc, NotFoundError) and str(exc) else "not found"
         return _json_error(404, message)
 
+    def read_summary(country: str, week: str) -> SummaryView | None:
+        body = store.read(country, iso_week(week), "summary.json")
+        try:
+            data = json.loads(body) if body is not None else None
+        except ValueError:  # a damaged file: shown as a week without figures, never a 500
+            return None
+        return SummaryView(data) if isinstance(data, dict) else None
+
+    def render(template: str, **values: Any) -> Response[str]:
+        html = pages().get_template(template).render(version=__version__, **values)
+        return Response(200, HTML, html, SECURITY_HEADERS)
+
     @app.get("/", summary="Index page: countries and their latest briefs", include_in_schema=True)
     def index() -> Response[str]:
-        countries = [(c, store.weeks(c.code)) for c in country_list()]
-        html = pages().get_template("index.html.j2").render(countries=countries, version=__version__)
-        return Response(200, HTML, html, SECURITY_HEADERS)
+        rows = []
+        for c in country_list():
+            latest = read_summary(c.code, c.latest_week) if c.latest_week else None
+            rows.append((c, store.weeks(c.code), latest))
+        return render("index.html.j2", countries=rows)
+
+    @app.get("/countries/<country>", summary="A country's overview: tone and volume trend, findings, every week")
+    def country_overview(country: Country, format: Format = "html") -> Response[str]:
+        code = known(country)
+        found = store.weeks(code)
+        if not found and code not in configured_countries():
+            raise NotFoundError(f"no briefs for {code}")
+        name = configured_countries().get(code) or COUNTRIES.get(code, code)
+        latest = read_summary(code, found[-1]) if found else None
+        if format == "json":
+            document = {
+                "country": code,
+                "name": name,
+                "weeks": found,
+                "latest_week": found[-1] if found else None,
+                "findings": latest.findings() if latest else [],
+                "tone": latest.tone() if latest else None,
+                "volume": latest.volume() if latest else None,
+                "trend": latest.trend() if latest else [],
+                **(latest.sections() if latest else {}),
+            }
+            return Response(200, content_types.APPLICATION_JSON, json.dumps(document), SECURITY_HEADERS)
+        return render("country.html.j2", code=code, name=name, weeks=found, latest=latest)
 
     @app.get("/countries", summary="Configured countries with their latest week")
     def countries() -> list[CountrySummary]:
@@ -177,6 +242,64 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
         html = brief_file(country, week, "brief.html").decode("utf-8")
         return Response(200, HTML, _with_navigation(html, country, week, store.weeks(country)), SECURITY_HEADERS)
 
+    @app.get(
+        "/countries/<country>/weeks/<week>/posts",
+        summary="A sample of the posts behind a figure of a week's brief",
+        description="Original posts (no reposts) of the week, each once, in a stable pseudo-random order; "
+        "mentions masked, no author shown. A topic must be one of the week's summary.",
+    )
+    def posts(
+        country: Country,
+        week: Week,
+        topic: TopicId = None,
+        label: LabelParam = None,
+        source: SourceParam = None,
+        lang: LangParam = None,
+        page: PageParam = 1,
+        limit: LimitParam = 20,
+        format: Format = "html",
+    ) -> Response[str]:
+        code, wk = known(country), iso_week(week)
+        if lang is not None and lang != "und" and lang not in LANGUAGES:
+            raise ApiError(400, f"lang: {lang!r} is not an ISO 639 language code")
+        view = read_summary(code, week)
+        if view is None:
+            raise NotFoundError(f"no brief for {code} in {week}")
+        topics = dict(view.topics)
+        if topic is not None and topic not in topics:
+            known_ids = ", ".join(sorted(topics)) or "none"
+            raise ApiError(400, f"topic: {topic!r} is not a topic of {code} in {week} (topics: {known_ids})")
+        filters = evidence.Filters(topic=topic, label=label, source=source, lang=lang)
+        try:
+            found = evidence.sample(store.lake, code, wk, view.timezone, filters, page=page, limit=limit)
+        except evidence.TooMuchData as exc:
+            raise ApiError(413, str(exc)) from None
+        if format == "json":
+            document = {
+                "country": code,
+                "week": week,
+                "filters": filters.as_params(),
+                "total": found.total,
+                "page": found.page,
+                "limit": found.limit,
+                "next_page": found.next_page,
+                "posts": found.posts,
+            }
+            return Response(200, content_types.APPLICATION_JSON, json.dumps(document), SECURITY_HEADERS)
+        return render(
+            "posts.html.j2",
+            code=code,
+            name=configured_countries().get(code) or COUNTRIES.get(code, code),
+            week=week,
+            topics=topics,
+            sources=view.sources,
+            languages=view.languages,
+            filters=filters,
+            found=found,
+            limit=limit,
+            query=_query,
+        )
+
     @app.get("/openapi.json", summary="This API's OpenAPI document")
     def openapi() -> Response[str]:
         document = app.get_openapi_json_schema(
@@ -189,9 +312,16 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
     return app
 
 
+def _query(params: Mapping[str, object]) -> str:
+    """A query string of the non-empty ``params`` (for the pages' own links)."""
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in params.items() if v is not None and v != ""})
+
+
 def _with_navigation(html: str, country: str, week: str, weeks: list[str]) -> str:
     """Served briefs get links to the index and to the neighbouring weeks (the stored file stays as is)."""
-    links = ['<a href="/">All briefs</a>']
+    links = ['<a href="/">All briefs</a>', f'<a href="/countries/{country}">{country} overview</a>']
     if week in weeks:
         i = weeks.index(week)
         if i > 0:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any, cast
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from waitress.adjustments import Adjustments
@@ -56,6 +56,8 @@ def to_event(
         "routeKey": "$default",
         "rawPath": parts.path or "/",
         "rawQueryString": parts.query,
+        # As API Gateway passes them: decoded, a repeated name's values joined by commas.
+        **({"queryStringParameters": _query_parameters(parts.query)} if parts.query else {}),
         "headers": lowered,
         "requestContext": {
             "accountId": "local",
@@ -78,6 +80,13 @@ def to_event(
         "body": base64.b64encode(body).decode() if body else None,
         "isBase64Encoded": bool(body),
     }
+
+
+def _query_parameters(query: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        out[key] = f"{out[key]},{value}" if key in out else value
+    return out
 
 
 def host_name(header: str) -> str:
