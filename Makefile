@@ -34,7 +34,7 @@ build/axe/axe.min.js:
 		tar -xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js && mv package/axe.min.js . && \
 		rm -rf package axe-core-$(AXE_VERSION).tgz
 
-test: $(STAMP) browser
+test: $(STAMP) browser axe
 	$(BIN)/pytest -n 2 -q
 
 test-fast: $(STAMP)
