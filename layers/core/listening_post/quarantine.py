@@ -59,6 +59,9 @@ _IDENTITY_IN_TEXT = regex.compile(
 )
 # Links that name an account: https://mastodon.social/@someone, ActivityPub's /users/someone/.
 _HANDLE_IN_URL = regex.compile(r"(?<=/)@[\w.-]+|(?<=/users/)[\w.-]+")
+# Ids that name an account anywhere in a string: Bluesky DIDs (also inside at:// URIs), the handle or DID of
+# a bsky.app profile link, a YouTube channel link.
+_ACCOUNT_ID = regex.compile(r"did:(?:plc|web):[A-Za-z0-9._:%-]+|(?<=/profile/)[^/\s\"']+|(?<=/channel/)[\w-]+")
 
 
 def redact(value: Any, depth: int = 0) -> Any:
@@ -79,6 +82,7 @@ def redact_text(text: str) -> str:
         text = text[:MAX_RECORD_CHARS] + "…"
     text = scrub(text)
     text = _IDENTITY_IN_TEXT.sub(lambda m: m.group(1) + f'"{REDACTED}"', text)
+    text = _ACCOUNT_ID.sub(REDACTED, text)
     return _HANDLE_IN_URL.sub(lambda m: "@" + REDACTED if m.group().startswith("@") else REDACTED, text)
 
 
