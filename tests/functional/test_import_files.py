@@ -41,7 +41,7 @@ def test_a_directory_imports_every_file_in_it(
     )
     (saved / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # hidden files are no saved response
     assert run(*import_args(tmp_path / "lake", saved, source="bluesky")) == 0
-    assert json.loads(capsys.readouterr().out) == {"imported": 8, "duplicates": 0, "quarantined": 0}
+    assert json.loads(capsys.readouterr().out) == {"imported": 8, "duplicates": 0, "quarantined": 0, "erased": 0}
 
 
 def test_an_empty_directory_is_named_as_such(
@@ -63,11 +63,11 @@ def test_reimporting_writes_no_quarantined_record_again(
     not_json.write_text("<html><body>502 Bad Gateway</body></html>")
     lake = tmp_path / "lake"
     assert run(*import_args(lake, page, not_json)) == 0
-    assert json.loads(capsys.readouterr().out) == {"imported": 1, "duplicates": 0, "quarantined": 2}
+    assert json.loads(capsys.readouterr().out) == {"imported": 1, "duplicates": 0, "quarantined": 2, "erased": 0}
     copy = tmp_path / "copy-of-page.json"  # the same response saved under another name is the same record
     copy.write_bytes(page.read_bytes())
     assert run(*import_args(lake, page, not_json, copy)) == 0
-    assert json.loads(capsys.readouterr().out) == {"imported": 0, "duplicates": 2, "quarantined": 0}
+    assert json.loads(capsys.readouterr().out) == {"imported": 0, "duplicates": 2, "quarantined": 0, "erased": 0}
     documents = list(lake.glob("quarantine/source=mastodon/dt=*/*.json"))
     records = [r for d in documents for r in json.loads(d.read_text())["records"]]
     assert len(documents) == 1 and len(records) == 2

@@ -135,7 +135,7 @@ def codec_name(label: str) -> str | None:
         return _SUPERSETS[label]
     try:
         return codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a label holding a NUL byte (damaged declarations)
         return None
 
 
