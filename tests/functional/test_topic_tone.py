@@ -149,3 +149,22 @@ def test_files_written_before_v3_fall_back_to_the_whole_post(lake: Lake) -> None
     for group in summary["examples"]["by_topic"]["energy"].values():
         for item in group:
             assert item["sentiment"] in {i["sentiment"] for g in summary["examples"]["overall"].values() for i in g}
+
+
+def test_the_brief_quotes_the_matched_sentence_escaped(tmp_path: Path, enricher: Enricher) -> None:
+    from listening_post.briefs.render import render
+
+    lake = Lake.from_uri(str(tmp_path / "lake"))
+    parsed = _mixed(40, MONDAY)
+    parsed[39] = ParsedPost(
+        **{**_slots(parsed[39]), "likes": 10_000, "text": 'Worst game ever. Heat pump rebates are great & fair "<3"!'}
+    )
+    lake.append_posts(_enrich(enricher, parsed), run_id="r1")
+    files = render(_summary(lake))
+    html, md = files["brief.html"], files["brief.md"]
+    quote = "Heat pump rebates are great &amp; fair &#34;&lt;3&#34;!"
+    energy = html.split("<h3>Energy</h3>", 1)[1].split("</blockquote>", 1)[0]
+    assert f">{quote}<span" in energy  # the matched sentence alone, escaped
+    assert f"Worst game ever. {quote}" in html  # the overall examples quote the whole post
+    assert "(of these sentences, from a longer post)" in html
+    assert "Heat pump rebates are great & fair" in md and "of these sentences, from a longer post" in md
