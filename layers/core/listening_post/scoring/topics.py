@@ -53,6 +53,7 @@ class TopicMatcher:
         # Every distinct term of every topic, searched once per text; then each topic's tree is evaluated
         # on the set of terms found.
         self._search = TermSearch(term for _, q in self._topics for term in q.terms)
+        self._patterns: dict[Term, tuple[str, regex.Pattern[str]]] = {}  # compiled on first use
         self._positive: dict[str, frozenset[Term]] = {tid: frozenset(q.positive_terms()) for tid, q in self._topics}
 
     @property
@@ -68,10 +69,19 @@ class TopicMatcher:
         """Topics of a text already passed through :func:`fold`."""
         if not folded or not self._topics:
             return []
-        found = self._search.found(folded)
+        return self.matching(self._search.found(folded))
+
+    def terms_in(self, folded: str) -> set[Term]:
+        """The terms of any topic that occur in a folded text."""
+        return self._search.found(folded) if folded and self._topics else set()
+
+    def matching(self, found: set[Term]) -> list[str]:
+        """Topics of a text in which the terms ``found`` occur (:meth:`terms_in`)."""
         return [tid for tid, q in self._topics if q.matches_terms(found)]
 
-    def passages(self, text: str, topic_ids: Sequence[str]) -> dict[str, str | None]:
+    def passages(
+        self, text: str, topic_ids: Sequence[str], found_in_text: set[Term] | None = None
+    ) -> dict[str, str | None]:
         """For each of ``topic_ids`` (topics ``text`` matches as a whole), the sentences about it, joined
         in order, or None when that is the whole text.
 
@@ -83,7 +93,8 @@ class TopicMatcher:
         (all of them when none is). When no single sentence matches, because the topic's terms
         are spread over several sentences ("Heat pumps ... They need rebates" for ``"heat pump" AND
         rebate*``), two neighbouring sentences matched together are tried; when no pair matches either
-        (the terms are further apart, or only in the tags), the topic is about the whole text.
+        (the terms are further apart, or only in the tags), the topic is about the whole text. ``found_in_text``
+        is :meth:`terms_in` of the text when the caller has it.
         """
         known = [tid for tid in topic_ids if tid in self._by_id]
         if not known:
@@ -91,7 +102,11 @@ class TopicMatcher:
         sentences = split_sentences(text)
         if len(sentences) < 2:
             return dict.fromkeys(known)
-        found = [self._search.found(fold(s)) for s in sentences]
+        # Only the terms found in the whole text can be in one of its sentences: a few, not every topic's.
+        if found_in_text is None:
+            found_in_text = self.terms_in(fold(text))
+        in_text = [(term, *self._pattern(term)) for term in found_in_text]
+        found = [_found_in(fold(s), in_text) for s in sentences]
         content = [i for i, s in enumerate(sentences) if not _TAGS_ONLY.fullmatch(s)]
         tags = [i for i in range(len(sentences)) if i not in content]
         reaction = {i for i in content if not found[i] and len(_WORDS.findall(sentences[i])) <= _REACTION_WORDS}
@@ -115,8 +130,17 @@ class TopicMatcher:
             out[tid] = " ".join(sentences[i] for i in sorted(hits)) if hits and not hits.issuperset(content) else None
         return out
 
+    def _pattern(self, term: Term) -> tuple[str, regex.Pattern[str]]:
+        if term not in self._patterns:
+            self._patterns[term] = (term.literal(), regex.compile(term.pattern()))
+        return self._patterns[term]
+
     def _about_any(self, found: set[Term]) -> bool:
         return any(not self._positive[tid].isdisjoint(found) and q.matches_terms(found) for tid, q in self._topics)
+
+
+def _found_in(folded: str, terms: list[tuple[Term, str, regex.Pattern[str]]]) -> set[Term]:
+    return {term for term, literal, pattern in terms if literal in folded and pattern.search(folded)}
 
 
 # A "sentence" of hashtags, mentions, links, emoji and punctuation only.
