@@ -25,7 +25,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS posts (
   `sentiment_model` string,
   `topics` array<string>,
   `dup_group` string,
-  `created_at_source` string
+  `created_at_source` string,
+  `topic_sentiment` map<string,double>
 )
 PARTITIONED BY (`country` string, `dt` string)
 STORED AS PARQUET

@@ -9,7 +9,7 @@ CREATE OR REPLACE VIEW posts_latest AS
 SELECT
     post_id, source, query_id, created_at, collected_at, url, lang, text, author_id, likes, reposts, replies,
     is_repost, sentiment, sentiment_pos, sentiment_neu, sentiment_neg, sentiment_label, sentiment_model,
-    topics, dup_group, created_at_source, country, dt
+    topics, dup_group, created_at_source, topic_sentiment, country, dt
 FROM (
     SELECT
         p.*,

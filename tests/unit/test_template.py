@@ -93,6 +93,8 @@ def _hive_type(t: pa.DataType) -> str:
         return "double"
     if pa.types.is_list(t):
         return f"array<{_hive_type(t.value_type)}>"
+    if pa.types.is_map(t):
+        return f"map<{_hive_type(t.key_type)},{_hive_type(t.item_type)}>"
     raise AssertionError(f"no Hive type for {t}")
 
 
@@ -105,7 +107,7 @@ def _ddl_columns(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str
     text = path.read_text(encoding="utf-8")
     body = text[text.index("(") : text.index("PARTITIONED BY")]
     partitions = text[text.index("PARTITIONED BY") : text.index("STORED AS")]
-    pattern = re.compile(r"`(\w+)` ([\w<>]+)")
+    pattern = re.compile(r"`(\w+)` (\w+(?:<[\w<>,]+>)?)")
     return pattern.findall(body), pattern.findall(partitions)
 
 

@@ -12,13 +12,13 @@ from datetime import datetime
 
 import pyarrow as pa
 
-POSTS_SCHEMA_VERSION = 2
+POSTS_SCHEMA_VERSION = 3
 SENTIMENT_LABELS = ("positive", "neutral", "negative", "unscored")
 
 # The lake's posts schema (DESIGN.md). Partition keys (country, dt) live in the path; ``country`` is kept in
 # the model for routing but not written inside the files. Versions grow additively: each new column is
 # nullable and appended at the end, and files of an earlier version read with it as null (lake.py,
-# analysis/reading.py). v2 adds ``created_at_source``.
+# analysis/reading.py). v2 adds ``created_at_source``; v3 ``topic_sentiment``.
 POSTS_SCHEMA = pa.schema(
     [
         pa.field("post_id", pa.string(), nullable=False),
@@ -46,6 +46,10 @@ POSTS_SCHEMA = pa.schema(
         # v2: where created_at came from: "item" (the record's own date), "feed" (an undated feed item:
         # the feed's build date), "first_seen" (neither: when the collector first saw it). Null in v1 files.
         pa.field("created_at_source", pa.string()),
+        # v3: the tone about each of ``topics``: the compound score of the sentences that match the topic's
+        # query (scoring/topics.py), or of the whole post when they are all of it; null when the post is
+        # unscored, and in v1/v2 files (readers then use ``sentiment``).
+        pa.field("topic_sentiment", pa.map_(pa.string(), pa.float64())),
     ],
     metadata={b"listening_post.schema": b"posts", b"listening_post.schema_version": str(POSTS_SCHEMA_VERSION).encode()},
 )
@@ -88,7 +92,7 @@ class ParsedPost:
 
 @dataclass(slots=True)
 class Post:
-    """One row of the lake (posts schema v2)."""
+    """One row of the lake (posts schema v3)."""
 
     post_id: str
     source: str
@@ -113,6 +117,7 @@ class Post:
     topics: list[str] = field(default_factory=list)
     dup_group: str | None = None
     created_at_source: str | None = None
+    topic_sentiment: dict[str, float] | None = None
     link: str | None = None  # not a column of posts: written to links/ beside it
 
 

@@ -23,7 +23,7 @@ from listening_post.first_seen import FirstSeen
 from listening_post.lake import Lake
 from listening_post.model import ParsedPost, Post
 from listening_post.quarantine import QuarantineBatch
-from listening_post.query import fold
+from listening_post.query import Term, fold
 from listening_post.runs import new_run_id as new_run_id  # moved to runs.py; still importable from here
 from listening_post.scoring.backends import BackendFactory, build_scorer
 from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, default_scorer
@@ -95,7 +95,9 @@ class Enricher:
         dup_groups = [
             None if p.is_repost else folded_duplicate_key(f) for p, f in zip(parsed_posts, folded, strict=True)
         ]
-        topics = [self._topics(where, f) for where, f in zip(countries, folded, strict=True)]
+        terms = [self._terms(where, f) for where, f in zip(countries, folded, strict=True)]
+        topics = [self._topics(where, found) for where, found in zip(countries, terms, strict=True)]
+        topic_sentiment = self._topic_sentiment(texts, terms, langs, countries, topics, scores)
         author_id = self.pseudonymiser.author_id
         keyed_id = self.pseudonymiser.post_id
         return [
@@ -123,10 +125,11 @@ class Enricher:
                 topics=post_topics,
                 dup_group=dup_group,
                 created_at_source=p.created_at_source,
+                topic_sentiment=per_topic,
                 link=p.link,
             )
-            for p, text, where, lang, s, post_topics, dup_group in zip(
-                parsed_posts, texts, countries, langs, scores, topics, dup_groups, strict=True
+            for p, text, where, lang, s, post_topics, dup_group, per_topic in zip(
+                parsed_posts, texts, countries, langs, scores, topics, dup_groups, topic_sentiment, strict=True
             )
         ]
 
@@ -142,9 +145,49 @@ class Enricher:
                 scores[i] = result
         return scores
 
-    def _topics(self, country: str, folded: str) -> list[str]:
+    def _terms(self, country: str, folded: str) -> set[Term]:
         matcher = self.topics.get(country) or self.topics.get("*")
-        return matcher.match_folded(folded) if matcher else []
+        return matcher.terms_in(folded) if matcher else set()
+
+    def _topics(self, country: str, found: set[Term]) -> list[str]:
+        matcher = self.topics.get(country) or self.topics.get("*")
+        return matcher.matching(found) if matcher else []
+
+    def _topic_sentiment(
+        self,
+        texts: list[str],
+        terms: list[set[Term]],
+        langs: list[str],
+        countries: list[str],
+        topics: list[list[str]],
+        scores: list[Scores],
+    ) -> list[dict[str, float] | None]:
+        """The tone about each topic of each scored post: the post's own score where the topic's sentences
+        are the whole post, else the score of those sentences, by the backend that scored the post (each
+        country's passages go to its scorer together; a passage two topics share is scored once)."""
+        out: list[dict[str, float] | None] = [None] * len(texts)
+        wanted: dict[str, dict[tuple[str, str], list[tuple[int, str]]]] = {}  # country -> (passage, lang) -> uses
+        for i, (text, where, post_topics, s) in enumerate(zip(texts, countries, topics, scores, strict=True)):
+            # ``terms`` are those of the topic text: the post's own for every scored post (a repost is unscored).
+            if not post_topics or s.compound is None:
+                continue
+            out[i] = dict.fromkeys(post_topics, s.compound)
+            matcher = self.topics.get(where) or self.topics.get("*")
+            if matcher is None:
+                continue
+            for tid, passage in matcher.passages(text, post_topics, terms[i]).items():
+                if passage is not None:
+                    wanted.setdefault(where, {}).setdefault((passage, langs[i]), []).append((i, tid))
+        for where, by_passage in wanted.items():
+            results = self.scorer_for(where).score_many(list(by_passage))
+            for uses, result in zip(by_passage.values(), results, strict=True):
+                if result.compound is None:  # cannot happen for a scored post's language; keep its score
+                    continue
+                for i, tid in uses:
+                    per_topic = out[i]
+                    if per_topic is not None:
+                        per_topic[tid] = result.compound
+        return out
 
 
 def _plain_text(text: str, is_html: bool) -> str:

@@ -37,7 +37,7 @@ EPOCH = date(1970, 1, 1)
 # What the summary reads of a post besides its text and link.
 COLUMNS = (
     "post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model, topics, dup_group, "
-    "likes, reposts, replies, created_at, collected_at"
+    "likes, reposts, replies, created_at, collected_at, topic_sentiment"
 )
 # An older copy that agrees with the kept copy on these adds nothing to a distinct count (see above).
 _IDENTITY = ("author_id", "source", "lang", "sentiment_model", "topics", "dup_group", "is_repost", "day")

@@ -24,6 +24,8 @@ from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
 from listening_post.lake import Lake, relisting
+from listening_post.scoring.sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
+from listening_post.scoring.topics import TopicMatcher
 from listening_post.sentiment_catalogue import DEFAULT_BACKENDS, resolve_choices
 from listening_post.weeks import IsoWeek
 
@@ -194,7 +196,7 @@ def _summarise(
         "emerging_terms": terms.emerging(con),
         "spikes": spikes.daily_spikes(daily, spec.week.monday),
         "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
-        "examples": _examples(con, ranked),
+        "examples": _examples(con, ranked, _matcher(spec)),
         "coverage": {**_coverage(con, spec, this, daily), "sampling": _sampling(con, spec, weekly, rates)},
         "caveats": [],  # written last, once coverage is complete (build_summary)
         "trend": _trend(weekly, spec.week, spec.analysis.trend_weeks, min_n),
@@ -220,6 +222,17 @@ TALLY_SQL = """
     count(*) FILTER (WHERE sentiment_label = 'negative' AND NOT is_repost) AS negative
 """
 TALLY_KEYS = ("posts", "reposts", "scored", "total", "squares", "positive", "neutral", "negative")
+
+
+# A post's tone about ``topic``: its ``topic_sentiment`` entry (the sentences about the topic), labelled with
+# the thresholds every local backend uses; the post's own score and label where the entry is the whole
+# post's score or is missing (files written before posts schema v3, which have no such column).
+TOPIC_SENTIMENT_SQL = "coalesce(topic_sentiment[topic], sentiment)"
+TOPIC_LABEL_SQL = f"""
+    CASE WHEN topic_sentiment[topic] IS NULL OR topic_sentiment[topic] = sentiment THEN sentiment_label
+         WHEN topic_sentiment[topic] >= {POSITIVE_THRESHOLD} THEN 'positive'
+         WHEN topic_sentiment[topic] <= {NEGATIVE_THRESHOLD} THEN 'negative'
+         ELSE 'neutral' END"""
 
 
 def _tally(values: tuple[Any, ...] | list[Any]) -> dict[str, Any]:
@@ -386,8 +399,11 @@ def topic_tallies(posts: PostsReader) -> dict[str, dict[int, dict[str, Any]]]:
     rows = posts.query(
         f"""
         SELECT topic, w, {TALLY_SQL}, count(DISTINCT author_id) AS authors
-        FROM (SELECT w, author_id, is_repost, sentiment, sentiment_label, unnest(topics) AS topic
-              FROM {{posts}} WHERE created_at >= $since)
+        FROM (SELECT topic, w, author_id, is_repost,
+                     {TOPIC_SENTIMENT_SQL} AS sentiment, {TOPIC_LABEL_SQL} AS sentiment_label
+              FROM (SELECT w, author_id, is_repost, sentiment, sentiment_label, topic_sentiment,
+                           unnest(topics) AS topic
+                    FROM {{posts}} WHERE created_at >= $since))
         GROUP BY topic, w
         """,
         {"since": posts.since(-1)},
@@ -589,16 +605,19 @@ def _rank_examples(posts: PostsReader) -> list[dict[str, Any]]:
     extra = 0 if posts.mode == "clean" else EXAMPLES_PER_LABEL
     while True:
         n = EXAMPLES_PER_LABEL + extra
+        # Per topic, a post is ranked under its tone about the topic (TOPIC_LABEL_SQL); overall (topic NULL,
+        # which no map entry has), under its own.
         rows = posts.query(
-            """
-            SELECT sentiment_label, topic,
-                   min_by({'post_id': post_id, 'collected_at': epoch_us(collected_at),
-                           'created_at': epoch_us(created_at), 'engagement': engagement, 'sentiment': sentiment},
+            f"""
+            SELECT {TOPIC_LABEL_SQL} AS label, topic,
+                   min_by({{'post_id': post_id, 'collected_at': epoch_us(collected_at),
+                           'created_at': epoch_us(created_at), 'engagement': engagement,
+                           'sentiment': {TOPIC_SENTIMENT_SQL}}},
                           (-engagement, post_id), $n)
-            FROM (SELECT post_id, collected_at, created_at, sentiment_label, sentiment,
+            FROM (SELECT post_id, collected_at, created_at, sentiment_label, sentiment, topic_sentiment,
                          coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
                          unnest(CASE WHEN len(topics) = 0 THEN [NULL] ELSE list_prepend(NULL, topics) END) AS topic
-                  FROM {posts} WHERE created_at >= $since AND NOT is_repost AND sentiment_label != 'unscored')
+                  FROM {{posts}} WHERE created_at >= $since AND NOT is_repost AND sentiment_label != 'unscored')
             GROUP BY ALL
             """,
             {"since": posts.since(0), "n": n},
@@ -633,8 +652,15 @@ def _older_copies(posts: PostsReader, ids: list[str]) -> set[tuple[Any, ...]]:
     return set(rows)
 
 
-def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]]) -> dict[str, Any]:
-    """The ranked examples with excerpt, source, link and engagement (texts from table ``texts``)."""
+def _matcher(spec: SummaryInput) -> TopicMatcher:
+    """The topics' queries, to find the sentences of each topic example that are about its topic."""
+    return TopicMatcher((t.id, t.query) for t in spec.topics if t.query)
+
+
+def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]], matcher: TopicMatcher) -> dict[str, Any]:
+    """The ranked examples with excerpt, source, link and engagement (texts from table ``texts``); a topic's
+    example also with ``matched``, its sentences about the topic (whose tone ``sentiment`` is), or None
+    when that is the whole post."""
     if not ranked:
         return {"overall": {}, "by_topic": {}}
     detail = {
@@ -658,7 +684,12 @@ def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]]) -> d
             "sentiment": r["sentiment"],
             "created_at": datetime.fromtimestamp(created / 1000, tz=UTC).isoformat() if created is not None else None,
         }
-        target = overall if r["topic"] is None else by_topic.setdefault(r["topic"], {})
+        if r["topic"] is None:
+            target = overall
+        else:
+            target = by_topic.setdefault(r["topic"], {})
+            passage = matcher.passages(text or "", [r["topic"]]).get(r["topic"])
+            item["matched"] = excerpt(passage) if passage else None
         target.setdefault(r["label"], []).append(item)
     return {"overall": overall, "by_topic": by_topic}
 
