@@ -302,6 +302,17 @@ def label(g: Group, docs: list[Doc], df: dict[str, int]) -> list[str]:
         if counted[f] >= min(2, len(heads))
     )
     chosen: list[str] = []
+    # Shown as written most often (features fold accents: "comite" is shown "comité").
+    written: dict[str, Counter[str]] = {}
+    for i in heads:
+        for tok in docs[i].tokens:
+            written.setdefault(fold(tok), Counter())[tok] += 1
+
+    def shown(f: str) -> str:
+        return " ".join(
+            max(written[w].items(), key=lambda kv: (kv[1], kv[0]))[0] if w in written else w for w in f.split()
+        )
+
     for _, f in sorted(scored, key=lambda x: (-x[0], x[1])):
         word = f.lstrip("#")
         if any(word in c.lstrip("#").split() or c.lstrip("#") in word.split() for c in chosen):
@@ -309,7 +320,7 @@ def label(g: Group, docs: list[Doc], df: dict[str, int]) -> list[str]:
         chosen.append(f)
         if len(chosen) == LABEL_TERMS:
             break
-    return chosen
+    return [shown(f) for f in chosen]
 
 
 # --- identity over weeks -------------------------------------------------------------------------

@@ -73,6 +73,7 @@ def findings(summary: dict[str, Any]) -> list[str]:
     for sentence in (
         _topic_shift_sentence(summary["topics"]),
         _coordination_sentence(summary),
+        _storyline_sentence(summary.get("storylines") or []),
         _emerging_sentence(summary["emerging_terms"]),
         _share_of_voice_sentence(summary["topics"]),
         _spike_sentence(summary["spikes"]),
@@ -118,6 +119,23 @@ def _tone_sentence(sentiment: dict[str, Any]) -> str:
     elif change["verdict"] == "not significant":
         text += f", no significant change from last week ({signed(prev['value'])})"
     return text + "."
+
+
+def _storyline_sentence(storylines: list[dict[str, Any]]) -> str | None:
+    """The largest storyline that is new, or growing significantly (its status says so)."""
+    for st in storylines:
+        if st["status"] not in ("new", "growing") or not st["label"]:
+            continue
+        label = " · ".join(st["label"][:3])
+        share = (st.get("share") or {}).get("value")
+        text = f"A {'new' if st['status'] == 'new' else 'growing'} storyline, “{label}”, drew {st['posts']['value']:,} posts"
+        text += f" ({pct(share)} of the week)" if share is not None else ""
+        if st["status"] == "growing" and st.get("previous_posts"):
+            text += f", up from {round(st['previous_posts']):,} last week"
+        if st.get("coordinated_share"):
+            text += f"; {pct(st['coordinated_share'])} of them coordinated copies"
+        return text + "."
+    return None
 
 
 def _topic_shift_sentence(topics: list[dict[str, Any]]) -> str | None:
