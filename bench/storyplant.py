@@ -22,6 +22,7 @@ posts' storyline keeps its id.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import random
@@ -105,20 +106,128 @@ PLANT: dict[str, dict[str, Any]] = {
 }
 # Everyday words every post may use, storyline or not.
 COMMON = {
-    "en": (
-        "people today really think news week government new again big said time good bad just about "
-        "more year going still make know need want look right long day great story report"
-    ).split(),
-    "fr": "gens aujourd'hui vraiment semaine gouvernement nouveau encore grand temps bon mauvais plus année".split(),
-    "de": "Leute heute wirklich Woche Regierung neu wieder groß Zeit gut schlecht mehr Jahr".split(),
+    "en": [
+        "people",
+        "today",
+        "really",
+        "think",
+        "news",
+        "week",
+        "government",
+        "new",
+        "again",
+        "big",
+        "said",
+        "time",
+        "good",
+        "bad",
+        "just",
+        "about",
+        "more",
+        "year",
+        "going",
+        "still",
+        "make",
+        "know",
+        "need",
+        "want",
+        "look",
+        "right",
+        "long",
+        "day",
+        "great",
+        "story",
+        "report",
+    ],
+    "fr": [
+        "gens",
+        "aujourd'hui",
+        "vraiment",
+        "semaine",
+        "gouvernement",
+        "nouveau",
+        "encore",
+        "grand",
+        "temps",
+        "bon",
+        "mauvais",
+        "plus",
+        "année",
+    ],
+    "de": [
+        "Leute",
+        "heute",
+        "wirklich",
+        "Woche",
+        "Regierung",
+        "neu",
+        "wieder",
+        "groß",
+        "Zeit",
+        "gut",
+        "schlecht",
+        "mehr",
+        "Jahr",
+    ],
 }
 # Noise: posts about everyday life, each from a few of many words, so they form no storyline.
-NOISE_WORDS = (
-    "snow commute bread recipe hockey overtime cat plant market apples movie kids bus coffee novel "
-    "gym river light garden weekend dinner pizza rain sunset puppy guitar bike train concert? beach "
-    "pasta tea birthday cake soccer marathon camping lake mountain painting podcast jazz knitting "
-    "chess sushi museum library dentist laundry sneakers ferry island hiking yoga soup"
-).split()
+NOISE_WORDS = [
+    "snow",
+    "commute",
+    "bread",
+    "recipe",
+    "hockey",
+    "overtime",
+    "cat",
+    "plant",
+    "market",
+    "apples",
+    "movie",
+    "kids",
+    "bus",
+    "coffee",
+    "novel",
+    "gym",
+    "river",
+    "light",
+    "garden",
+    "weekend",
+    "dinner",
+    "pizza",
+    "rain",
+    "sunset",
+    "puppy",
+    "guitar",
+    "bike",
+    "train",
+    "concert?",
+    "beach",
+    "pasta",
+    "tea",
+    "birthday",
+    "cake",
+    "soccer",
+    "marathon",
+    "camping",
+    "lake",
+    "mountain",
+    "painting",
+    "podcast",
+    "jazz",
+    "knitting",
+    "chess",
+    "sushi",
+    "museum",
+    "library",
+    "dentist",
+    "laundry",
+    "sneakers",
+    "ferry",
+    "island",
+    "hiking",
+    "yoga",
+    "soup",
+]
 NOISE_PER_WEEK = 120
 
 
@@ -216,7 +325,7 @@ def run(weeks: int = 6, seed: int = 19) -> dict[str, Any]:
                     {"id": ident.id, "status": ident.status, "posts": len(g.members)}
                     for g, ident in zip(groups, ids, strict=True)
                 ],
-                "planted": {k: v for k, v in major.items()},
+                "planted": dict(major.items()),
             }
         )
         history = [sl.Previous(p.id, p.week, p.offset - 1, p.signature, p.posts) for p in history if p.offset > -12]
@@ -224,7 +333,7 @@ def run(weeks: int = 6, seed: int = 19) -> dict[str, Any]:
             sl.Previous(ident.id, week, -1, g.signature, len(g.members)) for g, ident in zip(groups, ids, strict=True)
         ]
     continuing = kept = 0
-    for before, after in zip(majority, majority[1:], strict=False):
+    for before, after in itertools.pairwise(majority):
         for name in set(before) & set(after):
             if before[name] is None or after[name] is None:
                 continue

@@ -61,6 +61,8 @@ MERGE_SIM = 0.3
 MIN_POSTS = 5
 MIN_AUTHORS = 3
 MIN_COHERENCE = 0.45
+MIN_SHARED_TERMS = 2
+SHARED_BY = 0.3
 SIGNATURE_TERMS = 40
 MATCH_SIM = 0.3
 HISTORY_WEEKS = 12
@@ -101,7 +103,7 @@ class Group:
 
 def fold(word: str) -> str:
     """Accents removed from Latin letters only (other scripts keep their marks, which are letters there)."""
-    out = []
+    out: list[str] = []
     for ch in unicodedata.normalize("NFKD", word):
         if unicodedata.combining(ch) and out and out[-1].isascii():
             continue
@@ -236,7 +238,7 @@ def group(
             if norm
             else 0.0
         )
-        if coherence < MIN_COHERENCE:
+        if coherence < MIN_COHERENCE or not _shared_terms(vecs, heads):
             continue
         top = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:SIGNATURE_TERMS]
         groups.append(Group(ids, c, coherence, {f: round(x, 4) for f, x in top}, heads))
@@ -256,6 +258,13 @@ def group(
             groups.append(Group(members, dict(vecs[lead]), 1.0, {f: round(x, 4) for f, x in top}, [lead]))
     groups.sort(key=lambda g: (-len(g.members), min(docs[i].post_id for i in g.members)))
     return groups, vecs, df
+
+
+def _shared_terms(vecs: list[dict[str, float]], heads: list[int]) -> bool:
+    """At least ``MIN_SHARED_TERMS`` words or hashtags each used by ``SHARED_BY`` of the group's texts: one
+    common word (bread, weather) makes a crowd, not a storyline."""
+    used = Counter(f for h in heads for f in vecs[h] if f[0] not in "~=@" and " " not in f)
+    return sum(1 for n in used.values() if n >= SHARED_BY * len(heads)) >= MIN_SHARED_TERMS
 
 
 def _closeness(vecs: list[dict[str, float]], lead: int, heads: list[int]) -> float:
@@ -551,8 +560,8 @@ def _describe(
     tone = stats.mean_estimate(stats.Moments.from_sums(len(scores), total, squares), min_n)
     press = sum(1 for i in members if docs[i].source in PRESS_SOURCES)
     zone = ZoneInfo(spec.timezone)
-    days = Counter(docs[i].created_at.astimezone(zone).date() for i in members if docs[i].created_at)
-    firsts = [docs[i].created_at for i in members if docs[i].created_at]
+    firsts = [at for i in members if (at := docs[i].created_at) is not None]
+    days = Counter(at.astimezone(zone).date() for at in firsts)
     ranked = sorted(members, key=lambda i: (-sum(x * center.get(f, 0.0) for f, x in vecs[i].items()), docs[i].post_id))
     examples: list[dict[str, Any]] = []
     seen_texts: set[str] = set()

@@ -128,7 +128,7 @@ def _storyline_sentence(storylines: list[dict[str, Any]]) -> str | None:
             continue
         label = " · ".join(st["label"][:3])
         share = (st.get("share") or {}).get("value")
-        text = f"A {'new' if st['status'] == 'new' else 'growing'} storyline, “{label}”, drew {st['posts']['value']:,} posts"
+        text = f"A {st['status']} storyline, “{label}”, drew {st['posts']['value']:,} posts"
         text += f" ({pct(share)} of the week)" if share is not None else ""
         if st["status"] == "growing" and st.get("previous_posts"):
             text += f", up from {round(st['previous_posts']):,} last week"
