@@ -86,12 +86,12 @@ def test_a_summary_without_storylines_still_renders(demo: DemoResult) -> None:
 def test_storylines_dataset_is_written_per_week(demo: DemoResult) -> None:
     rows = duckdb.sql(
         f"SELECT country, week, storyline_id, status, posts, coordinated_share FROM read_parquet("
-        f"'{demo.lake.root}/weekly/*/*/storylines.parquet', hive_partitioning = true) "
+        f"'{demo.lake.root}/weekly/storylines/*/*/storylines.parquet', hive_partitioning = true) "
         "WHERE country = 'CA' AND week = '2026-W47' AND label LIKE '%boycottuslumber%'"
     ).fetchall()
     assert len(rows) == 1 and rows[0][3] == "new" and rows[0][5] == 1.0
     weeks = duckdb.sql(
-        f"SELECT count(DISTINCT week) FROM read_parquet('{demo.lake.root}/weekly/*/*/storylines.parquet', "
+        f"SELECT count(DISTINCT week) FROM read_parquet('{demo.lake.root}/weekly/storylines/*/*/storylines.parquet', "
         "hive_partitioning = true)"
     ).fetchall()
     assert weeks == [(6,)]

@@ -129,3 +129,24 @@ def test_a_storyline_that_finds_no_continuation_is_fading() -> None:
     assert ids == [] and [p.id for p in fading] == ["A"]
     ids, _ = sl.identify([sig("lumber", "tariffs")], [20], [prev("A", -1, sig("lumber", "tariffs"), 60)], "W", "CA")
     assert ids[0].status == "fading"  # 60 -> 20: a significant drop (conditional Poisson test)
+
+
+def test_louvain_finds_two_cliques_joined_by_one_edge() -> None:
+    edges = {(a, b): 1.0 for a in range(5) for b in range(a + 1, 5)}
+    edges |= {(a, b): 1.0 for a in range(5, 10) for b in range(a + 1, 10)}
+    edges[(4, 5)] = 0.2
+    assert sl.louvain(edges) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    assert sl.louvain({}) == []
+
+
+def test_louvain_reaches_the_modularity_of_networkx_on_a_planted_week() -> None:
+    nx = pytest.importorskip("networkx")  # a dev dependency (of cfn-lint), not shipped: the brief function's budget
+    posts = storyplant.generate(weeks=4)[3]
+    docs = docs_of([(p["text"], p["lang"], p["author"]) for p in posts])
+    vecs, _ = sl.vectors(docs, STOP)
+    edges = {(min(i, j), max(i, j)): w for i, j, w in sl.neighbour_edges(duckdb.connect(), vecs)}
+    graph = nx.Graph()
+    graph.add_weighted_edges_from((i, j, w) for (i, j), w in edges.items())
+    ours = nx.community.modularity(graph, [set(c) for c in sl.louvain(edges)])
+    theirs = nx.community.modularity(graph, nx.community.louvain_communities(graph, seed=7))
+    assert ours >= theirs - 0.02

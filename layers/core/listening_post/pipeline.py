@@ -269,7 +269,7 @@ def summarise(
     prefix = brief_prefix(country, str(week))
     lake_paths = [lake.write_bytes(f"{prefix}/{name}", body.encode("utf-8")) for name, body in files.items()]
     lake.write_table(f"weekly/country={country}/week={week}/topics.parquet", topics_table(summary))
-    lake.write_table(f"weekly/country={country}/week={week}/storylines.parquet", storylines_table(summary))
+    lake.write_table(f"weekly/storylines/country={country}/week={week}/storylines.parquet", storylines_table(summary))
     out_paths: list[str] = []
     if out_dir is not None:
         target = Path(out_dir)

@@ -46,6 +46,7 @@ class Settings(BaseModel):
     brief_recipients: dict[str, list[str]] = Field(default_factory=dict, description='JSON: {"CA": ["a@b"]}')
     glue_database: str | None = None
     weekly_table: str | None = None
+    storylines_table: str | None = None
     data_bucket: str | None = None
 
     def __init__(self, **values: Any) -> None:

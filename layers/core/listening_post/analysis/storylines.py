@@ -10,8 +10,8 @@ Method (offline, CPU, no model):
    plain words. Features used by one post only, or by more than ``MAX_DF`` of the week's posts, carry no
    grouping evidence and are dropped; the rest are weighted by inverse document frequency (TF-IDF, binary).
 2. **Graph.** Every post is linked to its ``NEIGHBOURS`` most similar posts (cosine at least ``MIN_EDGE``),
-   computed in DuckDB as a join on shared features. Communities of that graph (Louvain, networkx, fixed
-   seed) are the candidate groups.
+   computed in DuckDB as a join on shared features. Communities of that graph (Louvain, in a fixed node
+   order) are the candidate groups.
 3. **Coherence.** A group is a storyline when it has at least ``MIN_POSTS`` posts by at least
    ``MIN_AUTHORS`` distinct authors and its posts lie close to their centroid: mean cosine to the centroid
    at least ``MIN_COHERENCE``. Others are left out (and counted in coverage): small groups are chatter,
@@ -42,7 +42,7 @@ import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -66,10 +66,10 @@ SHARED_BY = 0.3
 SIGNATURE_TERMS = 40
 MATCH_SIM = 0.3
 HISTORY_WEEKS = 12
+TONE_MIN_N = 10
 COGNATE_CHARS = 5
 LABEL_TERMS = 4
 EXAMPLES = 3
-SEED = 7
 PRESS_SOURCES = ("rss", "google_news", "gdelt")
 
 _NUMBER = regex.compile(r"(?<![\p{L}\p{N}])(\d+(?:[.,]\d+)?)\s?(%?)")
@@ -193,6 +193,93 @@ def neighbour_edges(con: duckdb.DuckDBPyConnection, vecs: list[dict[str, float]]
     return [(int(i), int(j), float(s)) for i, j, s in found]
 
 
+def louvain(edges: dict[tuple[int, int], float], resolution: float = 1.0) -> list[list[int]]:
+    """Communities of a weighted undirected graph by the Louvain method (Blondel et al. 2008): nodes move to
+    the neighbouring community that most raises modularity, communities become nodes, until modularity
+    stops rising. Nodes are visited in a fixed order, so the result is the same on every run. Written here
+    (as networkx's ``louvain_communities`` does it) because networkx would take the brief function past its
+    200 MiB budget (190.8 MiB before; networkx ships 10 MB with its bytecode)."""
+    adj: dict[int, dict[int, float]] = {}
+    for (i, j), w in edges.items():
+        adj.setdefault(i, {})[j] = w
+        adj.setdefault(j, {})[i] = w
+    m = sum(edges.values())
+    if not m:
+        return []
+    members: dict[int, list[int]] = {u: [u] for u in adj}  # node of the current graph -> original nodes
+    degree = {u: sum(adj[u].values()) for u in adj}
+    loops: dict[int, float] = dict.fromkeys(adj, 0.0)  # internal weight carried by an aggregated node
+    best_q = _modularity({u: u for u in adj}, adj, degree, loops, m, resolution)
+    while True:
+        community = {u: u for u in adj}
+        total = dict(degree)
+        moved = True
+        while moved:
+            moved = False
+            for u in sorted(adj):
+                links: dict[int, float] = {}
+                for v, w in adj[u].items():
+                    if v != u:
+                        links[community[v]] = links.get(community[v], 0.0) + w
+                own = community[u]
+                total[own] -= degree[u]
+                best, best_gain = own, 0.0
+                remove = -links.get(own, 0.0) / m + resolution * total[own] * degree[u] / (2 * m * m)
+                for c, w in sorted(links.items()):
+                    gain = remove + w / m - resolution * total[c] * degree[u] / (2 * m * m)
+                    if gain > best_gain:
+                        best, best_gain = c, gain
+                total[best] += degree[u]
+                if best != own:
+                    community[u], moved = best, True
+        q = _modularity(community, adj, degree, loops, m, resolution)
+        if q - best_q <= 1e-7 or len(set(community.values())) == len(adj):
+            break
+        best_q = q
+        # Aggregate: each community becomes one node.
+        new_adj: dict[int, dict[int, float]] = {}
+        new_members: dict[int, list[int]] = {}
+        new_degree: dict[int, float] = {}
+        new_loops: dict[int, float] = {}
+        for u in adj:
+            c = community[u]
+            new_members.setdefault(c, []).extend(members[u])
+            new_degree[c] = new_degree.get(c, 0.0) + degree[u]
+            new_loops[c] = new_loops.get(c, 0.0) + loops[u]
+            new_adj.setdefault(c, {})
+            for v, w in adj[u].items():
+                if v == u:
+                    continue
+                d = community[v]
+                if d == c:
+                    new_loops[c] += w / 2  # each internal edge is seen from both ends
+                else:
+                    new_adj[c][d] = new_adj[c].get(d, 0.0) + w
+        adj, members, degree, loops = new_adj, new_members, new_degree, new_loops
+    out: dict[int, list[int]] = {}
+    for u in adj:
+        out.setdefault(community[u], []).extend(members[u])
+    return sorted((sorted(c) for c in out.values()), key=lambda c: c[0])
+
+
+def _modularity(
+    community: dict[int, int],
+    adj: dict[int, dict[int, float]],
+    degree: dict[int, float],
+    loops: dict[int, float],
+    m: float,
+    resolution: float,
+) -> float:
+    inside: dict[int, float] = {}
+    tot: dict[int, float] = {}
+    for u, c in community.items():
+        tot[c] = tot.get(c, 0.0) + degree[u]
+        inside[c] = (
+            inside.get(c, 0.0) + loops[u] + sum(w for v, w in adj[u].items() if v != u and community[v] == c) / 2
+        )
+    return sum(inside[c] / m - resolution * (tot[c] / (2 * m)) ** 2 for c in tot)
+
+
 def centroid(vecs: list[dict[str, float]], members: list[int]) -> dict[str, float]:
     total: Counter[str] = Counter()
     for i in members:
@@ -204,8 +291,6 @@ def group(
     con: duckdb.DuckDBPyConnection, docs: list[Doc], stop: frozenset[str]
 ) -> tuple[list[Group], list[dict[str, float]], dict[str, int]]:
     """The coherent groups of ``docs`` (largest first), the posts' vectors and the document frequencies."""
-    import networkx as nx
-
     vecs, df = vectors(docs, stop)
     # Copies of one text (a campaign, a syndicated headline) are one voice: grouped as one post, whose
     # storyline they then all join. Otherwise they are each other's nearest neighbours and a storyline alone.
@@ -215,17 +300,11 @@ def group(
         lead = first.setdefault(d.copy_key, i) if d.copy_key else i
         copies.setdefault(lead, []).append(i)
     leads = sorted(copies)
-    graph = nx.Graph()
-    graph.add_nodes_from(leads)
-    for i, j, s in neighbour_edges(con, [vecs[i] if i in copies else {} for i in range(len(vecs))]):
-        if graph.has_edge(i, j):
-            continue
-        graph.add_edge(i, j, weight=s)
-    found = (
-        nx.community.louvain_communities(graph, weight="weight", resolution=RESOLUTION, seed=SEED)
-        if graph.number_of_edges()
-        else []
-    )
+    edges = {
+        (min(i, j), max(i, j)): w
+        for i, j, w in neighbour_edges(con, [vecs[i] if i in copies else {} for i in range(len(vecs))])
+    }
+    found = louvain(edges, RESOLUTION)
     groups = []
     for heads in _merge_close([sorted(c) for c in found], vecs):
         ids = sorted(i for h in heads for i in copies[h])
@@ -557,7 +636,8 @@ def _describe(
     scores = [docs[i].sentiment for i in members if docs[i].sentiment is not None]
     total = sum(s for s in scores if s is not None)
     squares = sum(s * s for s in scores if s is not None)
-    tone = stats.mean_estimate(stats.Moments.from_sums(len(scores), total, squares), min_n)
+    # A storyline is a small group: its tone is given from TONE_MIN_N scored posts, with its (wide) interval.
+    tone = stats.mean_estimate(stats.Moments.from_sums(len(scores), total, squares), min(min_n, TONE_MIN_N))
     press = sum(1 for i in members if docs[i].source in PRESS_SOURCES)
     zone = ZoneInfo(spec.timezone)
     firsts = [at for i in members if (at := docs[i].created_at) is not None]
@@ -570,7 +650,8 @@ def _describe(
     order = [i for i in ranked if docs[i].source in PRESS_SOURCES][:1] + ranked
     for i in order:
         d = docs[i]
-        key = fold(d.text.lower())[:120]
+        # One copy of a copied text, and one post of a coordinated campaign (its copies differ by a word).
+        key = "coordinated" if d.coordinated else (d.copy_key or fold(d.text.lower())[:120])
         if key in seen_texts:
             continue
         seen_texts.add(key)
@@ -676,7 +757,7 @@ STORYLINES_SCHEMA = pa.schema(
         ("coordinated_share", pa.float64()),
         ("languages", pa.list_(pa.string())),
         ("sources", pa.list_(pa.string())),
-        ("peak_day", pa.date32()),
+        ("peak_day", pa.string()),
         ("merged_from", pa.list_(pa.string())),
         ("split_from", pa.string()),
         ("generated_at", pa.timestamp("us", tz="UTC")),
@@ -717,7 +798,7 @@ def storylines_table(summary: dict[str, Any]) -> pa.Table:
                 "coordinated_share": s["coordinated_share"],
                 "languages": [x["lang"] for x in s["languages"]],
                 "sources": [x["source"] for x in s["sources"]],
-                "peak_day": date.fromisoformat(s["peak_day"]) if s["peak_day"] else None,
+                "peak_day": s["peak_day"],
                 "merged_from": s["merged_from"],
                 "split_from": s["split_from"],
                 "generated_at": datetime.fromisoformat(summary["generated_at"]),
