@@ -350,6 +350,17 @@ def run(weeks: int = 6, seed: int = 19) -> dict[str, Any]:
     }
 
 
+def measures() -> dict[str, Any]:
+    """The figures ``make bench`` reports (bench/run.py)."""
+    result = run()
+    return {
+        "storylines_plant_ari": result["ari_mean"],
+        "storylines_plant_ari_min": result["ari_min"],
+        "storylines_plant_id_stability": result["id_stability"],
+        "storylines_plant_noise_left_out": result["noise_left_out"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", type=int, default=6)

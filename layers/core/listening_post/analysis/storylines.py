@@ -52,7 +52,7 @@ import regex
 
 from listening_post.analysis import stats
 
-MAX_DOCS = 3000
+MAX_DOCS = 2000
 MAX_DF = 0.3
 NEIGHBOURS = 10
 MIN_EDGE = 0.12
@@ -715,14 +715,16 @@ def _join_urls(
     ids = sorted({e["post_id"] for e in examples})
     if not ids:
         return
+    start, end = datetime.fromisoformat(summary["period"]["start"]), datetime.fromisoformat(summary["period"]["end"])
+    # The week's rows only: the files are sorted by time, so the others are skipped by their statistics.
     urls = dict(
         con.execute(
-            f"SELECT post_id, max(url) FROM {relation} WHERE post_id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY 1",
-            {"ids": ids},
+            f"SELECT post_id, max(url) FROM {relation} WHERE created_at >= $start AND created_at < $end "
+            "AND post_id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY 1",
+            {"ids": ids, "start": start, "end": end},
         ).fetchall()
     )
     missing = {pid for pid in ids if not urls.get(pid)}
-    start, end = datetime.fromisoformat(summary["period"]["start"]), datetime.fromisoformat(summary["period"]["end"])
     found = (
         read_links(lake, spec.country, start.astimezone(UTC).date(), end.astimezone(UTC).date(), missing)
         if missing
