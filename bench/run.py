@@ -38,6 +38,8 @@ TARGETS: dict[str, tuple[Any, str]] = {
     "files_per_partition_after_compaction": (2, "max"),
     "cost_per_million_posts_usd": (1.0, "max"),
     "config_500q_200t_validate_s": (2.0, "max"),
+    "storylines_plant_ari": (0.8, "min"),
+    "storylines_plant_id_stability": (0.95, "min"),
 }
 # Figures printed beside the targets, for reading them.
 INFO = (
@@ -47,6 +49,8 @@ INFO = (
     "summary_1m_worst_peak_mib",
     "summary_core_duckdb_s",
     "summary_core_pandas_s",
+    "summary_1m_storylines_s",
+    "storylines_plant_ari_min",
 )
 
 
@@ -159,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100k-post week only (not the figures of record)")
     args = parser.parse_args(argv)
-    from bench import cold_import, config_load, cost, ingest, summary, vader
+    from bench import cold_import, config_load, cost, ingest, storyplant, summary, vader
 
     started = time.perf_counter()
     results: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -175,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     step("compaction", compaction)
     step("cold imports", lambda: cold_import.run(runs=5))
     step("configuration validation", config_load.run)
+    step("storylines on planted weeks", storyplant.measures)
     sizes = [100_000] if args.quick else [1_000_000, 10_000_000]
     for posts in sizes:
         label = "1m" if posts == 1_000_000 else "10m" if posts == 10_000_000 else f"{posts // 1000}k"
@@ -189,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"summary_{label}_s_runs": [round(m["seconds"], 2) for m in runs],
                 f"summary_{label}_peak_mib": round(max(m["peak_mib"] for m in runs)),
                 f"summary_{label}_found": {k: measured[k] for k in ("week_posts", "clusters", "emerging_terms")},
+                f"summary_{label}_storylines_s": measured["storylines_s"],
+                f"summary_{label}_storylines_found": {k: measured[k] for k in ("storylines", "storylines_grouped")},
             }
             if posts == sizes[0]:
                 out.update(summary.vs_pandas(lake))

@@ -59,6 +59,7 @@ def summary_child(lake_dir: str, profile: bool = False) -> dict[str, Any]:
 
     lake = Lake.from_uri(lake_dir)
     s = spec()
+    timed = _time_storylines()
     started = time.perf_counter()
     if profile:
         import cProfile
@@ -78,7 +79,29 @@ def summary_child(lake_dir: str, profile: bool = False) -> dict[str, Any]:
         "emerging_terms": [t["term"] for t in summary["emerging_terms"]][:6],
         "spikes": len(summary["spikes"]),
         "caveats": summary["caveats"],
+        # Storylines, inside the time above, timed apart (issue 19): on a sample of MAX_DOCS posts.
+        "storylines_s": round(timed[0], 2),
+        "storylines": len([x for x in summary["storylines"] if x["coherent"]]),
+        "storylines_grouped": summary["coverage"]["storylines"]["grouped"],
     }
+
+
+def _time_storylines() -> list[float]:
+    """Wraps the summary's storylines step so that its own time is kept (in the returned list)."""
+    from listening_post.analysis import storylines
+
+    spent = [0.0]
+    inner = storylines.weekly
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    storylines.weekly = timed  # type: ignore[assignment]
+    return spent
 
 
 def peak_rss_mib() -> float:

@@ -92,6 +92,15 @@ def register(country: str, week: str) -> None:
             country=country,
             week=week,
         )
+    if settings.glue_database and settings.storylines_table:
+        register_weekly_partition(
+            deployment.client("glue"),
+            database=settings.glue_database,
+            table=settings.storylines_table,
+            location=f"{deployment.lake.uri}/weekly/storylines",
+            country=country,
+            week=week,
+        )
 
 
 @logger.inject_lambda_context

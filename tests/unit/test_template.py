@@ -153,6 +153,21 @@ def test_weekly_sides_table_is_sides_schema(resources: dict[str, Any]) -> None:
     assert brief["Environment"]["Variables"]["LISTENING_POST_WEEKLY_SIDES_TABLE"] == {"Ref": "WeeklySidesTable"}
 
 
+def test_weekly_storylines_table_is_storylines_schema(resources: dict[str, Any]) -> None:
+    from listening_post.analysis.storylines import STORYLINES_SCHEMA
+
+    table = resources["WeeklyStorylinesTable"]
+    expected = [(f.name, _hive_type(f.type)) for f in STORYLINES_SCHEMA]
+    assert _glue_columns(table) == expected
+    keys = [(k["Name"], k["Type"]) for k in table["Properties"]["TableInput"]["PartitionKeys"]]
+    assert keys == [("country", "string"), ("week", "string")]
+    # Not under a weekly_topics partition (weekly/country=CC/week=W/), whose table would read its files.
+    location = table["Properties"]["TableInput"]["StorageDescriptor"]["Location"]
+    assert location == {"Fn::Sub": "s3://${DataBucket}/weekly/storylines/"}
+    columns, partitions = _ddl_columns(ROOT / "infra" / "athena" / "weekly_storylines.sql")
+    assert columns == expected and partitions == keys
+
+
 # --- API routes against the library's API ------------------------------------------------------------------
 
 
@@ -196,6 +211,7 @@ CONTRACT = {
             "LISTENING_POST_GLUE_DATABASE",
             "LISTENING_POST_WEEKLY_TABLE",
             "LISTENING_POST_WEEKLY_SIDES_TABLE",
+            "LISTENING_POST_STORYLINES_TABLE",
         },
     ),
     "ApiFunction": ("functions/api/", 10, 512, ["CoreLayer", "DuckDBLayer"], {"LISTENING_POST_DATA_BUCKET"}),

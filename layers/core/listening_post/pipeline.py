@@ -347,6 +347,7 @@ def summarise(
 ) -> BriefResult:
     """Build summary.json, brief.html and brief.md of one (country, ISO week) into the lake (and out_dir)."""
     # Imported here: the collect function ships without DuckDB, and collection never summarises.
+    from listening_post.analysis.storylines import storylines_table
     from listening_post.analysis.weekly import SummaryInput, build_summary, sides_table, topics_table
     from listening_post.briefs.render import render
 
@@ -357,6 +358,7 @@ def summarise(
     lake_paths = [lake.write_bytes(f"{prefix}/{name}", body.encode("utf-8")) for name, body in files.items()]
     lake.write_table(f"weekly/country={country}/week={week}/topics.parquet", topics_table(summary))
     lake.write_table(f"weekly_sides/country={country}/week={week}/sides.parquet", sides_table(summary))
+    lake.write_table(f"weekly/storylines/country={country}/week={week}/storylines.parquet", storylines_table(summary))
     out_paths: list[str] = []
     if out_dir is not None:
         target = Path(out_dir)

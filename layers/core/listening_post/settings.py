@@ -49,6 +49,7 @@ class Settings(BaseModel):
     glue_database: str | None = None
     weekly_table: str | None = None
     weekly_sides_table: str | None = None
+    storylines_table: str | None = None
     data_bucket: str | None = None
 
     def __init__(self, **values: Any) -> None:

@@ -18,7 +18,17 @@ import duckdb
 import pyarrow as pa
 import regex
 
-from listening_post.analysis import coordination, coverage, mission, press, representative, spikes, stats, terms
+from listening_post.analysis import (
+    coordination,
+    coverage,
+    mission,
+    press,
+    representative,
+    spikes,
+    stats,
+    storylines,
+    terms,
+)
 from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, relation
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
@@ -107,6 +117,7 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
             con, lake, spec.country, trend_start, week_end, timezone=spec.timezone, monday=spec.week.monday
         )
         summary = _summarise(posts, spec, now, week_start, week_end)
+        summary["storylines"] = storylines.weekly(con, posts.posts, lake, spec, summary)
     except duckdb.IOException as exc:
         # DuckDB's reader says a listed file is gone in its own words: make it the error relisting retries on.
         if _VANISHED.search(str(exc)):

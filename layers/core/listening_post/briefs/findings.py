@@ -104,6 +104,7 @@ def findings(summary: dict[str, Any]) -> list[str]:
             [t for t in summary["topics"] if t["id"] not in {a["id"] for a in summary.get("about_us") or []}]
         ),
         _coordination_sentence(summary),
+        _storyline_sentence(summary.get("storylines") or []),
         _emerging_sentence(summary["emerging_terms"]),
         _share_of_voice_sentence(summary["topics"]),
         _spike_sentence(summary["spikes"]),
@@ -174,6 +175,23 @@ def _tone_sentence(sentiment: dict[str, Any]) -> str:
         text += f", about the same as last week ({signed(prev['value'])})"
     text += f"; {pct(shares['positive']['value'])} of posts were positive, {pct(shares['negative']['value'])} negative"
     return text + "."
+
+
+def _storyline_sentence(storylines: list[dict[str, Any]]) -> str | None:
+    """The largest storyline that is new, or growing significantly (its status says so)."""
+    for st in storylines:
+        if st["status"] not in ("new", "growing") or not st["label"]:
+            continue
+        label = " · ".join(st["label"][:3])
+        share = (st.get("share") or {}).get("value")
+        text = f"A {st['status']} storyline, “{label}”, drew {st['posts']['value']:,} posts"
+        text += f" ({pct(share)} of the week)" if share is not None else ""
+        if st["status"] == "growing" and st.get("previous_posts"):
+            text += f", up from {round(st['previous_posts']):,} last week"
+        if st.get("coordinated_share"):
+            text += f"; {pct(st['coordinated_share'])} of them coordinated copies"
+        return text + "."
+    return None
 
 
 def _topic_shift_sentence(topics: list[dict[str, Any]]) -> str | None:
