@@ -156,7 +156,7 @@ def test_functions_and_their_layers_come_from_the_template(lic: ModuleType) -> N
         "plan": ["core"],
         "collect": ["core", "collect", "arrow"],
         "brief": ["core", "arrow", "duckdb"],
-        "api": ["core"],
+        "api": ["core", "duckdb"],
         "compact": ["core", "arrow"],
     }
 

@@ -69,6 +69,7 @@ def test_the_environment_is_read_as_pydantic_settings_read_it(
         glue_database: str | None = None
         weekly_table: str | None = None
         weekly_sides_table: str | None = None
+        storylines_table: str | None = None
         data_bucket: str | None = None
 
     clear(monkeypatch)
