@@ -28,7 +28,7 @@ of {{ a.posts }} posts.{% if evidence %} <a href="{{ evidence }}">The posts behi
 {%- if e.link %} · <a href="{{ e.link }}">open</a>{% endif %}</small></blockquote>
 {% endfor %}{% endif %}
 <p style="color: #555; font-size: 12px">First seen {{ a.opened_at[:16] | replace('T', ' ') }} UTC.
-Event {{ a.event_id }}: to this event are not sent again. Handles are masked.</p>
+Event {{ a.event_id }}: updates to this event are not sent again. Handles are masked.</p>
 </body></html>
 """
 
