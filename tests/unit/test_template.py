@@ -182,6 +182,13 @@ CONTRACT = {
     ),
     "ApiFunction": ("functions/api/", 10, 512, ["CoreLayer"], {"LISTENING_POST_DATA_BUCKET"}),
     "CompactFunction": ("functions/compact/", 900, 3008, ["CoreLayer", "ArrowLayer"], {"LISTENING_POST_STATE_TABLE"}),
+    "AlertFunction": (
+        "functions/alert/",
+        300,
+        1024,
+        ["CoreLayer", "ArrowLayer", "DuckDBLayer"],
+        {"LISTENING_POST_STATE_TABLE"},
+    ),
 }
 
 
@@ -341,4 +348,5 @@ def test_readers_links_have_their_own_retention_and_access(resources: dict[str, 
     assert reach == {
         "CollectFunction": {"s3:PutObject", "s3:AbortMultipartUpload"},
         "BriefFunction": {"s3:GetObject", "s3:ListBucket"},
+        "AlertFunction": {"s3:GetObject", "s3:ListBucket"},  # the examples' links, as the briefs'
     }
