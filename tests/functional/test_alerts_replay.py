@@ -110,3 +110,41 @@ def test_cli_refuses_a_bad_timestamp(demo: DemoResult, capsys: pytest.CaptureFix
         main(["alerts", "--lake", demo.lake.root, "--config", str(DEMO_CONFIG), "--at", "Tuesday"])
     assert exc.value.code == 2
     assert "--at: 'Tuesday' is not an ISO timestamp" in capsys.readouterr().err
+
+
+def test_the_brief_lists_the_weeks_alerts_and_serve_shows_them(demo: DemoResult, tmp_path: Path) -> None:
+    import shutil
+
+    from listening_post.pipeline import summarise
+    from listening_post.web.api import create_app
+    from listening_post.web.server import to_event
+    from listening_post.web.store import BriefStore
+    from listening_post.weeks import IsoWeek
+
+    shutil.copytree(demo.lake.root, tmp_path / "lake", ignore=shutil.ignore_patterns("alerts"))
+    lake, config = Lake.from_uri(str(tmp_path / "lake")), load_config(DEMO_CONFIG)
+    for hour in (0, 1, 2):
+        run(lake, config, "CA", datetime(2026, 11, 18, hour, tzinfo=UTC), [])
+    campaign = next(
+        a
+        for a in store.read_range(lake, "CA", datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC))
+        if "near-identical" in a["headline"]
+    )
+    summarise(lake, config, "CA", IsoWeek.parse("2026-W47"))
+    base = "briefs/country=CA/week=2026-W47"
+    summary = json.loads(lake.read_bytes(f"{base}/summary.json"))
+    listed = next(a for a in summary["alerts"] if a["event_id"] == campaign["event_id"])
+    assert listed["updates"] == 2 and "seen again for 2 hours" in listed["became"]
+    html, md = lake.read_bytes(f"{base}/brief.html").decode(), lake.read_bytes(f"{base}/brief.md").decode()
+    assert '<section id="alerts">' in html and campaign["headline"] in html and "What became of it" in html
+    assert "## Alerts this week" in md and "near-identical" in md
+
+    app = create_app(BriefStore(lake), {"CA": "Canada"})
+    listing = app.resolve(to_event("GET", "/alerts/CA", {}, b""), None)
+    assert listing["statusCode"] == 200 and f"/alerts/CA/{campaign['event_id']}" in listing["body"]
+    page = app.resolve(to_event("GET", f"/alerts/CA/{campaign['event_id']}", {}, b""), None)
+    assert page["statusCode"] == 200 and "Examples" in page["body"]
+    # Handles never shown: links (by the links/ rule, http(s) only) aside, no @name in the page.
+    assert not re.search(r"@\w", re.sub(r'href="[^"]*"', "", page["body"]))
+    assert app.resolve(to_event("GET", "/alerts/CA/../../posts", {}, b""), None)["statusCode"] in (400, 404)
+    assert app.resolve(to_event("GET", "/alerts/CA/0123456789abcdef", {}, b""), None)["statusCode"] == 404

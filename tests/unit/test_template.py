@@ -284,7 +284,8 @@ def test_every_s3_listing_is_limited_to_prefixes(resources: dict[str, Any]) -> N
 def test_api_reads_only_briefs(resources: dict[str, Any]) -> None:
     statements = _statements(resources["ApiFunction"])
     objects = [r for s in statements if s["Action"] == "s3:GetObject" for r in _as_list(s["Resource"])]
-    assert objects == [{"Fn::Sub": "${DataBucket.Arn}/briefs/*"}]
+    # and the alerts between briefs (their pages, web/alerts_page.py)
+    assert objects == [{"Fn::Sub": "${DataBucket.Arn}/briefs/*"}, {"Fn::Sub": "${DataBucket.Arn}/alerts/*"}]
 
 
 def test_bucket_protections(resources: dict[str, Any]) -> None:

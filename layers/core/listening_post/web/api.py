@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from listening_post import __version__
 from listening_post.codes import COUNTRIES
+from listening_post.web import alerts_page
 from listening_post.web.store import BriefStore
 from listening_post.weeks import IsoWeek, WeekError
 
@@ -175,6 +176,8 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
     def brief(country: Country, week: Week) -> Response[str]:
         html = brief_file(country, week, "brief.html").decode("utf-8")
         return Response(200, HTML, _with_navigation(html, country, week, store.weeks(country)), SECURITY_HEADERS)
+
+    alerts_page.register(app, lambda: store.lake, SECURITY_HEADERS)
 
     @app.get("/openapi.json", summary="This API's OpenAPI document")
     def openapi() -> Response[str]:
