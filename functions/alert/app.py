@@ -18,7 +18,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from listening_post import secrecy
 from listening_post.alerts.delivery import channels_for
-from listening_post.alerts.engine import run
 from listening_post.aws.idempotency import Idempotent
 from listening_post.aws.runtime import Deployment
 from listening_post.settings import get_settings
@@ -33,6 +32,9 @@ deployment = Deployment(settings)
 
 def evaluate_round(round_: dict[str, str]) -> dict[str, Any]:
     """One country at one round (``{"country", "at"}``): the alerts raised or updated, without their posts."""
+    # Imported with the first round: DuckDB and Arrow are not needed to take the event (cold start).
+    from listening_post.alerts.engine import run
+
     config, country = deployment.config, round_["country"]
     channels = channels_for(
         config, country, deployment.secrets, ses=deployment.client("ses"), sns=deployment.client("sns")
