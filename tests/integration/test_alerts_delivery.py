@@ -114,6 +114,7 @@ def configured(port: int, quiet: QuietHours | None = None) -> Any:
                 webhooks=[
                     AlertWebhook(url=SecretRef(env="HOOK_JSON")),
                     AlertWebhook(url=SecretRef(env="HOOK_TEAMS"), format="teams"),
+                    AlertWebhook(url=SecretRef(env="HOOK_SLACK"), format="slack"),
                 ],
                 quiet_hours=quiet,
             )
@@ -128,12 +129,19 @@ def test_smtp_and_webhooks_deliver_once_and_a_failure_is_retried(
     box, port = smtp
     state, base = hooks
     cfg = configured(port)
-    resolver = SecretResolver({"HOOK_JSON": f"{base}/json", "HOOK_TEAMS": f"{base}/teams"})
+    resolver = SecretResolver(
+        {"HOOK_JSON": f"{base}/json", "HOOK_TEAMS": f"{base}/teams", "HOOK_SLACK": f"{base}/slack"}
+    )
     state.fail_next["/json"] = 1  # the JSON receiver is down for the first round
     alerts = run(lake, cfg, "CA", CAMPAIGN_ROUND, channels_for(cfg, "CA", resolver))
     campaign = next(a for a in alerts if "near-identical" in a["headline"])
     status = {d["channel"]: d["status"] for d in store.find(lake, "CA", campaign["event_id"])["deliveries"]}
-    assert status == {"email": "sent", "webhook-1 (json)": "failed", "webhook-2 (teams)": "sent"}
+    assert status == {
+        "email": "sent",
+        "webhook-1 (json)": "failed",
+        "webhook-2 (teams)": "sent",
+        "webhook-3 (slack)": "sent",
+    }
 
     # The mail: plain text and mail-safe HTML, both saying what happened, handles masked.
     assert len(box.messages) == 1
@@ -156,6 +164,7 @@ def test_smtp_and_webhooks_deliver_once_and_a_failure_is_retried(
         "email": ("sent", 1),
         "webhook-1 (json)": ("sent", 2),
         "webhook-2 (teams)": ("sent", 1),
+        "webhook-3 (slack)": ("sent", 1),
     }
     assert len(box.messages) == 1
     by_path = {path: (headers, body) for path, headers, body in state.received}
@@ -164,6 +173,8 @@ def test_smtp_and_webhooks_deliver_once_and_a_failure_is_retried(
     assert headers["Idempotency-Key"] == campaign["event_id"]
     assert body["event_id"] == campaign["event_id"] and body["severity"] == "high"
     assert body["examples"] and all(e["link"] is None or e["link"].startswith("https://") for e in body["examples"])
+    _, slack = by_path["/slack"]
+    assert "near-identical" in slack["text"] and slack["blocks"][0]["text"]["type"] == "mrkdwn"
     _, card = by_path["/teams"]
     assert card["@type"] == "MessageCard" and "near-identical" in card["title"] and "Top terms" in card["text"]
 
@@ -177,7 +188,15 @@ def test_quiet_hours_defer_delivery_until_they_end(lake: Lake, smtp: tuple[Mailb
         "CA",
         CAMPAIGN_ROUND,
         channels_for(
-            cfg, "CA", SecretResolver({"HOOK_JSON": "http://127.0.0.1:9/x", "HOOK_TEAMS": "http://127.0.0.1:9/y"})
+            cfg,
+            "CA",
+            SecretResolver(
+                {
+                    "HOOK_JSON": "http://127.0.0.1:9/x",
+                    "HOOK_TEAMS": "http://127.0.0.1:9/y",
+                    "HOOK_SLACK": "http://127.0.0.1:9/z",
+                }
+            ),
         ),
     )
     assert box.messages == []
@@ -193,7 +212,15 @@ def test_quiet_hours_defer_delivery_until_they_end(lake: Lake, smtp: tuple[Mailb
         "CA",
         CAMPAIGN_ROUND.replace(hour=2),
         channels_for(
-            cfg, "CA", SecretResolver({"HOOK_JSON": "http://127.0.0.1:9/x", "HOOK_TEAMS": "http://127.0.0.1:9/y"})
+            cfg,
+            "CA",
+            SecretResolver(
+                {
+                    "HOOK_JSON": "http://127.0.0.1:9/x",
+                    "HOOK_TEAMS": "http://127.0.0.1:9/y",
+                    "HOOK_SLACK": "http://127.0.0.1:9/z",
+                }
+            ),
         ),
     )  # 21:00 in Toronto
     assert len(box.messages) == 1

@@ -38,3 +38,12 @@ def test_bad_alert_settings_are_located() -> None:
     assert "alerts.recipients[0].quiet_hours.start" in joined
     # A webhook URL is a secret: a reference, never the URL itself.
     assert "alerts.recipients[0].webhooks[0].url" in joined
+
+
+def test_alert_recipients_and_about_us_topics_must_be_configured() -> None:
+    text = BASE + "alerts:\n  about_us_topics: [embassy]\n  recipients:\n    - {country: DE, email: [a@b.example]}\n"
+    with pytest.raises(ConfigError) as exc:
+        parse_config(text, name="c.yaml")
+    joined = "\n".join(str(p) for p in exc.value.problems)
+    assert "c.yaml:6:" in joined and "'embassy' is not one of the configured topics" in joined
+    assert "alerts.recipients[0].country" in joined and "'DE' is not one of the configured countries" in joined

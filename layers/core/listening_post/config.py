@@ -743,6 +743,15 @@ def _semantic_problems(data: dict[str, Any], locator: _Locator, name: str) -> It
         for j, code in enumerate(restrict):
             if code not in codes:
                 yield at(("topics", i, "countries", j), f"{code!r} is not one of the configured countries")
+    alerts = data.get("alerts") if isinstance(data.get("alerts"), dict) else {}
+    about = alerts["about_us_topics"] if isinstance(alerts.get("about_us_topics"), list) else []
+    for j, tid in enumerate(about):
+        if isinstance(tid, str) and tid not in topic_ids:
+            yield at(("alerts", "about_us_topics", j), f"{tid!r} is not one of the configured topics")
+    for i, recipients in _items(alerts.get("recipients")):
+        code = recipients.get("country")
+        if isinstance(code, str) and code not in codes:
+            yield at(("alerts", "recipients", i, "country"), f"{code!r} is not one of the configured countries")
 
 
 def _check_query(
