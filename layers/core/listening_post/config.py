@@ -743,7 +743,8 @@ def _semantic_problems(data: dict[str, Any], locator: _Locator, name: str) -> It
         for j, code in enumerate(restrict):
             if code not in codes:
                 yield at(("topics", i, "countries", j), f"{code!r} is not one of the configured countries")
-    alerts = data.get("alerts") if isinstance(data.get("alerts"), dict) else {}
+    raw_alerts = data.get("alerts")
+    alerts: dict[str, Any] = raw_alerts if isinstance(raw_alerts, dict) else {}
     about = alerts["about_us_topics"] if isinstance(alerts.get("about_us_topics"), list) else []
     for j, tid in enumerate(about):
         if isinstance(tid, str) and tid not in topic_ids:
