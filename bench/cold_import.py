@@ -26,7 +26,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.stack, when run as a script
-FUNCTIONS = ("plan", "collect", "brief", "api", "compact")
+FUNCTIONS = ("plan", "collect", "brief", "api", "compact", "alert")
 TARGETS_MS = {"collect": 400, "api": 300}
 BUCKET, TABLE, REGION = "lp-bench-data", "lp-bench-state", "us-east-1"
 DEMO_CONFIG = ROOT / "layers" / "core" / "listening_post" / "demo" / "config.yaml"

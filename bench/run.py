@@ -34,6 +34,8 @@ TARGETS: dict[str, tuple[Any, str]] = {
     "summary_vs_pandas": (5.0, "min"),
     "cold_import_ms.collect": (400, "max"),
     "cold_import_ms.api": (300, "max"),
+    "cold_import_ms.alert": (400, "max"),
+    "alerts_eval_s_median": (2.0, "max"),
     "package_mib": (200, "max"),
     "files_per_partition_after_compaction": (2, "max"),
     "cost_per_million_posts_usd": (1.0, "max"),
@@ -163,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100k-post week only (not the figures of record)")
     args = parser.parse_args(argv)
-    from bench import cold_import, config_load, cost, ingest, storyplant, summary, vader
+    from bench import alerts_eval, cold_import, config_load, cost, ingest, storyplant, summary, vader
 
     started = time.perf_counter()
     results: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -180,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     step("cold imports", lambda: cold_import.run(runs=5))
     step("configuration validation", config_load.run)
     step("storylines on planted weeks", storyplant.measures)
+    step("alert evaluation", lambda: alerts_eval.run(posts_per_week=10_000, rounds=12))
     sizes = [100_000] if args.quick else [1_000_000, 10_000_000]
     for posts in sizes:
         label = "1m" if posts == 1_000_000 else "10m" if posts == 10_000_000 else f"{posts // 1000}k"

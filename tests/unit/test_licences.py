@@ -158,6 +158,7 @@ def test_functions_and_their_layers_come_from_the_template(lic: ModuleType) -> N
         "brief": ["core", "arrow", "duckdb"],
         "api": ["core", "duckdb"],
         "compact": ["core", "arrow"],
+        "alert": ["core", "arrow", "duckdb"],
     }
 
 

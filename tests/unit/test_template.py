@@ -216,6 +216,13 @@ CONTRACT = {
     ),
     "ApiFunction": ("functions/api/", 10, 512, ["CoreLayer", "DuckDBLayer"], {"LISTENING_POST_DATA_BUCKET"}),
     "CompactFunction": ("functions/compact/", 900, 3008, ["CoreLayer", "ArrowLayer"], {"LISTENING_POST_STATE_TABLE"}),
+    "AlertFunction": (
+        "functions/alert/",
+        300,
+        1024,
+        ["CoreLayer", "ArrowLayer", "DuckDBLayer"],
+        {"LISTENING_POST_STATE_TABLE"},
+    ),
 }
 
 
@@ -312,14 +319,14 @@ def test_api_reads_only_briefs_and_the_evidence(resources: dict[str, Any]) -> No
     """Briefs, and for the evidence route a week's posts and their readers' links: read only, nothing else."""
     statements = _statements(resources["ApiFunction"])
     objects = [r for s in statements if s["Action"] == "s3:GetObject" for r in _as_list(s["Resource"])]
-    assert objects == [{"Fn::Sub": f"${{DataBucket.Arn}}/{p}/*"} for p in ("briefs", "posts", "links")]
+    assert objects == [{"Fn::Sub": f"${{DataBucket.Arn}}/{p}/*"} for p in ("briefs", "posts", "links", "alerts")]
     listed = [
         p
         for s in statements
         if s["Action"] == "s3:ListBucket"
         for p in _as_list(s["Condition"]["StringLike"]["s3:prefix"])
     ]
-    assert listed == ["briefs/*", "posts/*", "links/*"]
+    assert listed == ["briefs/*", "posts/*", "links/*", "alerts/*"]
 
 
 def test_bucket_protections(resources: dict[str, Any]) -> None:
@@ -384,4 +391,5 @@ def test_readers_links_have_their_own_retention_and_access(resources: dict[str, 
         "CollectFunction": {"s3:PutObject", "s3:AbortMultipartUpload"},
         "BriefFunction": {"s3:GetObject", "s3:ListBucket"},
         "ApiFunction": {"s3:GetObject", "s3:ListBucket"},
+        "AlertFunction": {"s3:GetObject", "s3:ListBucket"},  # the examples' links, as the briefs'
     }

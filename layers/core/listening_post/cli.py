@@ -251,6 +251,29 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    from listening_post.alerts import command
+    from listening_post.alerts.delivery import channels_for
+    from listening_post.credentials import SecretResolver
+    from listening_post.settings import environment
+
+    config = _config(args.config, settings, required=True)
+    assert config is not None
+    if args.country and args.country not in {c.code for c in config.countries}:
+        raise UsageError(f"country {args.country} is not in the configuration")
+    try:
+        at = command.parse_at(args.at)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    lake = _lake(args, settings)
+    resolver = SecretResolver(environment())
+    countries = [args.country] if args.country else [c.code for c in config.countries]
+    command.run(
+        lake, config, countries, at, dry_run=args.dry_run, channels=lambda cc: channels_for(config, cc, resolver)
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.demo import run_demo
 
@@ -611,6 +634,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="score every line with this backend (needs --lang); validate-config lists them "
         "(default: the language's local default)",
     )
+
+    p = command("alerts", cmd_alerts, "evaluate alerts as of an instant: one JSON line per alert, new ones delivered")
+    p.add_argument("--lake", help=LAKE_HELP)
+    p.add_argument("--config", help=f"configuration with the alerts block (default: {DEFAULT_CONFIG})")
+    p.add_argument("--country", type=_country, help="one configured country (default: every one)")
+    p.add_argument("--at", help="ISO timestamp to evaluate as of (default: now)")
+    p.add_argument("--dry-run", action="store_true", help="deliver nothing and write nothing (default: off)")
 
     p = command(
         "migrate-identity",

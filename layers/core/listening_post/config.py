@@ -308,6 +308,71 @@ class Analysis(_Strict):
     coordination: Coordination = Field(default_factory=Coordination)
 
 
+class AlertThresholds(_Strict):
+    """When an alert is raised (alerts/rules/): the defaults keep organic weeks at under one alert per
+    country per four weeks on simulated data (tests/functional/test_alerts_replay.py)."""
+
+    baseline_days: int = Field(default=14, ge=3, le=56, description="days compared with the current window")
+    volume_z: float = Field(default=4.5, gt=0, description="Anscombe z, over-dispersion corrected")
+    volume_min_posts: int = Field(default=10, ge=1)
+    volume_min_ratio: float = Field(default=3.0, ge=1)
+    tone_window_hours: int = Field(default=24, ge=1, le=168)
+    tone_alpha: float = Field(default=1e-4, gt=0, lt=1)
+    tone_min_posts: int = Field(default=20, ge=2)
+    tone_min_shift: float = Field(default=0.25, gt=0, le=2)
+    coordination_window_hours: int = Field(default=3, ge=1, le=48)
+    terms_window_hours: int = Field(default=24, ge=1, le=168)
+    terms_z: float = Field(default=6.0, gt=0)
+    terms_min_posts: int = Field(default=10, ge=1)
+    cooldown_hours: int = Field(default=24, ge=1, le=336, description="updates within this are the same event")
+
+
+class QuietHours(_Strict):
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="local HH:MM")
+    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="local HH:MM")
+
+
+class AlertWebhook(_Strict):
+    url: SecretRef  # a webhook URL is a credential (Teams/Slack URLs carry their token)
+    format: Literal["json", "teams", "slack"] = "json"
+
+
+class AlertRecipients(_Strict):
+    country: str
+    email: list[str] = Field(default_factory=list)
+    webhooks: list[AlertWebhook] = Field(default_factory=list)
+    sns_topic_arn: str | None = Field(default=None, pattern=r"^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$")
+    quiet_hours: QuietHours | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _addresses(cls, v: list[str]) -> list[str]:
+        for address in v:
+            if not regex.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", address):
+                raise ValueError(f"not an e-mail address: {address!r}")
+        return v
+
+
+class AlertSmtp(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, ge=1, le=65535)
+    starttls: bool = False
+    username: str | None = None
+    password: SecretRef | None = None
+
+
+class Alerts(_Strict):
+    thresholds: AlertThresholds = Field(default_factory=AlertThresholds)
+    about_us_topics: list[str] = Field(default_factory=list, description="topic ids about the mission itself")
+    sender: str = "listening-post@localhost"
+    smtp: AlertSmtp | None = None  # local delivery; SES when deployed
+    recipients: list[AlertRecipients] = Field(default_factory=list)
+    evidence_url: str | None = Field(default=None, description="base URL of the web page, for evidence links")
+
+    def for_country(self, code: str) -> AlertRecipients | None:
+        return next((r for r in self.recipients if r.country == code), None)
+
+
 class Config(_Strict):
     version: Literal[1] = 1
     countries: list[Country] = Field(min_length=1)
@@ -318,6 +383,7 @@ class Config(_Strict):
     retention_days: int = Field(default=730, ge=1)
     # links/ (readers' links that name authors, used only for a brief's examples) go sooner than posts.
     links_retention_days: int = Field(default=90, ge=1)
+    alerts: Alerts = Field(default_factory=Alerts)
 
     def country(self, code: str) -> Country:
         for c in self.countries:
@@ -679,6 +745,16 @@ def _semantic_problems(data: dict[str, Any], locator: _Locator, name: str) -> It
         for j, code in enumerate(restrict):
             if code not in codes:
                 yield at(("topics", i, "countries", j), f"{code!r} is not one of the configured countries")
+    raw_alerts = data.get("alerts")
+    alerts: dict[str, Any] = raw_alerts if isinstance(raw_alerts, dict) else {}
+    about = alerts["about_us_topics"] if isinstance(alerts.get("about_us_topics"), list) else []
+    for j, tid in enumerate(about):
+        if isinstance(tid, str) and tid not in topic_ids:
+            yield at(("alerts", "about_us_topics", j), f"{tid!r} is not one of the configured topics")
+    for i, recipients in _items(alerts.get("recipients")):
+        code = recipients.get("country")
+        if isinstance(code, str) and code not in codes:
+            yield at(("alerts", "recipients", i, "country"), f"{code!r} is not one of the configured countries")
 
 
 def _check_query(

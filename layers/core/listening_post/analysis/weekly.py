@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 import regex
 
+from listening_post.alerts.brief import week_alerts
 from listening_post.analysis import (
     coordination,
     coverage,
@@ -128,6 +129,7 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
     summary["coverage"]["sources"] = coverage.source_runs(lake, spec.country, week_start, week_end)
     join_example_links(lake, spec.country, week_start, week_end, summary["examples"], summary["representative"])
     summary["caveats"] = _caveats(summary, spec.analysis.min_n)
+    summary["alerts"] = week_alerts(lake, spec.country, week_start, week_end)
     return summary
 
 

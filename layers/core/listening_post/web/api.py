@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from listening_post import __version__
 from listening_post.codes import COUNTRIES, LANGUAGES
-from listening_post.web import evidence
+from listening_post.web import alerts_page, evidence
 from listening_post.web.overview import SummaryView
 from listening_post.web.store import BriefStore
 from listening_post.weeks import IsoWeek, WeekError
@@ -299,6 +299,8 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
             limit=limit,
             query=_query,
         )
+
+    alerts_page.register(app, lambda: store.lake, SECURITY_HEADERS)
 
     @app.get("/openapi.json", summary="This API's OpenAPI document")
     def openapi() -> Response[str]:
