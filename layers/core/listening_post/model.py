@@ -12,13 +12,14 @@ from datetime import datetime
 
 import pyarrow as pa
 
-POSTS_SCHEMA_VERSION = 2
+POSTS_SCHEMA_VERSION = 3
 SENTIMENT_LABELS = ("positive", "neutral", "negative", "unscored")
 
 # The lake's posts schema (DESIGN.md). Partition keys (country, dt) live in the path; ``country`` is kept in
 # the model for routing but not written inside the files. Versions grow additively: each new column is
 # nullable and appended at the end, and files of an earlier version read with it as null (lake.py,
-# analysis/reading.py). v2 adds ``created_at_source``.
+# analysis/reading.py). v2 adds ``created_at_source``; v3 what a post shares and points to, and its author's
+# public counts (issue 20: who amplifies).
 POSTS_SCHEMA = pa.schema(
     [
         pa.field("post_id", pa.string(), nullable=False),
@@ -46,6 +47,21 @@ POSTS_SCHEMA = pa.schema(
         # v2: where created_at came from: "item" (the record's own date), "feed" (an undated feed item:
         # the feed's build date), "first_seen" (neither: when the collector first saw it). Null in v1 files.
         pa.field("created_at_source", pa.string()),
+        # v3 (null in earlier files; null where the platform does not give it): links shared, tracking
+        # parameters removed (enrich/urls.py), and their domains; hashtags without "#", lower-cased;
+        # mentioned accounts as author pseudonyms, never handles; the post reposted, quoted or replied to,
+        # as its post_id; the author's account age and public counts when the platform states them.
+        pa.field("links", pa.list_(pa.string())),
+        pa.field("domains", pa.list_(pa.string())),
+        pa.field("hashtags", pa.list_(pa.string())),
+        pa.field("mentions", pa.list_(pa.string())),
+        pa.field("reposted_post_id", pa.string()),
+        pa.field("quoted_post_id", pa.string()),
+        pa.field("reply_to_post_id", pa.string()),
+        pa.field("author_created_at", pa.timestamp("us", tz="UTC")),
+        pa.field("author_followers", pa.int64()),
+        pa.field("author_posts", pa.int64()),
+        pa.field("author_is_verified", pa.bool_()),
     ],
     metadata={b"listening_post.schema": b"posts", b"listening_post.schema_version": str(POSTS_SCHEMA_VERSION).encode()},
 )
@@ -80,6 +96,18 @@ class ParsedPost:
     link: str | None = None
     # The native id names the author (Bluesky's at-uri holds the DID): the lake keeps a keyed hash of it.
     id_names_author: bool = False
+    # What the post shares and points to (posts schema v3). Links as the platform gives them, expanded where
+    # it has the expanded form (cleaned during enrichment); None where the platform does not say.
+    links: list[str] | None = None
+    hashtags: list[str] | None = None
+    mentions_native: list[str] | None = None  # accounts in the author's form: pseudonymised, never written
+    reposted_native: str | None = None  # native ids, of the same kind as ``native_id``
+    quoted_native: str | None = None
+    reply_to_native: str | None = None
+    author_created_at: datetime | None = None
+    author_followers: int | None = None
+    author_posts: int | None = None
+    author_is_verified: bool | None = None
 
     @property
     def post_id(self) -> str:
@@ -88,7 +116,7 @@ class ParsedPost:
 
 @dataclass(slots=True)
 class Post:
-    """One row of the lake (posts schema v2)."""
+    """One row of the lake (posts schema v3)."""
 
     post_id: str
     source: str
@@ -113,6 +141,17 @@ class Post:
     topics: list[str] = field(default_factory=list)
     dup_group: str | None = None
     created_at_source: str | None = None
+    links: list[str] | None = None
+    domains: list[str] | None = None
+    hashtags: list[str] | None = None
+    mentions: list[str] | None = None
+    reposted_post_id: str | None = None
+    quoted_post_id: str | None = None
+    reply_to_post_id: str | None = None
+    author_created_at: datetime | None = None
+    author_followers: int | None = None
+    author_posts: int | None = None
+    author_is_verified: bool | None = None
     link: str | None = None  # not a column of posts: written to links/ beside it
 
 

@@ -8,7 +8,7 @@ pseudonymiser) come in as arguments, so tests and the demo can pass their own.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from listening_post.enrich.dedup import folded_duplicate_key
 from listening_post.enrich.language import UNDETERMINED, LanguageDetector
 from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.enrich.text import clean_text, html_to_text
+from listening_post.enrich.urls import clean_links, domains_of
 from listening_post.first_seen import FirstSeen
 from listening_post.lake import Lake
 from listening_post.model import ParsedPost, Post
@@ -123,6 +124,7 @@ class Enricher:
                 topics=post_topics,
                 dup_group=dup_group,
                 created_at_source=p.created_at_source,
+                **_shared(p, author_id, keyed_id),
                 link=p.link,
             )
             for p, text, where, lang, s, post_topics, dup_group in zip(
@@ -276,3 +278,38 @@ def summarise(
             (target / name).write_text(body, encoding="utf-8")
             out_paths.append(str(target / name))
     return BriefResult(country, str(week), lake_paths, out_paths, summary)
+
+
+def _shared(
+    p: ParsedPost,
+    author_id: Callable[[str, str | None], str | None],
+    keyed_id: Callable[[str, str], str],
+) -> dict[str, Any]:
+    """The posts schema v3 fields of ``p``: links cleaned, accounts pseudonymised, linked posts as post ids
+    of the same form as ``post_id`` (keyed where the native id names its author, as Bluesky's does)."""
+
+    def linked(native: str | None) -> str | None:
+        if not native:
+            return None
+        return keyed_id(p.source, native) if p.id_names_author else f"{p.source}:{native}"
+
+    links = None if p.links is None else clean_links(p.links)
+    mentions = None
+    if p.mentions_native is not None:
+        mentions = list(dict.fromkeys(m for m in (author_id(p.source, n) for n in p.mentions_native) if m))
+    hashtags = None
+    if p.hashtags is not None:
+        hashtags = list(dict.fromkeys(t.lstrip("#").lower() for t in p.hashtags if t and t.lstrip("#")))
+    return {
+        "links": links,
+        "domains": None if links is None else domains_of(links),
+        "hashtags": hashtags,
+        "mentions": mentions,
+        "reposted_post_id": linked(p.reposted_native),
+        "quoted_post_id": linked(p.quoted_native),
+        "reply_to_post_id": linked(p.reply_to_native),
+        "author_created_at": p.author_created_at,
+        "author_followers": p.author_followers,
+        "author_posts": p.author_posts,
+        "author_is_verified": p.author_is_verified,
+    }
