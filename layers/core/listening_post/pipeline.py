@@ -261,15 +261,18 @@ def summarise(
 ) -> BriefResult:
     """Build summary.json, brief.html and brief.md of one (country, ISO week) into the lake (and out_dir)."""
     # Imported here: the collect function ships without DuckDB, and collection never summarises.
+    from listening_post.analysis import amplification
     from listening_post.analysis.weekly import SummaryInput, build_summary, topics_table
     from listening_post.briefs.render import render
 
     spec = SummaryInput.from_config(config, country, week)
     summary = build_summary(lake, spec, now=now)
+    amplification_table = amplification.dataset(summary)  # takes the clusters' members out of the summary
     files = render(summary)
     prefix = brief_prefix(country, str(week))
     lake_paths = [lake.write_bytes(f"{prefix}/{name}", body.encode("utf-8")) for name, body in files.items()]
     lake.write_table(f"weekly/country={country}/week={week}/topics.parquet", topics_table(summary))
+    lake.write_table(amplification.dataset_path(country, str(week)), amplification_table)
     out_paths: list[str] = []
     if out_dir is not None:
         target = Path(out_dir)

@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 import regex
 
-from listening_post.analysis import coordination, coverage, spikes, stats, terms
+from listening_post.analysis import amplification, coordination, coverage, spikes, stats, terms
 from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, relation
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
@@ -110,6 +110,8 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
     finally:
         con.close()
     summary["coverage"]["sources"] = coverage.source_runs(lake, spec.country, week_start, week_end)
+    previous = amplification.previous_clusters(lake, spec.country, str(spec.week.shift(-1)))
+    amplification.finish(summary["amplification"], str(spec.week), previous)
     join_example_links(lake, spec.country, week_start, week_end, summary["examples"])
     summary["caveats"] = _caveats(summary, spec.analysis.min_n)
     return summary
@@ -188,6 +190,7 @@ def _summarise(
         "emerging_terms": terms.emerging(con),
         "spikes": spikes.daily_spikes(daily, spec.week.monday),
         "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
+        "amplification": amplification.analyse(posts, spec.analysis.amplification, min_n),
         "examples": _examples(con, ranked),
         "coverage": {**_coverage(con, spec, this, daily), "sampling": _sampling(con, spec, weekly, rates)},
         "caveats": [],  # written last, once coverage is complete (build_summary)
