@@ -256,3 +256,40 @@ def test_v2_files_read_with_v3_columns_as_null(tmp_path: Path, payloads: Path) -
         f"SELECT post_id, domains, author_followers FROM {relation(con, lake, 'f', files)} ORDER BY post_id"
     ).fetchall()
     assert sorted(rows) == sorted([("mastodon:old/1", None, None), (posts[0].post_id, ["theguardian.com"], 322930)])
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        (
+            "https://twitter.com/Eduardo_V2017/status/1403851707814236160/photo/1",
+            "https://x.com/i/web/status/1403851707814236160",
+        ),
+        ("https://x.com/someone", None),
+        ("https://mastodon.social/@Gargron/103270115826048975", None),
+        ("https://www.youtube.com/@somechannel/videos", None),
+        ("https://www.reddit.com/user/someone/", None),
+        ("https://bsky.app/profile/did:plc:abc/post/3lp", None),
+        ("https://www.facebook.com/some.person", None),
+        ("https://www.youtube.com/watch?v=abc", "https://www.youtube.com/watch?v=abc"),
+        ("https://www.reddit.com/r/europe/comments/3frno2/x/", "https://www.reddit.com/r/europe/comments/3frno2/x/"),
+    ],
+)
+def test_links_naming_an_account_are_not_kept(url: str, kept: str | None) -> None:
+    from listening_post.enrich.urls import author_free
+
+    assert author_free(clean_url(url) or "") == kept
+
+
+def test_no_handle_in_the_links_of_real_x_posts(payloads: Path) -> None:
+    body = (
+        payloads / "twitter_x" / "academictwitteR_search_all_url-cdc.gov.TRIMMED_one-per-lang.response.json"
+    ).read_bytes()
+    posts = enrich(x.parse(body).posts)
+    photo = next(p for p in posts if p.post_id == "x:1403851707814236160")
+    assert photo.links[-1] == "https://x.com/i/web/status/1403851707814236160"
+    assert "twitter.com" in photo.domains
+    handles = {u["username"].lower() for u in json.loads(body)["includes"]["users"]}
+    for p in posts:
+        stored = json.dumps([getattr(p, name) for name in V3], default=str).lower()
+        assert not any(f"/{h}/" in stored or f"@{h}" in stored for h in handles)

@@ -19,7 +19,7 @@ from listening_post.enrich.dedup import folded_duplicate_key
 from listening_post.enrich.language import UNDETERMINED, LanguageDetector
 from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.enrich.text import clean_text, html_to_text
-from listening_post.enrich.urls import clean_links, domains_of
+from listening_post.enrich.urls import author_free, clean_links, domains_of
 from listening_post.first_seen import FirstSeen
 from listening_post.lake import Lake
 from listening_post.model import ParsedPost, Post
@@ -296,7 +296,8 @@ def _shared(
             return None
         return keyed_id(p.source, native) if p.id_names_author else f"{p.source}:{native}"
 
-    links = None if p.links is None else clean_links(p.links)
+    cleaned = None if p.links is None else clean_links(p.links)
+    links = None if cleaned is None else [a for a in map(author_free, cleaned) if a is not None]
     mentions = None
     if p.mentions_native is not None:
         mentions = list(dict.fromkeys(m for m in (author_id(p.source, n) for n in p.mentions_native) if m))
@@ -305,7 +306,7 @@ def _shared(
         hashtags = list(dict.fromkeys(t.lstrip("#").lower() for t in p.hashtags if t and t.lstrip("#")))
     return {
         "links": links,
-        "domains": None if links is None else domains_of(links),
+        "domains": None if cleaned is None else domains_of(cleaned),
         "hashtags": hashtags,
         "mentions": mentions,
         "reposted_post_id": linked(p.reposted_native),

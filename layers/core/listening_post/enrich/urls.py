@@ -71,6 +71,32 @@ def clean_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query, doseq=True), ""))
 
 
+_X_HOSTS = frozenset({"x.com", "twitter.com", "mobile.twitter.com", "mobile.x.com"})
+_X_STATUS = re.compile(r"^/[^/]+/status(?:es)?/(\d{1,20})(?:/|$)")
+# Hosts whose paths name an account (profile or post under it) unless noted: such a link is not kept.
+_ACCOUNT_HOSTS = frozenset(
+    {"bsky.app", "facebook.com", "instagram.com", "tiktok.com", "t.me", "threads.net", "linkedin.com", "vk.com"}
+)
+_ACCOUNT_PATH = re.compile(r"^/(?:u|user|users|profile|channel|c)/", re.IGNORECASE)
+
+
+def author_free(url: str) -> str | None:
+    """A cleaned link as ``posts.links`` may hold it, naming no account: an X post becomes its id-only form
+    (``https://x.com/i/web/status/<id>``, as ``url`` holds X posts), and a link whose path names an account
+    (a ``/@name`` segment, as Mastodon, YouTube and Medium write them; ``/user/``, ``/u/``, ``/channel/``;
+    or any link to a social network whose paths are accounts) is left out: its domain is still counted."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    if host in _X_HOSTS:
+        status = _X_STATUS.match(parts.path)
+        return f"https://x.com/i/web/status/{status.group(1)}" if status else None
+    if host in _ACCOUNT_HOSTS or any(host.endswith("." + h) for h in _ACCOUNT_HOSTS):
+        return None
+    if any(segment.startswith("@") for segment in parts.path.split("/")) or _ACCOUNT_PATH.match(parts.path):
+        return None
+    return url
+
+
 def domain_of(url: str | None) -> str | None:
     """The host of a cleaned link without a leading ``www.``: the outlet as domain lists name it."""
     if not url:
