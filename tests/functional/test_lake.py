@@ -31,7 +31,7 @@ def test_append_writes_hive_partitions_without_partition_columns(lake: Lake) -> 
     assert meta.row_group(0).column(0).compression == "ZSTD"
     schema = pq.read_schema(lake.path(result.files[0]))
     assert "country" not in schema.names  # partition key lives in the path (Hive convention)
-    assert schema.metadata[b"listening_post.schema_version"] == str(POSTS_SCHEMA_VERSION).encode() == b"2"
+    assert schema.metadata[b"listening_post.schema_version"] == str(POSTS_SCHEMA_VERSION).encode() == b"3"
 
 
 def test_read_back_has_schema_v1_with_partition_keys(lake: Lake) -> None:

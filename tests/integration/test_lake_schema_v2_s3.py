@@ -15,6 +15,7 @@ import pytest
 from listening_post.analysis.weekly import SummaryInput, build_summary
 from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.lake import Lake
+from listening_post.model import POSTS_SCHEMA_VERSION
 from listening_post.pipeline import Enricher, ingest_payloads
 from listening_post.weeks import IsoWeek
 from tests.helpers import make_post
@@ -44,7 +45,7 @@ def test_v1_and_v2_files_on_s3(bucket: str, aws_env: str) -> None:
     assert (result.files_after, result.rows_after) == (1, 8)
     (path,) = lake.partition_files("GB", DAY)
     with lake.fs.open_input_file(lake.path(path)) as f:
-        assert pq.read_schema(f).metadata[b"listening_post.schema_version"] == b"2"
+        assert pq.read_schema(f).metadata[b"listening_post.schema_version"] == str(POSTS_SCHEMA_VERSION).encode()
 
 
 def test_first_seen_state_on_s3(bucket: str, aws_env: str) -> None:

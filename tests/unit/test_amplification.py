@@ -32,12 +32,31 @@ def test_a_listed_domain_covers_its_subdomains_only() -> None:
     assert not amplification._listed("example", {"example"})
 
 
+def _outliers(counts: list[int]) -> tuple[int, int]:
+    import duckdb
+
+    from listening_post.config import Amplification
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TEMP TABLE amp_authors AS SELECT 'a' || i AS author_id, n, 0 AS scored, 0.0 AS total, "
+        "0 AS aged, 0 AS young FROM (SELECT unnest($c::BIGINT[]) AS n, unnest(range(len($c))) AS i)",
+        {"c": counts},
+    )
+
+    class Reader:  # what _account_signals uses of a PostsReader
+        pass
+
+    reader = Reader()
+    reader.con = con  # type: ignore[attr-defined]
+    found = amplification._account_signals(reader, Amplification(), 30)["rate_outliers"]  # type: ignore[arg-type]
+    return found["accounts"], found["posts"]
+
+
 def test_posting_rate_outliers_are_the_far_tail() -> None:
-    counts = [1] * 500 + [2] * 200 + [3] * 80 + [5] * 20 + [400, 250]
-    outliers = amplification._rate_outliers(counts)
-    assert outliers == [400, 250]
-    assert amplification._rate_outliers([1] * 100) == []  # nobody stands out
-    assert amplification._rate_outliers([50, 60]) == []  # too few accounts to say
+    assert _outliers([1] * 500 + [2] * 200 + [3] * 80 + [5] * 20 + [400, 250]) == (2, 650)
+    assert _outliers([1] * 100) == (0, 0)  # nobody stands out
+    assert _outliers([50, 60]) == (0, 0)  # too few accounts to say
 
 
 def test_cluster_ids_do_not_depend_on_member_order() -> None:

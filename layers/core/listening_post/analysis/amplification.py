@@ -9,9 +9,9 @@ the ``window_quantile`` quantile of those times (the fastest tenth of spreading,
 the network of linked accounts are the clusters. Organic sharing of a popular link links many accounts
 once; only repeated co-sharing, on several objects, makes an edge.
 
-Pairs are looked for among each object's ``MAX_NEIGHBOURS`` nearest shares in time, which bounds the work
-on a link shared by tens of thousands of accounts (a cluster's members share within seconds of one another,
-so they are neighbours whatever else shares that link).
+Pairs are looked for by time buckets of the window's width, which bounds the work on a link shared by tens
+of thousands of accounts; a bucket where more than ``MAX_BUCKET`` accounts share one object within one
+window (a link going viral) is left out: it links everyone to everyone and tells nothing.
 
 **Account signals** are the share of the week's posts from accounts younger than ``young_account_days``
 (where the platform gives the account's creation date), and from the most active 1% of accounts; posting-
@@ -35,9 +35,10 @@ from typing import Any
 from listening_post.analysis import stats
 from listening_post.analysis.reading import PostsReader
 from listening_post.config import Amplification
+from listening_post.enrich.urls import domain_of
 
 SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
-MAX_NEIGHBOURS = 50
+MAX_BUCKET = 200  # shares of one object in one window's time: more is a link going viral
 MIN_OBJECTS_FOR_ESTIMATE = 10  # fewer spreading objects than this: the default window
 DEFAULT_WINDOW_SECONDS = 60  # CooRnet's usual estimate on Facebook data
 MAX_EDGES = 200_000  # strongest edges kept (a pathological week cannot exhaust memory)
@@ -45,13 +46,13 @@ TOP_SHARE = 0.01
 OUTLIER_Z = 3.5  # Iglewicz and Hoaglin's modified z-score threshold
 CATEGORIES = ("state_affiliated", "low_quality", "partisan", "trusted")
 MATCH_JACCARD = 0.3  # a cluster is last week's when it keeps this share of the members
+MIN_ACCOUNTS_TO_NAME = 3  # a domain in the summary's list was shared by at least this many accounts
 
 
 def analyse(posts: PostsReader, settings: Amplification, min_n: int) -> dict[str, Any]:
     """The ``amplification`` block of summary.json for week 0 of ``posts``, with ``members`` in each
-    cluster (removed before the summary is written; see :func:`match_clusters`)."""
-    con = posts.con
-    _shares(posts)
+    cluster (taken out before the summary is written: :func:`dataset`)."""
+    _tables(posts, settings)
     window, estimated_from = _window(posts, settings)
     clusters = _clusters(posts, settings, window)
     return {
@@ -64,53 +65,60 @@ def analyse(posts: PostsReader, settings: Amplification, min_n: int) -> dict[str
         },
         "clusters": clusters,
         "accounts": _account_signals(posts, settings, min_n),
-        "outlets": _outlets(con, settings),
+        "outlets": _outlets(posts, settings),
     }
 
 
-def _shares(posts: PostsReader) -> None:
-    """Table ``amp_shares``: each account's first share of each link or reposted post in week 0 (social
-    sources; older copies of a post share the same things, so the first share is the same)."""
+def _tables(posts: PostsReader, settings: Amplification) -> None:
+    """Two tables from one scan each of week 0's social posts: ``amp_authors`` (per account: posts, tone
+    sums, posts while younger than the limit) and ``amp_shares`` (each account's first share of each link
+    or reposted post; older copies of a post share the same things, so the first share is the same)."""
+    young = f"created_at - author_created_at < INTERVAL {int(settings.young_account_days)} DAY"
+    params = {"sources": list(SOCIAL_SOURCES)}
+    where = "w = 0 AND author_id IS NOT NULL AND list_contains($sources, source)"
     posts.con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE amp_posts AS
-        SELECT post_id, author_id, epoch(created_at)::BIGINT AS t, is_repost, sentiment, links, domains,
-               reposted_post_id
-        FROM {posts.posts}
-        WHERE w = 0 AND author_id IS NOT NULL AND list_contains($sources, source)
+        CREATE OR REPLACE TEMP TABLE amp_authors AS
+        SELECT author_id, count(*) AS n,
+               count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
+               sum(sentiment) FILTER (WHERE NOT is_repost) AS total,
+               count(*) FILTER (WHERE author_created_at IS NOT NULL) AS aged,
+               count(*) FILTER (WHERE {young}) AS young
+        FROM {posts.posts} WHERE {where} GROUP BY author_id
         """,
-        {"sources": list(SOCIAL_SOURCES)},
+        params,
     )
     posts.con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE amp_shares AS
         WITH s AS (
-            SELECT 'link' AS kind, unnest(links) AS object, author_id, t, post_id FROM amp_posts
-            WHERE NOT is_repost AND len(links) > 0
+            SELECT author_id, epoch(created_at)::BIGINT AS t, is_repost, links, reposted_post_id
+            FROM {posts.posts}
+            WHERE {where} AND (reposted_post_id IS NOT NULL OR (NOT is_repost AND len(links) > 0))
+        ),
+        u AS (
+            SELECT 'link' AS kind, unnest(links) AS object, author_id, t FROM s WHERE NOT is_repost
             UNION ALL
-            SELECT 'repost', reposted_post_id, author_id, t, post_id FROM amp_posts WHERE reposted_post_id IS NOT NULL
+            SELECT 'repost', reposted_post_id, author_id, t FROM s WHERE reposted_post_id IS NOT NULL
         )
-        SELECT kind, object, author_id, min(t) AS t, min(post_id) AS post_id FROM s GROUP BY ALL
-        """
+        SELECT kind, object, author_id, min(t) AS t FROM u WHERE object IS NOT NULL GROUP BY ALL
+        """,
+        params,
     )
 
 
 def _window(posts: PostsReader, settings: Amplification) -> tuple[int, int]:
     """The coordination window in seconds and how many objects it was estimated from (0: configured or
-    default)."""
+    default): per object shared by several accounts, the time from its first share to the first share
+    past ``share_fraction`` of them; then their ``window_quantile`` quantile."""
     if settings.window_seconds is not None:
         return settings.window_seconds, 0
     row = posts.con.execute(
         """
-        WITH ranked AS (
-            SELECT kind, object, t - min(t) OVER o AS since_first,
-                   row_number() OVER (o ORDER BY t) / count(*) OVER o AS fraction, count(*) OVER o AS n
-            FROM amp_shares WINDOW o AS (PARTITION BY kind, object)
-        ),
-        spread AS (
-            SELECT min(since_first) AS reach FROM ranked WHERE n > 1 AND fraction > $p GROUP BY kind, object
+        WITH o AS (
+            SELECT count(*) AS n, list(t ORDER BY t) AS ts FROM amp_shares GROUP BY kind, object HAVING count(*) > 1
         )
-        SELECT count(*), quantile_cont(reach, $q) FROM spread
+        SELECT count(*), quantile_cont(ts[floor($p * n)::BIGINT + 1] - ts[1], $q) FROM o
         """,
         {"p": settings.share_fraction, "q": settings.window_quantile},
     ).fetchone()
@@ -122,25 +130,28 @@ def _window(posts: PostsReader, settings: Amplification) -> tuple[int, int]:
 
 def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[dict[str, Any]]:
     con = posts.con
+    # Pairs within the window, found by an equality join on (object, time bucket of the window's width)
+    # with the same and the next bucket: no pair of shares closer than the window is missed, and the work
+    # grows with the shares per bucket, not per object. A bucket with more than MAX_BUCKET shares of one
+    # object (a link going viral: many unrelated accounts at once) is left out.
     edges = con.execute(
         """
-        WITH r AS (
-            SELECT kind, object, author_id, t,
-                   row_number() OVER (PARTITION BY kind, object ORDER BY t, author_id) AS i
-            FROM amp_shares
+        WITH b AS (
+            SELECT kind, object, author_id, t, t // $window AS bucket FROM amp_shares
             WHERE (kind, object) IN (SELECT (kind, object) FROM amp_shares GROUP BY ALL HAVING count(*) > 1)
         ),
+        busy AS (SELECT kind, object, bucket FROM b GROUP BY ALL HAVING count(*) > $max_bucket),
+        k AS (SELECT * FROM b ANTI JOIN busy USING (kind, object, bucket)),
         pairs AS (
-            SELECT least(a.author_id, b.author_id) AS x, greatest(a.author_id, b.author_id) AS y,
-                   a.kind, a.object
-            FROM r a JOIN r b
-              ON a.kind = b.kind AND a.object = b.object AND b.i > a.i AND b.i <= a.i + $k AND b.t - a.t <= $window
+            SELECT a.author_id AS p, c.author_id AS q FROM k a JOIN k c
+              ON a.kind = c.kind AND a.object = c.object AND c.bucket IN (a.bucket, a.bucket + 1)
+             AND c.t - a.t BETWEEN 0 AND $window AND (c.t > a.t OR c.author_id > a.author_id)
         )
-        SELECT x, y, count(DISTINCT (kind, object)) AS weight FROM pairs
-        GROUP BY x, y HAVING count(DISTINCT (kind, object)) >= $m
+        SELECT least(p, q) AS x, greatest(p, q) AS y, count(*) AS weight FROM pairs
+        GROUP BY ALL HAVING count(*) >= $m
         ORDER BY weight DESC, x, y LIMIT $max_edges
         """,
-        {"k": MAX_NEIGHBOURS, "window": window, "m": settings.min_repetition, "max_edges": MAX_EDGES},
+        {"window": window, "m": settings.min_repetition, "max_edges": MAX_EDGES, "max_bucket": MAX_BUCKET},
     ).fetchall()
     if not edges:
         return []
@@ -166,13 +177,13 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
         "unnest($c::VARCHAR[]) AS cluster",
         {"a": list(members), "c": list(members.values())},
     )
-    # A cluster's coordinated shares: its members' shares of objects that at least two members shared
-    # within the window of each other.
+    # A cluster's coordinated shares: its members' shares of objects that another member shared within
+    # the window.
     coordinated = con.execute(
         """
         WITH m AS (SELECT s.*, cluster FROM amp_shares s JOIN amp_members USING (author_id)),
         hit AS (
-            SELECT DISTINCT a.cluster, a.kind, a.object, a.post_id FROM m a JOIN m b
+            SELECT DISTINCT a.cluster, a.kind, a.object, a.author_id FROM m a JOIN m b
               ON a.cluster = b.cluster AND a.kind = b.kind AND a.object = b.object
              AND a.author_id <> b.author_id AND abs(a.t - b.t) <= $window
         )
@@ -180,28 +191,25 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
         """,
         {"window": window},
     ).fetchall()
-    week_posts = con.execute("SELECT count(DISTINCT post_id) FROM amp_posts").fetchone()
-    total = int(week_posts[0]) if week_posts else 0
+    week_posts = con.execute("SELECT sum(n) FROM amp_authors").fetchone()
+    total = int(week_posts[0] or 0) if week_posts else 0
     volume = {
-        c: (n, tone, scored)
-        for c, n, tone, scored in con.execute(
-            """
-            SELECT cluster, count(DISTINCT post_id), avg(sentiment) FILTER (WHERE NOT is_repost),
-                   count(sentiment) FILTER (WHERE NOT is_repost)
-            FROM amp_posts JOIN amp_members USING (author_id) GROUP BY cluster
-            """
+        c: (int(n), (float(tot) / int(scored)) if scored else None, int(scored or 0))
+        for c, n, tot, scored in con.execute(
+            "SELECT cluster, sum(n), sum(total), sum(scored) FROM amp_authors JOIN amp_members USING (author_id) "
+            "GROUP BY cluster"
         ).fetchall()
     }
     objects: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     for cluster, kind, obj, n in coordinated:
         objects[cluster][(kind, obj)] += n
-    out = []
+    out: list[dict[str, Any]] = []
     for root, accounts in components.items():
         shared = objects.get(root, Counter())
         links = [(o, n) for (k, o), n in shared.most_common() if k == "link"]
         domains: Counter[str] = Counter()
         for link, n in links:
-            domains[_domain(link)] += n
+            domains[domain_of(link) or "?"] += n
         n_posts, tone, scored = volume.get(root, (0, None, 0))
         out.append(
             {
@@ -214,7 +222,7 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
                 "link_count": len(links),
                 "reposted_posts": sum(1 for (k, _) in shared if k == "repost"),
                 "domains": [{"domain": d, "shares": n} for d, n in domains.most_common(5)],
-                "tone": {"mean": tone, "n": scored} if scored else {"mean": None, "n": 0},
+                "tone": {"mean": tone, "n": scored},
                 "members": sorted(accounts),
             }
         )
@@ -226,105 +234,88 @@ def _cluster_id(accounts: list[str]) -> str:
     return "amp-" + hashlib.blake2b("\n".join(sorted(accounts)).encode(), digest_size=6).hexdigest()
 
 
-def _domain(url: str) -> str:
-    from listening_post.enrich.urls import domain_of
-
-    return domain_of(url) or "?"
-
-
 def _account_signals(posts: PostsReader, settings: Amplification, min_n: int) -> dict[str, Any]:
+    """From ``amp_authors``, in SQL: a week has up to millions of accounts."""
     con = posts.con
-    per_author = con.execute(
+    row = con.execute(
         """
-        SELECT author_id, count(DISTINCT post_id) AS n,
-               avg(sentiment) FILTER (WHERE NOT is_repost) AS tone
-        FROM amp_posts GROUP BY author_id ORDER BY n DESC, author_id
+        SELECT count(*), coalesce(sum(n), 0), coalesce(sum(aged), 0), coalesce(sum(young), 0),
+               count(*) FILTER (WHERE young > 0),
+               count(*) FILTER (WHERE scored > 0), sum(total / scored), sum((total / scored) ^ 2),
+               median(ln(n)), median(abs(ln(n) - (SELECT median(ln(n)) FROM amp_authors)))
+        FROM amp_authors
         """
-    ).fetchall()
-    counts = [int(n) for _, n, _ in per_author]
-    total = sum(counts)
-    young_sql = f"created_at - author_created_at < INTERVAL {int(settings.young_account_days)} DAY"
-    young = con.execute(
-        f"""
-        SELECT count(DISTINCT post_id) FILTER (WHERE author_created_at IS NOT NULL),
-               count(DISTINCT post_id) FILTER (WHERE {young_sql}),
-               count(DISTINCT author_id) FILTER (WHERE {young_sql})
-        FROM {posts.posts}
-        WHERE w = 0 AND author_id IS NOT NULL AND list_contains($sources, source)
-        """,
-        {"sources": list(SOCIAL_SOURCES)},
-    ).fetchone() or (0, 0, 0)
-    known, young_posts, young_accounts = (int(v or 0) for v in young)
-    top_k = max(1, math.ceil(len(counts) * TOP_SHARE)) if counts else 0
-    outliers = _rate_outliers(counts)
-    tones = [float(t) for _, _, t in per_author if t is not None]
+    ).fetchone()
+    accounts, total, aged, young_posts, young_accounts, voters, vote_sum, vote_squares, med, mad = row or (0,) * 10
+    accounts, total = int(accounts), int(total)
+    top_k = max(1, math.ceil(accounts * TOP_SHARE)) if accounts else 0
+    top = con.execute(
+        "SELECT coalesce(sum(n), 0) FROM (SELECT n FROM amp_authors ORDER BY n DESC LIMIT $k)", {"k": top_k}
+    ).fetchone()
+    top_posts = int(top[0]) if top else 0
+    limit = _outlier_limit(accounts, med, mad, con)
+    outliers = (0, 0, None)
+    if limit is not None:
+        found = con.execute(
+            "SELECT count(*), coalesce(sum(n), 0), min(n) FROM amp_authors WHERE ln(n) > $limit", {"limit": limit}
+        ).fetchone()
+        outliers = (int(found[0]), int(found[1]), found[2]) if found else outliers
     return {
-        "accounts": len(counts),
+        "accounts": accounts,
         "posts": total,
         "young_accounts": {
             "days": settings.young_account_days,
-            "posts_with_account_age": known,
-            "posts": young_posts,
-            "accounts": young_accounts,
-            "share": stats.share_estimate(young_posts, known, min_n) if known else None,
+            "posts_with_account_age": int(aged),
+            "posts": int(young_posts),
+            "accounts": int(young_accounts),
+            "share": stats.share_estimate(int(young_posts), int(aged), min_n) if aged else None,
         },
-        "top_accounts": {
-            "accounts": top_k,
-            "posts": sum(counts[:top_k]),
-            "share": sum(counts[:top_k]) / total if total else None,
-        },
+        "top_accounts": {"accounts": top_k, "posts": top_posts, "share": top_posts / total if total else None},
         "rate_outliers": {
-            "accounts": len(outliers),
-            "posts": sum(outliers),
-            "share": sum(outliers) / total if total else None,
-            "threshold_posts": min(outliers) if outliers else None,
+            "accounts": outliers[0],
+            "posts": outliers[1],
+            "share": outliers[1] / total if total else None,
+            "threshold_posts": outliers[2],
         },
-        "tone_one_author_one_vote": _mean(tones, min_n),
+        "tone_one_author_one_vote": stats.mean_estimate(
+            stats.Moments.from_sums(int(voters or 0), vote_sum, vote_squares), min_n
+        ),
     }
 
 
-def _rate_outliers(counts: list[int]) -> list[int]:
-    """Posts of the accounts whose log posts per week has a modified z-score above ``OUTLIER_Z`` (median and
-    median absolute deviation: robust to the outliers themselves). Where most accounts post once (a MAD of
-    zero) the spread is taken from the accounts posting more than the median."""
-    if len(counts) < 10:
-        return []
-    logs = sorted(math.log(c) for c in counts)
-    median = _median(logs)
-    mad = _median([abs(x - median) for x in logs])
-    if mad == 0:
-        above = [x for x in logs if x > median]
-        mad = _median([x - median for x in above]) if above else 0
-    if mad == 0:
-        return []
-    limit = median + OUTLIER_Z * mad / 0.6745
-    return [c for c in counts if math.log(c) > limit]
+def _outlier_limit(accounts: int, median: float | None, mad: float | None, con: Any) -> float | None:
+    """The log posts per account above which an account is a posting-rate outlier: a modified z-score
+    (median and median absolute deviation, robust to the outliers themselves) above ``OUTLIER_Z``. Where
+    most accounts post once (a deviation of zero) the spread is that of the accounts above the median."""
+    if accounts < 10 or median is None:
+        return None
+    if not mad:
+        row = con.execute("SELECT median(ln(n) - $m) FROM amp_authors WHERE ln(n) > $m", {"m": median}).fetchone()
+        mad = row[0] if row else None
+    if not mad:
+        return None
+    return float(median) + OUTLIER_Z * float(mad) / 0.6745
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    n = len(ordered)
-    return 0.0 if not n else ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
-
-
-def _mean(values: list[float], min_n: int) -> dict[str, Any]:
-    return stats.mean_estimate(stats.Moments.from_sums(len(values), sum(values), sum(v * v for v in values)), min_n)
-
-
-def _outlets(con: Any, settings: Amplification) -> dict[str, Any]:
+def _outlets(posts: PostsReader, settings: Amplification) -> dict[str, Any]:
     """Shares of links by outlet category (a domain's list covers its subdomains)."""
-    rows = con.execute(
-        "SELECT d, count(*) FROM (SELECT unnest(domains) AS d FROM amp_posts WHERE NOT is_repost) GROUP BY d"
+    rows = posts.con.execute(
+        r"""
+        SELECT regexp_extract(object, '^[a-z]+://(?:www\.)?([^/:?#]+)', 1) AS d, count(*), count(DISTINCT author_id)
+        FROM amp_shares WHERE kind = 'link' GROUP BY d
+        """
     ).fetchall()
     lists = {cat: set(getattr(settings.outlets, cat)) for cat in CATEGORIES}
-    total = sum(int(n) for _, n in rows)
+    total = sum(int(n) for _, n, _ in rows)
     by_category: Counter[str] = Counter()
     named: list[dict[str, Any]] = []
-    for domain, n in sorted(rows, key=lambda r: (-r[1], r[0])):
+    for domain, n, accounts in sorted(rows, key=lambda r: (-r[1], r[0])):
         cats = [cat for cat in CATEGORIES if _listed(domain, lists[cat])]
         for cat in cats or ["unlisted"]:
             by_category[cat] += int(n)
-        if len(named) < 10:
+        # Named only when several accounts shared it: an outlet's account linking its own site would
+        # otherwise be named by its domain.
+        if len(named) < 10 and accounts >= MIN_ACCOUNTS_TO_NAME:
             named.append({"domain": domain, "shares": int(n), "lists": cats})
     configured = any(lists.values())
     return {
