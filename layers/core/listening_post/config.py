@@ -329,6 +329,9 @@ class Amplification(_Strict):
     # estimated from the week's data unless window_seconds is given.
     min_repetition: int = Field(default=3, ge=2)
     window_seconds: int | None = Field(default=None, ge=1, le=86_400)
+    # The estimate's ceiling: slow organic spreading would otherwise widen the window to tens of minutes,
+    # where unrelated accounts meet by chance and the pair search grows with the square of the shares.
+    max_window_seconds: int = Field(default=300, ge=1, le=86_400)
     window_quantile: float = Field(default=0.1, gt=0, lt=1)  # of the times to reach share_fraction
     share_fraction: float = Field(default=0.5, gt=0, lt=1)
     young_account_days: int = Field(default=30, ge=1)

@@ -5,7 +5,8 @@ accounts are linked when they share the same link, or repost the same post, with
 window, on at least ``min_repetition`` different links or posts. The window is estimated from the week, as
 CooRnet's ``estimate_coord_interval`` does: for every link (or reposted post) shared by several accounts,
 the time from its first share until more than ``share_fraction`` of its shares had happened; the window is
-the ``window_quantile`` quantile of those times (the fastest tenth of spreading, by default). Components of
+the ``window_quantile`` quantile of those times (the fastest tenth of spreading, by default), at most
+``max_window_seconds`` (300). Components of
 the network of linked accounts are the clusters. Organic sharing of a popular link links many accounts
 once; only repeated co-sharing, on several objects, makes an edge.
 
@@ -38,7 +39,7 @@ from listening_post.config import Amplification
 from listening_post.enrich.urls import domain_of
 
 SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
-MAX_BUCKET = 200  # shares of one object in one window's time: more is a link going viral
+MAX_BUCKET = 100  # shares of one object in one window's time: more is a link going viral
 MIN_OBJECTS_FOR_ESTIMATE = 10  # fewer spreading objects than this: the default window
 DEFAULT_WINDOW_SECONDS = 60  # CooRnet's usual estimate on Facebook data
 MAX_EDGES = 200_000  # strongest edges kept (a pathological week cannot exhaust memory)
@@ -59,6 +60,7 @@ def analyse(posts: PostsReader, settings: Amplification, min_n: int) -> dict[str
         "method": {
             "window_seconds": window,
             "window_estimated_from": estimated_from,
+            "max_window_seconds": settings.max_window_seconds,
             "min_repetition": settings.min_repetition,
             "window_quantile": settings.window_quantile,
             "share_fraction": settings.share_fraction,
@@ -110,7 +112,7 @@ def _tables(posts: PostsReader, settings: Amplification) -> None:
 def _window(posts: PostsReader, settings: Amplification) -> tuple[int, int]:
     """The coordination window in seconds and how many objects it was estimated from (0: configured or
     default): per object shared by several accounts, the time from its first share to the first share
-    past ``share_fraction`` of them; then their ``window_quantile`` quantile."""
+    past ``share_fraction`` of them; then their ``window_quantile`` quantile, at most ``max_window_seconds``."""
     if settings.window_seconds is not None:
         return settings.window_seconds, 0
     row = posts.con.execute(
@@ -125,7 +127,7 @@ def _window(posts: PostsReader, settings: Amplification) -> tuple[int, int]:
     objects, quantile = (row[0], row[1]) if row else (0, None)
     if objects < MIN_OBJECTS_FOR_ESTIMATE or quantile is None:
         return DEFAULT_WINDOW_SECONDS, 0
-    return max(1, math.ceil(quantile)), int(objects)
+    return min(settings.max_window_seconds, max(1, math.ceil(quantile))), int(objects)
 
 
 def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[dict[str, Any]]:
@@ -137,15 +139,17 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
     edges = con.execute(
         """
         WITH b AS (
-            SELECT kind, object, author_id, t, t // $window AS bucket FROM amp_shares
+            SELECT hash(kind, object) AS o, author_id, t, t // $window AS bucket FROM amp_shares
             WHERE (kind, object) IN (SELECT (kind, object) FROM amp_shares GROUP BY ALL HAVING count(*) > 1)
         ),
-        busy AS (SELECT kind, object, bucket FROM b GROUP BY ALL HAVING count(*) > $max_bucket),
-        k AS (SELECT * FROM b ANTI JOIN busy USING (kind, object, bucket)),
+        busy AS (SELECT o, bucket FROM b GROUP BY ALL HAVING count(*) > $max_bucket),
+        k AS (SELECT * FROM b ANTI JOIN busy USING (o, bucket)),
         pairs AS (
-            SELECT a.author_id AS p, c.author_id AS q FROM k a JOIN k c
-              ON a.kind = c.kind AND a.object = c.object AND c.bucket IN (a.bucket, a.bucket + 1)
-             AND c.t - a.t BETWEEN 0 AND $window AND (c.t > a.t OR c.author_id > a.author_id)
+            SELECT a.author_id AS p, c.author_id AS q FROM k a JOIN k c ON a.o = c.o AND c.bucket = a.bucket
+            WHERE c.t - a.t BETWEEN 0 AND $window AND (c.t > a.t OR c.author_id > a.author_id)
+            UNION ALL
+            SELECT a.author_id, c.author_id FROM k a JOIN k c ON a.o = c.o AND c.bucket = a.bucket + 1
+            WHERE c.t - a.t <= $window
         )
         SELECT least(p, q) AS x, greatest(p, q) AS y, count(*) AS weight FROM pairs
         GROUP BY ALL HAVING count(*) >= $m
