@@ -39,6 +39,9 @@ from listening_post.config import Amplification
 from listening_post.enrich.urls import domain_of
 
 SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
+# An edge also needs its co-shares to be this share of the less active account's shares: two accounts
+# sharing hundreds of links each meet a few times by chance; a ring's members share mostly together.
+MIN_EDGE_FRACTION = 0.1
 MAX_BUCKET = 100  # shares of one object in one window's time: more is a link going viral
 MIN_OBJECTS_FOR_ESTIMATE = 10  # fewer spreading objects than this: the default window
 DEFAULT_WINDOW_SECONDS = 60  # CooRnet's usual estimate on Facebook data
@@ -150,12 +153,23 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
             UNION ALL
             SELECT a.author_id, c.author_id FROM k a JOIN k c ON a.o = c.o AND c.bucket = a.bucket + 1
             WHERE c.t - a.t <= $window
-        )
-        SELECT least(p, q) AS x, greatest(p, q) AS y, count(*) AS weight FROM pairs
-        GROUP BY ALL HAVING count(*) >= $m
+        ),
+        e AS (
+            SELECT least(p, q) AS x, greatest(p, q) AS y, count(*) AS weight FROM pairs
+            GROUP BY ALL HAVING count(*) >= $m
+        ),
+        shared AS (SELECT author_id, count(*) AS n FROM amp_shares GROUP BY author_id)
+        SELECT x, y, weight FROM e JOIN shared sx ON sx.author_id = x JOIN shared sy ON sy.author_id = y
+        WHERE weight >= $fraction * least(sx.n, sy.n)
         ORDER BY weight DESC, x, y LIMIT $max_edges
         """,
-        {"window": window, "m": settings.min_repetition, "max_edges": MAX_EDGES, "max_bucket": MAX_BUCKET},
+        {
+            "window": window,
+            "m": settings.min_repetition,
+            "max_edges": MAX_EDGES,
+            "max_bucket": MAX_BUCKET,
+            "fraction": MIN_EDGE_FRACTION,
+        },
     ).fetchall()
     if not edges:
         return []
