@@ -332,6 +332,9 @@ class Amplification(_Strict):
     # The estimate's ceiling: slow organic spreading would otherwise widen the window to tens of minutes,
     # where unrelated accounts meet by chance and the pair search grows with the square of the shares.
     max_window_seconds: int = Field(default=300, ge=1, le=86_400)
+    # More shares of one link or post than this within one window's time is a link going viral, left out
+    # of the pair search (it links every sharer to every other); a larger ring sharing at once is not seen.
+    max_window_shares: int = Field(default=30, ge=2, le=10_000)
     window_quantile: float = Field(default=0.1, gt=0, lt=1)  # of the times to reach share_fraction
     share_fraction: float = Field(default=0.5, gt=0, lt=1)
     young_account_days: int = Field(default=30, ge=1)

@@ -11,8 +11,9 @@ the network of linked accounts are the clusters. Organic sharing of a popular li
 once; only repeated co-sharing, on several objects, makes an edge.
 
 Pairs are looked for by time buckets of the window's width, which bounds the work on a link shared by tens
-of thousands of accounts; a bucket where more than ``MAX_BUCKET`` accounts share one object within one
-window (a link going viral) is left out: it links everyone to everyone and tells nothing.
+of thousands of accounts; a bucket where more than ``max_window_shares`` (30) accounts share one object within one
+window (a link going viral) is left out: it links everyone to everyone and tells nothing. The price: a
+ring of more than that many accounts all sharing within one window is not seen on that object.
 
 **Account signals** are the share of the week's posts from accounts younger than ``young_account_days``
 (where the platform gives the account's creation date), and from the most active 1% of accounts; posting-
@@ -42,7 +43,6 @@ SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
 # An edge also needs its co-shares to be this share of the less active account's shares: two accounts
 # sharing hundreds of links each meet a few times by chance; a ring's members share mostly together.
 MIN_EDGE_FRACTION = 0.1
-MAX_BUCKET = 100  # shares of one object in one window's time: more is a link going viral
 MIN_OBJECTS_FOR_ESTIMATE = 10  # fewer spreading objects than this: the default window
 DEFAULT_WINDOW_SECONDS = 60  # CooRnet's usual estimate on Facebook data
 MAX_EDGES = 200_000  # strongest edges kept (a pathological week cannot exhaust memory)
@@ -137,7 +137,7 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
     con = posts.con
     # Pairs within the window, found by an equality join on (object, time bucket of the window's width)
     # with the same and the next bucket: no pair of shares closer than the window is missed, and the work
-    # grows with the shares per bucket, not per object. A bucket with more than MAX_BUCKET shares of one
+    # grows with the shares per bucket, not per object. A bucket with more than max_window_shares shares of one
     # object (a link going viral: many unrelated accounts at once) is left out.
     edges = con.execute(
         """
@@ -167,7 +167,7 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
             "window": window,
             "m": settings.min_repetition,
             "max_edges": MAX_EDGES,
-            "max_bucket": MAX_BUCKET,
+            "max_bucket": settings.max_window_shares,
             "fraction": MIN_EDGE_FRACTION,
         },
     ).fetchall()
