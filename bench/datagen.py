@@ -337,7 +337,12 @@ SELECT source || ':' || n::VARCHAR AS post_id, source,
        sentiment, sentiment_pos, sentiment_neu, sentiment_neg, sentiment_label,
        CASE WHEN scored THEN sentiment_model END AS sentiment_model, topics,
        CASE WHEN is_repost OR length(text) < 8 THEN NULL ELSE substr(md5(lower(text)), 1, 16) END AS dup_group,
-       'item' AS created_at_source
+       'item' AS created_at_source,
+       -- posts schema v3: nothing shared or linked (the amplification analysis is timed by bench/amplification.py)
+       NULL::VARCHAR[] AS links, NULL::VARCHAR[] AS domains, NULL::VARCHAR[] AS hashtags, NULL::VARCHAR[] AS mentions,
+       NULL::VARCHAR AS reposted_post_id, NULL::VARCHAR AS quoted_post_id, NULL::VARCHAR AS reply_to_post_id,
+       NULL::TIMESTAMPTZ AS author_created_at, NULL::BIGINT AS author_followers, NULL::BIGINT AS author_posts,
+       NULL::BOOLEAN AS author_is_verified
 FROM t
 ORDER BY created_at, post_id
 """

@@ -7,6 +7,9 @@ The data tells a story the brief should find:
   2026-W47 turn it sharply negative ("countervailing duties" becomes an emerging term); on Tuesday of
   that week a copy-paste campaign (#BoycottUSLumber) posts one text from many fresh accounts within an
   hour, and volume spikes that day.
+  Across 2026-W46 and W47 a ring of nine accounts pushes the same links to two low-quality sites within
+  seconds of one another, each with words of its own (link sharing, not copy-paste), while the rest
+  share the outlets' articles as people do: the brief's "Who amplifies" finds the ring.
 * Germany (de, en): energy prices dominate; in 2026-W47 the embassy's climate forum draws a burst of
   positive English posts about the mission.
 
@@ -696,6 +699,10 @@ def mastodon_week(rng: random.Random, country: str, year: int, week: int, accoun
         statuses.append(s)
     if country == "CA" and week == 47:
         statuses.extend(campaign(rng, monday + timedelta(days=1), viewer))
+    # Links: from their own generator, so that everything drawn above stays as it was.
+    share_links(random.Random(f"{SEED}-links-{country}-{week}"), country, statuses)
+    if country == "CA" and week in (46, 47):
+        statuses.extend(link_ring(random.Random(f"{SEED}-ring-{week}"), monday, viewer, week))
     if country == "DE" and week == 47:
         # The embassy's climate forum on Thursday: a burst of posts that evening.
         forum_day = monday + timedelta(days=3)
@@ -754,6 +761,89 @@ def campaign(rng: random.Random, day: date, viewer: str) -> list[dict[str, objec
                 engagement=0.3,
             )
         )
+    return out
+
+
+OUTLETS = {
+    "CA": ["cbc.ca", "theglobeandmail.com", "ctvnews.ca", "lapresse.ca", "ledevoir.com", "nationalpost.com"],
+    "DE": ["tagesschau.de", "spiegel.de", "zeit.de", "faz.net", "sueddeutsche.de"],
+}
+RING_SITES = ["northwire.example", "maplefacts.example"]  # the demo configuration lists them as low quality
+RING_WORDS = [
+    "Read this before the next round of talks.",
+    "Ottawa will not tell you this.",
+    "This is what the lumber deal really means.",
+    "Share before it disappears.",
+    "The numbers they hide.",
+    "Everyone should see this.",
+    "Finally someone says it.",
+    "Why is nobody reporting this?",
+    "Look at who profits.",
+]
+
+
+def anchor(url: str) -> str:
+    shown = url.split("://", 1)[1]
+    return (
+        f'<a href="{html.escape(url)}" rel="nofollow noopener" target="_blank"><span class="invisible">https://</span>'
+        f'<span class="ellipsis">{html.escape(shown[:30])}</span><span class="invisible">{html.escape(shown[30:])}'
+        "</span></a>"
+    )
+
+
+def share_links(rng: random.Random, country: str, statuses: list[dict[str, object]]) -> None:
+    """A quarter of the posts share an outlet's article (a few articles draw most shares, with the tracking
+    parameters share buttons add), as a link in the text and the preview card."""
+    articles = [f"https://www.{rng.choice(OUTLETS[country])}/news/{rng.randint(100000, 999999)}" for _ in range(40)]
+    for s in statuses:
+        if s.get("reblog") or not s.get("content") or "created_at" not in s or rng.random() > 0.25:
+            continue
+        url = articles[min(len(articles) - 1, int(len(articles) * rng.random() ** 2.5))]
+        if rng.random() < 0.4:
+            url += "?utm_source=share&utm_medium=social"
+        content = str(s["content"])
+        s["content"] = content[: content.index("</p>")] + " " + anchor(url) + content[content.index("</p>") :]
+        s["card"] = {"url": url, "title": "", "description": "", "type": "link"}
+
+
+def link_ring(rng: random.Random, monday: date, viewer: str, week: int) -> list[dict[str, object]]:
+    """Nine accounts pushing the same links to two low-quality sites, each within seconds of the first."""
+    same = random.Random(f"{SEED}-ring")  # the same nine accounts every week
+    members = [
+        Account(
+            str(same.randint(10**16, 10**17)),
+            f"{name}{same.randint(10, 99)}",
+            same.choice(INSTANCES["CA"]),
+            name.capitalize(),
+            datetime(2024, 3, 1, tzinfo=UTC),
+        )
+        for name in (
+            "northernvoice",
+            "cdnpatriot",
+            "lumberjackca",
+            "truemaple",
+            "canadafirst",
+            "ottawawatch",
+            "prairiefacts",
+            "greatwhitenorth",
+            "hosertruth",
+        )
+    ]
+    out = []
+    for push in range(5):
+        day = monday + timedelta(days=push + 1)
+        start = datetime(day.year, day.month, day.day, 12 + push, 10, tzinfo=ZoneInfo("America/Toronto"))
+        url = f"https://{RING_SITES[push % 2]}/{week}/lumber-deal-{push + 1}"
+        words = rng.sample(RING_WORDS, len(members))  # words of their own: not a copy-paste campaign
+        for m, said in zip(members, words, strict=True):
+            if rng.random() > 0.85:
+                continue
+            at = start.astimezone(UTC) + timedelta(seconds=rng.randint(0, 40))
+            s = status(rng, m, viewer, at, said, ["cdnpoli"], "en", engagement=0.2)
+            content = str(s["content"])
+            s["content"] = content[: content.index("</p>")] + " " + anchor(url) + content[content.index("</p>") :]
+            s["card"] = {"url": url, "title": "", "description": "", "type": "link"}
+            out.append(s)
     return out
 
 

@@ -1,4 +1,4 @@
--- The posts table over the lake's posts/ prefix (schema v2), as the stack's Glue table PostsTable defines it.
+-- The posts table over the lake's posts/ prefix (schema v3), as the stack's Glue table PostsTable defines it.
 -- For setting Athena up by hand: replace <bucket> (twice) and the country list with your configuration's
 -- countries. Partition projection computes the partitions, so no MSCK REPAIR or crawler is needed.
 -- Rows are not deduplicated: a post can appear twice until compaction; the views keep the latest
@@ -26,7 +26,18 @@ CREATE EXTERNAL TABLE IF NOT EXISTS posts (
   `topics` array<string>,
   `dup_group` string,
   `created_at_source` string,
-  `topic_sentiment` map<string,double>
+  `topic_sentiment` map<string,double>,
+  `links` array<string>,
+  `domains` array<string>,
+  `hashtags` array<string>,
+  `mentions` array<string>,
+  `reposted_post_id` string,
+  `quoted_post_id` string,
+  `reply_to_post_id` string,
+  `author_created_at` timestamp,
+  `author_followers` bigint,
+  `author_posts` bigint,
+  `author_is_verified` boolean
 )
 PARTITIONED BY (`country` string, `dt` string)
 STORED AS PARQUET

@@ -156,10 +156,14 @@ def test_no_column_of_posts_but_text_names_an_author(imported: tuple[Lake, set[s
     for path in sorted(Path(lake.root, "posts").rglob("*.parquet")):
         table = pq.read_table(path)
         rows += table.num_rows
+        texts = [t.lower() for t in table.column("text").to_pylist()]
         for column in table.column_names:
             if column == "text":
                 continue
-            for value in table.column(column).to_pylist():
+            for value, text in zip(table.column(column).to_pylist(), texts, strict=True):
+                if column in ("links", "domains") and value:
+                    # A link the post's own words write out (an outlet linking its site) is the post's text.
+                    value = [v for v in value if v.lower() not in text]
                 hit = pattern.search(json.dumps(value, default=str))
                 assert hit is None, f"{path.parent.name}: posts.{column} holds {hit.group()!r} ({value!r})"
     assert rows > 100

@@ -301,11 +301,54 @@ class Coordination(_Strict):
     min_chars: int = Field(default=40, ge=1)
 
 
+_DOMAIN = regex.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
+
+
+class OutletLists(_Strict):
+    """The configuration's own lists of outlets, by domain (no shippable open domain-quality list exists:
+    docs/AMPLIFICATION.md). A domain also covers its subdomains."""
+
+    state_affiliated: list[str] = Field(default_factory=list)
+    low_quality: list[str] = Field(default_factory=list)
+    partisan: list[str] = Field(default_factory=list)
+    trusted: list[str] = Field(default_factory=list)
+
+    @field_validator("state_affiliated", "low_quality", "partisan", "trusted")
+    @classmethod
+    def _domains(cls, values: list[str]) -> list[str]:
+        out = []
+        for value in values:
+            domain = value.strip().lower().removeprefix("www.")
+            if not _DOMAIN.match(domain):
+                raise ValueError(f"{value!r} is not a domain (write it as example.org: no scheme, path or port)")
+            out.append(domain)
+        return out
+
+
+class Amplification(_Strict):
+    # Coordinated co-sharing (CooRnet/CooRTweet): accounts sharing the same link, or reposting the same
+    # post, within the window, on at least min_repetition different links or posts. The window is
+    # estimated from the week's data unless window_seconds is given.
+    min_repetition: int = Field(default=3, ge=2)
+    window_seconds: int | None = Field(default=None, ge=1, le=86_400)
+    # The estimate's ceiling: slow organic spreading would otherwise widen the window to tens of minutes,
+    # where unrelated accounts meet by chance and the pair search grows with the square of the shares.
+    max_window_seconds: int = Field(default=300, ge=1, le=86_400)
+    # More shares of one link or post than this within one window's time is a link going viral, left out
+    # of the pair search (it links every sharer to every other); a larger ring sharing at once is not seen.
+    max_window_shares: int = Field(default=30, ge=2, le=10_000)
+    window_quantile: float = Field(default=0.1, gt=0, lt=1)  # of the times to reach share_fraction
+    share_fraction: float = Field(default=0.5, gt=0, lt=1)
+    young_account_days: int = Field(default=30, ge=1)
+    outlets: OutletLists = Field(default_factory=OutletLists)
+
+
 class Analysis(_Strict):
     min_n: int = Field(default=30, ge=1, description="below this many posts a figure is insufficient data")
     trend_weeks: int = Field(default=12, ge=2, le=104)
     baseline_weeks: int = Field(default=4, ge=1, le=52)
     coordination: Coordination = Field(default_factory=Coordination)
+    amplification: Amplification = Field(default_factory=Amplification)
 
 
 class AlertThresholds(_Strict):

@@ -18,7 +18,8 @@ SENTIMENT_LABELS = ("positive", "neutral", "negative", "unscored")
 # The lake's posts schema (DESIGN.md). Partition keys (country, dt) live in the path; ``country`` is kept in
 # the model for routing but not written inside the files. Versions grow additively: each new column is
 # nullable and appended at the end, and files of an earlier version read with it as null (lake.py,
-# analysis/reading.py). v2 adds ``created_at_source``; v3 ``topic_sentiment``.
+# analysis/reading.py). v2 adds ``created_at_source``; v3 ``topic_sentiment``, and what a post shares and points
+# to, and its author's public counts (who amplifies).
 POSTS_SCHEMA = pa.schema(
     [
         pa.field("post_id", pa.string(), nullable=False),
@@ -50,6 +51,21 @@ POSTS_SCHEMA = pa.schema(
         # query (scoring/topics.py), or of the whole post when they are all of it; null when the post is
         # unscored, and in v1/v2 files (readers then use ``sentiment``).
         pa.field("topic_sentiment", pa.map_(pa.string(), pa.float64())),
+        # v3 (null in earlier files; null where the platform does not give it): links shared, tracking
+        # parameters removed (enrich/urls.py), and their domains; hashtags without "#", lower-cased;
+        # mentioned accounts as author pseudonyms, never handles; the post reposted, quoted or replied to,
+        # as its post_id; the author's account age and public counts when the platform states them.
+        pa.field("links", pa.list_(pa.string())),
+        pa.field("domains", pa.list_(pa.string())),
+        pa.field("hashtags", pa.list_(pa.string())),
+        pa.field("mentions", pa.list_(pa.string())),
+        pa.field("reposted_post_id", pa.string()),
+        pa.field("quoted_post_id", pa.string()),
+        pa.field("reply_to_post_id", pa.string()),
+        pa.field("author_created_at", pa.timestamp("us", tz="UTC")),
+        pa.field("author_followers", pa.int64()),
+        pa.field("author_posts", pa.int64()),
+        pa.field("author_is_verified", pa.bool_()),
     ],
     metadata={b"listening_post.schema": b"posts", b"listening_post.schema_version": str(POSTS_SCHEMA_VERSION).encode()},
 )
@@ -84,6 +100,18 @@ class ParsedPost:
     link: str | None = None
     # The native id names the author (Bluesky's at-uri holds the DID): the lake keeps a keyed hash of it.
     id_names_author: bool = False
+    # What the post shares and points to (posts schema v3). Links as the platform gives them, expanded where
+    # it has the expanded form (cleaned during enrichment); None where the platform does not say.
+    links: list[str] | None = None
+    hashtags: list[str] | None = None
+    mentions_native: list[str] | None = None  # accounts in the author's form: pseudonymised, never written
+    reposted_native: str | None = None  # native ids, of the same kind as ``native_id``
+    quoted_native: str | None = None
+    reply_to_native: str | None = None
+    author_created_at: datetime | None = None
+    author_followers: int | None = None
+    author_posts: int | None = None
+    author_is_verified: bool | None = None
 
     @property
     def post_id(self) -> str:
@@ -118,6 +146,17 @@ class Post:
     dup_group: str | None = None
     created_at_source: str | None = None
     topic_sentiment: dict[str, float] | None = None
+    links: list[str] | None = None
+    domains: list[str] | None = None
+    hashtags: list[str] | None = None
+    mentions: list[str] | None = None
+    reposted_post_id: str | None = None
+    quoted_post_id: str | None = None
+    reply_to_post_id: str | None = None
+    author_created_at: datetime | None = None
+    author_followers: int | None = None
+    author_posts: int | None = None
+    author_is_verified: bool | None = None
     link: str | None = None  # not a column of posts: written to links/ beside it
 
 

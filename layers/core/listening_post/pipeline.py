@@ -8,7 +8,7 @@ pseudonymiser) come in as arguments, so tests and the demo can pass their own.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from listening_post.enrich.dedup import folded_duplicate_key
 from listening_post.enrich.language import UNDETERMINED, LanguageDetector
 from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.enrich.text import clean_text, html_to_text
+from listening_post.enrich.urls import author_free, clean_links, domains_of
 from listening_post.first_seen import FirstSeen
 from listening_post.lake import Lake
 from listening_post.model import ParsedPost, Post
@@ -126,6 +127,7 @@ class Enricher:
                 dup_group=dup_group,
                 created_at_source=p.created_at_source,
                 topic_sentiment=per_topic,
+                **_shared(p, author_id, keyed_id),
                 link=p.link,
             )
             for p, text, where, lang, s, post_topics, dup_group, per_topic in zip(
@@ -347,18 +349,21 @@ def summarise(
 ) -> BriefResult:
     """Build summary.json, brief.html and brief.md of one (country, ISO week) into the lake (and out_dir)."""
     # Imported here: the collect function ships without DuckDB, and collection never summarises.
+    from listening_post.analysis import amplification
     from listening_post.analysis.storylines import storylines_table
     from listening_post.analysis.weekly import SummaryInput, build_summary, sides_table, topics_table
     from listening_post.briefs.render import render
 
     spec = SummaryInput.from_config(config, country, week)
     summary = build_summary(lake, spec, now=now)
+    amplification_table = amplification.dataset(summary)  # takes the clusters' members out of the summary
     files = render(summary)
     prefix = brief_prefix(country, str(week))
     lake_paths = [lake.write_bytes(f"{prefix}/{name}", body.encode("utf-8")) for name, body in files.items()]
     lake.write_table(f"weekly/country={country}/week={week}/topics.parquet", topics_table(summary))
     lake.write_table(f"weekly_sides/country={country}/week={week}/sides.parquet", sides_table(summary))
     lake.write_table(f"weekly/storylines/country={country}/week={week}/storylines.parquet", storylines_table(summary))
+    lake.write_table(amplification.dataset_path(country, str(week)), amplification_table)
     out_paths: list[str] = []
     if out_dir is not None:
         target = Path(out_dir)
@@ -367,3 +372,39 @@ def summarise(
             (target / name).write_text(body, encoding="utf-8")
             out_paths.append(str(target / name))
     return BriefResult(country, str(week), lake_paths, out_paths, summary)
+
+
+def _shared(
+    p: ParsedPost,
+    author_id: Callable[[str, str | None], str | None],
+    keyed_id: Callable[[str, str], str],
+) -> dict[str, Any]:
+    """The posts schema v3 fields of ``p``: links cleaned, accounts pseudonymised, linked posts as post ids
+    of the same form as ``post_id`` (keyed where the native id names its author, as Bluesky's does)."""
+
+    def linked(native: str | None) -> str | None:
+        if not native:
+            return None
+        return keyed_id(p.source, native) if p.id_names_author else f"{p.source}:{native}"
+
+    cleaned = None if p.links is None else clean_links(p.links)
+    links = None if cleaned is None else [a for a in map(author_free, cleaned) if a is not None]
+    mentions = None
+    if p.mentions_native is not None:
+        mentions = list(dict.fromkeys(m for m in (author_id(p.source, n) for n in p.mentions_native) if m))
+    hashtags = None
+    if p.hashtags is not None:
+        hashtags = list(dict.fromkeys(t.lstrip("#").lower() for t in p.hashtags if t and t.lstrip("#")))
+    return {
+        "links": links,
+        "domains": None if cleaned is None else domains_of(cleaned),
+        "hashtags": hashtags,
+        "mentions": mentions,
+        "reposted_post_id": linked(p.reposted_native),
+        "quoted_post_id": linked(p.quoted_native),
+        "reply_to_post_id": linked(p.reply_to_native),
+        "author_created_at": p.author_created_at,
+        "author_followers": p.author_followers,
+        "author_posts": p.author_posts,
+        "author_is_verified": p.author_is_verified,
+    }

@@ -20,6 +20,7 @@ import regex
 
 from listening_post.alerts.brief import week_alerts
 from listening_post.analysis import (
+    amplification,
     coordination,
     coverage,
     mission,
@@ -127,6 +128,8 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, A
     finally:
         con.close()
     summary["coverage"]["sources"] = coverage.source_runs(lake, spec.country, week_start, week_end)
+    previous = amplification.previous_clusters(lake, spec.country, str(spec.week.shift(-1)))
+    amplification.finish(summary["amplification"], str(spec.week), previous)
     join_example_links(lake, spec.country, week_start, week_end, summary["examples"], summary["representative"])
     summary["caveats"] = _caveats(summary, spec.analysis.min_n)
     summary["alerts"] = week_alerts(lake, spec.country, week_start, week_end)
@@ -209,6 +212,7 @@ def _summarise(
         "emerging_terms": terms.emerging(con),
         "spikes": spikes.daily_spikes(daily, spec.week.monday),
         "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
+        "amplification": amplification.analyse(posts, spec.analysis.amplification, min_n),
         "examples": _examples(con, ranked, _matcher(spec)),
         "coverage": {**_coverage(con, spec, this, daily), "sampling": _sampling(con, spec, weekly, rates)},
         "caveats": [],  # written last, once coverage is complete (build_summary)

@@ -34,6 +34,7 @@ from listening_post.sources.base import (
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, parse_iso
 from listening_post.sources.http import HttpClient, HttpError
 from listening_post.sources.query_syntax import for_bluesky
+from listening_post.sources.references import optional_time, strings
 
 SOURCE = "bluesky"
 POST_TYPE = "app.bsky.feed.post"
@@ -155,7 +156,58 @@ def _post(post: dict[str, Any]) -> ParsedPost:
         likes=optional_int(post.get("likeCount")),
         reposts=optional_int(post.get("repostCount")),
         replies=optional_int(post.get("replyCount")),
+        **_references(record, as_dict(post.get("author"))),
     )
+
+
+_FACET = "app.bsky.richtext.facet#"
+
+
+def _references(record: dict[str, Any], author: dict[str, Any]) -> dict[str, Any]:
+    """Posts schema v3 fields of a post record: links, mentions (DIDs) and tags from its facets (full URLs,
+    where the text shows them shortened), the external card's link, the quoted and the parent post's
+    at-uri (keyed like ``native_id`` during enrichment), the author's creation date and verification."""
+    links: list[str] = []
+    hashtags = strings(record.get("tags"))
+    mentions: list[str] = []
+    for facet in as_list(record.get("facets")):
+        for feature in as_list(as_dict(facet).get("features")):
+            feature = as_dict(feature)
+            kind = str(feature.get("$type", "")).removeprefix(_FACET)
+            value = feature.get({"link": "uri", "mention": "did", "tag": "tag"}.get(kind, ""))
+            if isinstance(value, str) and value:
+                {"link": links, "mention": mentions, "tag": hashtags}[kind].append(value)
+    embed = as_dict(record.get("embed"))
+    external = as_dict(embed.get("external")).get("uri")
+    if isinstance(external, str):
+        links.append(external)
+    # A quote is app.bsky.embed.record, or recordWithMedia holding one; its record is a strong ref.
+    quoted = as_dict(embed.get("record"))
+    quoted = as_dict(quoted.get("record")) if "record" in quoted and "uri" not in quoted else quoted
+    external = as_dict(as_dict(embed.get("media")).get("external")).get("uri")
+    if isinstance(external, str):
+        links.append(external)
+    verification = as_dict(author.get("verification")).get("verifiedStatus")
+    return {
+        "links": links,
+        "hashtags": hashtags,
+        "mentions_native": [m.lower() for m in mentions],
+        "quoted_native": _post_uri(quoted.get("uri")),
+        "reply_to_native": _post_uri(as_dict(as_dict(record.get("reply")).get("parent")).get("uri")),
+        "author_created_at": optional_time(author.get("createdAt")),
+        "author_is_verified": {"valid": True, "invalid": False, "none": False}.get(str(verification))
+        if verification
+        else None,
+    }
+
+
+def _post_uri(uri: Any) -> str | None:
+    """The at-uri of a post (not of a list, feed or starter pack a record embed may also point to)."""
+    try:
+        did, collection, rkey = split_uri(uri)
+    except RecordError:
+        return None
+    return f"at://{did}/{collection}/{rkey}" if collection == POST_TYPE else None
 
 
 def _repost(reason: dict[str, Any], original: ParsedPost) -> ParsedPost:
@@ -178,6 +230,11 @@ def _repost(reason: dict[str, Any], original: ParsedPost) -> ParsedPost:
         link=None,  # a repost is never an example: no link of it is kept
         is_repost=True,
         context_text=original.text,
+        reposted_native=original.native_id,
+        links=[],
+        hashtags=[],
+        mentions_native=[],
+        author_created_at=optional_time(by.get("createdAt")),
     )
 
 

@@ -81,6 +81,7 @@ def parse_article(article: Any) -> ParsedPost:
         author_native=f"outlet:{domain.lower()}" if domain else None,  # a publisher, not a person
         url=url,
         declared_lang=_LANGUAGE_CODES.get(language.lower()) if isinstance(language, str) else None,
+        links=[url],
     )
 
 

@@ -25,6 +25,8 @@ from listening_post.sources.base import (
     PayloadError,
     RecordError,
     Reject,
+    as_dict,
+    as_list,
     describe,
     load_json,
     optional_int,
@@ -34,6 +36,7 @@ from listening_post.sources.base import (
 )
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, keep_matching
 from listening_post.sources.http import HttpError
+from listening_post.sources.references import html_links, optional_time, strings
 
 SOURCE = "mastodon"
 _SEGMENT = regex.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -181,6 +184,7 @@ def parse_status(record: Any) -> list[ParsedPost]:
         original = _status(reblog)
         boost = _status(record, is_repost=True)
         boost.context_text, boost.context_is_html = original.text, original.is_html
+        boost.reposted_native = original.native_id
         return [original, boost]
     return [_status(record)]
 
@@ -214,7 +218,40 @@ def _status(record: dict[str, Any], *, is_repost: bool = False) -> ParsedPost:
         reposts=None if is_repost else optional_int(record.get("reblogs_count")),
         replies=None if is_repost else optional_int(record.get("replies_count")),
         is_repost=is_repost,
+        **_references(record, native_id, status_id, "" if is_repost else content),
     )
+
+
+def _references(record: dict[str, Any], native_id: str, status_id: str, content: str) -> dict[str, Any]:
+    """Posts schema v3 fields of a status. Links are the content's anchors (their ``href`` is the full URL,
+    the text shows it shortened) and the preview card's; mentions in the author's ``user@host`` form.
+    ``in_reply_to_id`` and a quote's id are ids on the server the status was read from: they become post
+    ids only when the status is that server's own (its native id is ``host/<its id>``)."""
+    account = as_dict(record.get("account"))
+    host = native_id.split("/", 1)[0] if native_id.endswith(f"/{status_id}") else None
+    card = as_dict(record.get("card")).get("url")
+    quote = as_dict(record.get("quote"))
+    quoted = as_dict(quote.get("quoted_status"))
+    quoted_native = None
+    if quoted.get("id"):
+        uri, url = quoted.get("uri"), quoted.get("url")
+        quoted_native = _native_id(
+            uri if isinstance(uri, str) else None, str(quoted["id"]), url if isinstance(url, str) else None
+        )
+    elif quote.get("quoted_status_id") and host:
+        quoted_native = f"{host}/{quote['quoted_status_id']}"
+    reply_to = record.get("in_reply_to_id")
+    return {
+        "links": [*html_links(content), *([card] if isinstance(card, str) and content else [])],
+        "hashtags": strings(record.get("tags"), "name"),
+        "mentions_native": [m for m in (_author(m) for m in as_list(record.get("mentions"))) if m],
+        "quoted_native": quoted_native,
+        "reply_to_native": f"{host}/{reply_to}" if host and isinstance(reply_to, str | int) and reply_to else None,
+        "author_created_at": optional_time(account.get("created_at")),
+        "author_followers": optional_int(account.get("followers_count")),
+        "author_posts": optional_int(account.get("statuses_count")),
+        "author_is_verified": None,  # Mastodon verifies links in a profile, not who the account is
+    }
 
 
 def _native_id(uri: str | None, status_id: str, url: str | None) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from listening_post.enrich.urls import links_in_text
 from listening_post.model import ParsedPost
 from listening_post.sources.base import (
     MALFORMED,
@@ -127,7 +128,23 @@ def _submission(data: dict[str, Any], *, repost: bool = False) -> ParsedPost:
         replies=None if repost else optional_int(data.get("num_comments")),
         is_repost=repost,
         context_text=text if repost else None,
+        # Posts schema v3: the link a link post shares (Reddit gives it expanded) and those in its text;
+        # Reddit has no hashtags, and a listing states nothing of the author's account.
+        links=[] if repost else [*_shared_link(data), *links_in_text(selftext)],
+        reposted_native=_thing_id(data.get("crosspost_parent")) if repost else None,
     )
+
+
+def _shared_link(data: dict[str, Any]) -> list[str]:
+    link = data.get("url_overridden_by_dest") or data.get("url")
+    return [link] if isinstance(link, str) and not data.get("is_self") and link.startswith("http") else []
+
+
+def _thing_id(fullname: Any) -> str | None:
+    """``t3_abc`` (a fullname) as ``abc``, the native id of that post."""
+    if isinstance(fullname, str) and fullname[:3] in ("t1_", "t3_") and fullname[3:].isalnum():
+        return fullname[3:]
+    return None
 
 
 def _crosspost(data: dict[str, Any], parent: Any) -> list[ParsedPost]:
@@ -156,6 +173,8 @@ def _comment(data: dict[str, Any]) -> ParsedPost:
         author_native=_author(data),
         url=_url(data),
         likes=optional_int(data.get("score")),
+        links=links_in_text(body),
+        reply_to_native=_thing_id(data.get("parent_id")),
     )
 
 

@@ -183,6 +183,7 @@ def _entry(entry: Any, channel: Any, source: str, feed_date: datetime | None) ->
         url=link or None,
         declared_lang=_language(entry, channel),
         created_at_source=created_at_source,
+        links=[link] if link else [],  # the article itself (Google News: its redirect, the only form given)
     )
 
 

@@ -36,12 +36,16 @@ from listening_post.sources.base import (
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso
 from listening_post.sources.http import HttpError
 from listening_post.sources.query_syntax import for_x
+from listening_post.sources.references import optional_bool, optional_time, strings
 
 SOURCE = "x"
 TWITTER_EPOCH_MS = 1288834974657
 _RETWEET_PREFIX = regex.compile(r"^RT @\w{1,15}: ")
-TWEET_FIELDS = "created_at,lang,public_metrics,author_id,referenced_tweets,geo,note_tweet"
-EXPANSIONS = "referenced_tweets.id,geo.place_id"  # no user expansion: we need no profile of anyone
+TWEET_FIELDS = "created_at,lang,public_metrics,author_id,referenced_tweets,geo,note_tweet,entities"
+# Users are expanded for their creation date and public counts only (posts schema v3), and mentioned users
+# so that a mention becomes the pseudonym of the user id; no name, handle or profile is kept.
+EXPANSIONS = "referenced_tweets.id,geo.place_id,author_id,entities.mentions.username"
+USER_FIELDS = "created_at,public_metrics,verified"
 PLACE_FIELDS = "country_code"
 
 
@@ -72,11 +76,12 @@ def parse(payload: bytes | str) -> Page:
     referenced = {
         t["id"]: t for t in as_list(includes.get("tweets")) if isinstance(t, dict) and isinstance(t.get("id"), str)
     }
+    users = {u["id"]: u for u in as_list(includes.get("users")) if isinstance(u, dict) and isinstance(u.get("id"), str)}
     meta = as_dict(data.get("meta"))
     page = Page(next_cursor=meta.get("next_token") if isinstance(meta.get("next_token"), str) else None)
     for index, tweet in enumerate(tweets):
         try:
-            page.posts.extend(parse_tweet(tweet, places, referenced))
+            page.posts.extend(parse_tweet(tweet, places, referenced, users))
         except MALFORMED as exc:
             page.rejects.append(Reject(reason_of(exc), tweet, index))
     return page
@@ -96,20 +101,24 @@ def _is_v1(data: Any) -> bool:
     return isinstance(data, list) and bool(data) and isinstance(data[0], dict) and "id_str" in data[0]
 
 
-def parse_tweet(tweet: Any, places: Mapping[Any, Any], referenced: Mapping[Any, Any]) -> list[ParsedPost]:
+def parse_tweet(
+    tweet: Any, places: Mapping[Any, Any], referenced: Mapping[Any, Any], users: Mapping[Any, Any] | None = None
+) -> list[ParsedPost]:
     if not isinstance(tweet, dict):
         raise RecordError("a post must be a JSON object")
+    users = users or {}
     refs = as_list(tweet.get("referenced_tweets"))
     retweeted = next((r.get("id") for r in refs if isinstance(r, dict) and r.get("type") == "retweeted"), None)
     if retweeted is None:
         # Requested without referenced_tweets (the default fields), a retweet shows only by its text.
         plain_retweet = "referenced_tweets" not in tweet and _RETWEET_PREFIX.match(str(tweet.get("text", "")))
-        return [_post(tweet, places, is_repost=bool(plain_retweet))]
-    repost = _post(tweet, places, is_repost=True)
+        return [_post(tweet, places, users, is_repost=bool(plain_retweet))]
+    repost = _post(tweet, places, users, is_repost=True)
+    repost.reposted_native = str(retweeted)
     original_record = referenced.get(retweeted)
     if isinstance(original_record, dict):
         try:
-            original = _post(original_record, places)
+            original = _post(original_record, places, users)
         except MALFORMED:  # the retweet itself is still a record of amplification
             return [repost]
         repost.context_text = original.text
@@ -127,7 +136,9 @@ def _text(tweet: dict[str, Any]) -> str:
     return text
 
 
-def _post(tweet: dict[str, Any], places: Mapping[Any, Any], *, is_repost: bool = False) -> ParsedPost:
+def _post(
+    tweet: dict[str, Any], places: Mapping[Any, Any], users: Mapping[Any, Any], *, is_repost: bool = False
+) -> ParsedPost:
     post_id = require_str(tweet, "id")
     created = tweet.get("created_at")
     created_at = parse_timestamp(created) if created else snowflake_time(post_id)
@@ -153,7 +164,44 @@ def _post(tweet: dict[str, Any], places: Mapping[Any, Any], *, is_repost: bool =
         # Until the original is found in includes, the retweet's own copy (less "RT @name: ") is the context.
         context_text=_RETWEET_PREFIX.sub("", text) if is_repost else None,
         country=country.upper() if isinstance(country, str) and len(country) == 2 else None,
+        **_references(tweet, users, is_repost=is_repost),
     )
+
+
+def _references(tweet: dict[str, Any], users: Mapping[Any, Any], *, is_repost: bool) -> dict[str, Any]:
+    """Posts schema v3 fields of a post: links as expanded (``unwound_url``, the final address, where X
+    followed the redirects), hashtags and mentions from ``entities``; quoted and replied-to ids; the
+    author's counts from ``includes.users``. A mention is its user id (the form of ``author_native``), or,
+    when the response does not give it, the lower-cased username, pseudonymised all the same."""
+    entities = as_dict(tweet.get("entities"))
+    refs = {r.get("type"): r.get("id") for r in as_list(tweet.get("referenced_tweets")) if isinstance(r, dict)}
+    by_name = {str(u.get("username", "")).lower(): uid for uid, u in users.items() if isinstance(u, dict)}
+    mentions = []
+    for m in as_list(entities.get("mentions")):
+        m = as_dict(m)
+        uid = m.get("id") or by_name.get(str(m.get("username", "")).lower())
+        if uid or m.get("username"):
+            mentions.append(str(uid) if uid else f"@{str(m['username']).lower()}")
+    author = as_dict(users.get(tweet.get("author_id")))
+    metrics = as_dict(author.get("public_metrics"))
+    return {
+        # A retweet's entities are the original's: the original row carries them, not the amplification.
+        "links": []
+        if is_repost
+        else [
+            link
+            for u in map(as_dict, as_list(entities.get("urls")))
+            if isinstance(link := u.get("unwound_url") or u.get("expanded_url") or u.get("url"), str)
+        ],
+        "hashtags": [] if is_repost else strings(as_list(entities.get("hashtags")), "tag"),
+        "mentions_native": [] if is_repost else mentions,
+        "quoted_native": refs.get("quoted") if isinstance(refs.get("quoted"), str) else None,
+        "reply_to_native": refs.get("replied_to") if isinstance(refs.get("replied_to"), str) else None,
+        "author_created_at": optional_time(author.get("created_at")),
+        "author_followers": optional_int(metrics.get("followers_count")),
+        "author_posts": optional_int(metrics.get("tweet_count")),
+        "author_is_verified": optional_bool(author.get("verified")),
+    }
 
 
 # --- fetching --------------------------------------------------------------------------------------
@@ -190,6 +238,7 @@ class XFetcher:
             "tweet.fields": TWEET_FIELDS,
             "expansions": EXPANSIONS,
             "place.fields": PLACE_FIELDS,
+            "user.fields": USER_FIELDS,
         }
         if isinstance(since_id, str) and since_id.isdigit():
             params["since_id"] = since_id

@@ -15,6 +15,7 @@ from collections.abc import Generator, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
+from listening_post.enrich.urls import links_in_text
 from listening_post.model import ParsedPost
 from listening_post.sources.base import (
     MALFORMED,
@@ -34,6 +35,7 @@ from listening_post.sources.base import (
 from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, keep_matching, parse_iso
 from listening_post.sources.http import HttpError
 from listening_post.sources.query_syntax import for_youtube
+from listening_post.sources.references import html_links
 
 SOURCE = "youtube"
 
@@ -112,6 +114,10 @@ def _comment(comment: Any, video: Any, *, replies: int | None = None) -> ParsedP
         link=link,
         likes=optional_int(s.get("likeCount")),
         replies=replies,
+        # Posts schema v3: links written in the comment (YouTube has no link entities), the comment a
+        # reply answers; a comment states nothing of its author's account.
+        links=html_links(text) if is_html else links_in_text(text),
+        reply_to_native=s["parentId"] if isinstance(s.get("parentId"), str) and s["parentId"] else None,
     )
 
 
