@@ -8,13 +8,15 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from listening_post.cli import main
+from listening_post.lake import Lake
 from listening_post.pipeline import PayloadTooLargeError, UnreadableFileError, gunzip_capped, read_files
-from tests.conftest import TEST_KEY
+from tests.conftest import ROOT, TEST_KEY
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -148,3 +150,27 @@ def test_an_unsupported_shape_is_named_on_the_console(
     v1 = DATA / "x/tweepy_v1.1_search_tweets.TRIMMED2.response.json"
     assert run(*import_args(tmp_path / "lake", v1, source="x")) == 1
     assert f"{v1}: X API v1.1 is not supported; use v2 recent search (GET /2/tweets/search/recent)" in caplog.text
+
+
+def test_reply_pages_imported_with_their_thread_link_to_its_video(
+    payloads: Path, tmp_path: Path, author_key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """comments.list reply pages name no video. Saved beside their thread's commentThreads page (the real
+    single-thread response; the real reply page with its parentId set to that thread), every row links."""
+    thread_file = payloads / "youtube" / "pyyoutube_comment_thread_single.json"
+    thread = json.loads(thread_file.read_bytes())["items"][0]
+    replies = json.loads(
+        (ROOT / "tests" / "data" / "youtube" / "pyyoutube_comments_by_parent_paged_1.json").read_bytes()
+    )
+    for item in replies["items"]:
+        item["snippet"]["parentId"] = thread["id"]
+    reply_file = tmp_path / "replies.json"
+    reply_file.write_text(json.dumps(replies), encoding="utf-8")
+    lake_dir = tmp_path / "lake"
+    args = ["import", "--source", "youtube", "--country", "US", "--lake", str(lake_dir)]
+    assert main([*args, str(thread_file), str(reply_file)]) == 0
+    capsys.readouterr()
+    table = Lake.from_uri(str(lake_dir)).read_posts("US", date(2000, 1, 1), date(2100, 1, 1))
+    urls = table.column("url").to_pylist()
+    assert len(urls) == 1 + len(replies["items"])
+    assert all(u and u.startswith("https://www.youtube.com/watch?v=") and "&lc=" in u for u in urls)

@@ -265,6 +265,10 @@ def ingest_payloads(
         for reject in screen_times(page, now).rejects:
             quarantine.add(reject.reason, origin, reject.index, reject.record, reject.author_native)
         parsed.extend(page.posts)
+    if source == "youtube":  # reply pages name no video: their thread in the same import does
+        from listening_post.sources.youtube import link_replies
+
+        link_replies(parsed)
     # All payloads' posts in one batch: each enrichment stage runs once over all of them.
     posts = enricher.enrich_many(parsed, country=country, query_id=query_id, collected_at=now)
     first_seen.flush(now)

@@ -121,6 +121,21 @@ def _comment(comment: Any, video: Any, *, replies: int | None = None) -> ParsedP
     )
 
 
+def link_replies(posts: list[ParsedPost]) -> int:
+    """Give replies read from ``comments.list`` (which names no video) the link of their thread's video,
+    when the thread is among ``posts`` (a thread page saved with its reply pages); returns how many."""
+    videos: dict[str, str] = {}
+    for post in posts:
+        if post.url and "watch?v=" in post.url:
+            videos[post.native_id] = post.url.split("watch?v=", 1)[1].split("&", 1)[0]
+    linked = 0
+    for post in posts:
+        if post.url is None and post.link is None and post.reply_to_native in videos:
+            post.url = f"https://www.youtube.com/watch?v={videos[post.reply_to_native]}&lc={post.native_id}"
+            linked += 1
+    return linked
+
+
 # --- fetching --------------------------------------------------------------------------------------
 
 
