@@ -338,6 +338,7 @@ SELECT source || ':' || n::VARCHAR AS post_id, source,
        CASE WHEN scored THEN sentiment_model END AS sentiment_model, topics,
        CASE WHEN is_repost OR length(text) < 8 THEN NULL ELSE substr(md5(lower(text)), 1, 16) END AS dup_group,
        'item' AS created_at_source,
+       NULL::MAP(VARCHAR, DOUBLE) AS topic_sentiment,  -- v3: topic tone as the whole post's
        -- posts schema v3: nothing shared or linked (the amplification analysis is timed by bench/amplification.py)
        NULL::VARCHAR[] AS links, NULL::VARCHAR[] AS domains, NULL::VARCHAR[] AS hashtags, NULL::VARCHAR[] AS mentions,
        NULL::VARCHAR AS reposted_post_id, NULL::VARCHAR AS quoted_post_id, NULL::VARCHAR AS reply_to_post_id,

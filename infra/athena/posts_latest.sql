@@ -9,7 +9,9 @@ CREATE OR REPLACE VIEW posts_latest AS
 SELECT
     post_id, source, query_id, created_at, collected_at, url, lang, text, author_id, likes, reposts, replies,
     is_repost, sentiment, sentiment_pos, sentiment_neu, sentiment_neg, sentiment_label, sentiment_model,
-    topics, dup_group, created_at_source, topic_sentiment, country, dt
+    topics, dup_group, created_at_source, topic_sentiment, links, domains, hashtags, mentions,
+    reposted_post_id, quoted_post_id, reply_to_post_id, author_created_at, author_followers, author_posts,
+    author_is_verified, country, dt
 FROM (
     SELECT
         p.*,

@@ -82,7 +82,7 @@ def test_the_summary_names_no_account_and_the_dataset_keeps_the_members(demo: De
 def test_the_brief_shows_who_amplifies_after_the_coordination_section(demo: DemoResult) -> None:
     html = demo.lake.read_bytes("briefs/country=CA/week=2026-W47/brief.html").decode()
     md = demo.lake.read_bytes("briefs/country=CA/week=2026-W47/brief.md").decode()
-    assert html.index('<section id="coordination">') < html.index('<section id="amplification">')
+    assert html.index('<section id="coordinated">') < html.index('<section id="amplification">')
     assert html.index('<section id="amplification">') < html.index('<section id="examples">')
     assert "<h2>Who amplifies</h2>" in html and "<strong>9 accounts</strong>" in html
     assert "signals, not verdicts" in html

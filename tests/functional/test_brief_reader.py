@@ -109,8 +109,8 @@ def test_findings_and_first_sections_name_no_test_p_value_or_z(demo: DemoResult,
 
 def test_the_tone_card_shows_this_week_last_week_and_the_change(demo: DemoResult) -> None:
     card = sections(html(demo, "CA")).text["headline"]
-    assert re.search(r"−0\.10\s*this week", card) and re.search(r"\+0\.14\s*last week", card)
-    assert "▼ change −0.23: more negative than last week" in " ".join(card.split())
+    assert re.search(r"−0\.08\s*this week", card) and re.search(r"\+0\.12\s*last week", card)
+    assert "▼ change −0.19: more negative than last week" in " ".join(card.split())
 
 
 def test_the_german_brief_opens_with_the_embassy_topic(demo: DemoResult) -> None:
@@ -159,9 +159,9 @@ def test_press_and_public_are_apart_with_intervals_headlines_and_outlets(demo: D
     s = summary(demo, "CA")
     press, public = s["press"], s["public"]
     assert press["sources"] == ["rss"] and public["sources"] == ["mastodon"]
-    assert press["posts"] + public["posts"] == s["volume"]["posts"] == 244
+    assert press["posts"] + public["posts"] == s["volume"]["posts"] == 285
     assert public["sentiment"]["mean"]["ci95"] and public["share"]["ci95"]
-    assert press["share"]["value"] == pytest.approx(20 / 244)
+    assert press["share"]["value"] == pytest.approx(20 / 285)
     # 20 articles: fewer than min_n scored, so the press's tone is said to be insufficient, not a number.
     assert press["sentiment"]["mean"]["status"] == "insufficient data"
     assert {o["outlet"] for o in s["outlets"]} == {"lequotidien.example.ca", "northernledger.example.ca"}
@@ -241,7 +241,7 @@ def test_every_chart_has_a_text_alternative_and_two_layouts(demo: DemoResult) ->
     for svg in svgs:
         ident = re.search(r'aria-labelledby="([^ "]+) ([^"]+)"', svg)
         assert ident and f'<title id="{ident.group(1)}">' in svg and f'<desc id="{ident.group(2)}">' in svg
-    assert "W47: 244 posts, tone −0.10".replace("−", "-") in page or "2026-W47: 244 posts, tone -0.10" in page
+    assert "W47: 285 posts, tone −0.08".replace("−", "-") in page or "2026-W47: 285 posts, tone -0.08" in page
     # Okabe-Ito: no red-green pair left.
     assert "#1a7f4b" not in page and "#b3261e" not in page
 
@@ -308,7 +308,7 @@ def test_summary_v2_is_additive_and_a_v1_reader_keeps_working(demo: DemoResult) 
         assert isinstance(s[key], kind), key
     assert {"about_us", "press", "public", "headlines", "outlets", "representative"} <= set(s)
     got = read_v1(s)
-    assert got["posts"] == 244 and got["tone"] < 0 and got["tone_test"] < 0.05
+    assert got["posts"] == 285 and got["tone"] < 0 and got["tone_test"] < 0.05
     assert got["topics"]["trade"][1] == "significant" and len(got["trend"]) == 12
     assert set(got["examples"]) == {"positive", "neutral", "negative"}
 
@@ -323,7 +323,7 @@ def test_weekly_datasets_follow_press_public_and_about_us(demo: DemoResult) -> N
     ).fetchall()
     assert sides == [
         ("CA", "press", 20, "insufficient data"),
-        ("CA", "public", 224, "significant"),
+        ("CA", "public", 265, "significant"),
         ("DE", "press", 10, "insufficient data"),
         ("DE", "public", 197, "significant"),
     ]

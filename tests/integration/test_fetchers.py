@@ -243,7 +243,7 @@ def test_x_next_token_since_id_and_500(replay: ReplayServer, payloads: Path) -> 
     assert len(seen) == 4 and len(clock.sleeps) == 1
     assert seen[1].headers["authorization"] == "Bearer bearer-secret"
     assert seen[1].query["query"] == "happy OR cdc" and "start_time" in seen[1].query
-    assert seen[1].query["expansions"] == "referenced_tweets.id,geo.place_id"
+    assert seen[1].query["expansions"] == "referenced_tweets.id,geo.place_id,author_id,entities.mentions.username"
     assert seen[2].query["next_token"] == "b26v89c19zqg8o3fpdg6xcyplcn2ps6ttzzl16d15fkvx"
     assert len(posts(pages)) == 26 + 29 + 15
     assert cursor == {"since_id": "1403864655550951424"}

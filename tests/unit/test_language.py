@@ -170,7 +170,7 @@ def reference_detect(text: str, declared: str | None = None, expected: tuple[str
     best = max(scores, key=scores.__getitem__)
     confidence = scores[best] / (sum(scores.values()) + unread)
     if declared and best != declared:
-        letters = sum(c.isalpha() for c in sample)
+        letters = len(language._LETTER.findall(sample))  # the letters detect() counts
         if confidence < language.OVERRIDE_CONFIDENCE or letters < language.OVERRIDE_MIN_LETTERS:
             return declared
     if confidence >= language.MIN_CONFIDENCE:

@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from listening_post.analysis import stats
-from listening_post.analysis.reading import PostsReader
+from listening_post.analysis.reading import CLEAN, PostsReader
 from listening_post.config import Amplification
 from listening_post.enrich.urls import domain_of
 
@@ -79,6 +79,9 @@ def _tables(posts: PostsReader, settings: Amplification) -> None:
     sums, posts while younger than the limit) and ``amp_shares`` (each account's first share of each link
     or reposted post; older copies of a post share the same things, so the first share is the same)."""
     young = f"created_at - author_created_at < INTERVAL {int(settings.young_account_days)} DAY"
+    # Each post once: these tables are read directly, not through PostsReader.query, so the older copies of
+    # re-collected posts are left out here (``kept``) rather than subtracted afterwards.
+    source = "raw" if posts.mode == CLEAN else "kept"
     params = {"sources": list(SOCIAL_SOURCES)}
     where = "w = 0 AND author_id IS NOT NULL AND list_contains($sources, source)"
     posts.con.execute(
@@ -89,7 +92,7 @@ def _tables(posts: PostsReader, settings: Amplification) -> None:
                sum(sentiment) FILTER (WHERE NOT is_repost) AS total,
                count(*) FILTER (WHERE author_created_at IS NOT NULL) AS aged,
                count(*) FILTER (WHERE {young}) AS young
-        FROM {posts.posts} WHERE {where} GROUP BY author_id
+        FROM {source} WHERE {where} GROUP BY author_id
         """,
         params,
     )
@@ -98,7 +101,7 @@ def _tables(posts: PostsReader, settings: Amplification) -> None:
         CREATE OR REPLACE TEMP TABLE amp_shares AS
         WITH s AS (
             SELECT author_id, epoch(created_at)::BIGINT AS t, is_repost, links, reposted_post_id
-            FROM {posts.posts}
+            FROM {source}
             WHERE {where} AND (reposted_post_id IS NOT NULL OR (NOT is_repost AND len(links) > 0))
         ),
         u AS (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from listening_post.briefs.mailsafe import mail_safety_problems
+from listening_post.briefs.mailsafe import mail_safety_problems, without_file_navigation
 
 
 class UnsafeMailError(ValueError):
@@ -18,6 +18,7 @@ class BriefMailer:
         self.sender = sender
 
     def send(self, recipients: Sequence[str], subject: str, html: str, text: str) -> str:
+        html = without_file_navigation(html)  # relative links to other weeks' files lead nowhere in a mail
         # Mail clients apply no Content-Security-Policy: what would run there is refused here.
         problems = mail_safety_problems(html)
         if problems:

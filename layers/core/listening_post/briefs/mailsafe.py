@@ -11,6 +11,15 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+# The brief's links to the neighbouring weeks' files (brief.html.j2, data-nav="file"): relative to the
+# brief's folder in the lake, so they lead nowhere once the page is served elsewhere or mailed.
+_FILE_NAVIGATION = re.compile(r'<nav [^>]*data-nav="file">.*?</nav>', re.DOTALL)
+
+
+def without_file_navigation(html: str) -> str:
+    return _FILE_NAVIGATION.sub("", html, count=1)
+
+
 # Elements that run code, embed other documents, or submit and redirect.
 _FORBIDDEN = frozenset(
     {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "link", "portal"}

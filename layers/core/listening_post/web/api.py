@@ -16,7 +16,6 @@ An invalid country or week is a 400, a missing brief a 404.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -29,6 +28,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ValidationError
 
 from listening_post import __version__
+from listening_post.briefs.mailsafe import without_file_navigation
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.web import alerts_page, evidence
 from listening_post.web.overview import SummaryView
@@ -333,7 +333,7 @@ def _with_navigation(html: str, country: str, week: str, weeks: list[str]) -> st
     links.append(f'<a href="/countries/{country}/weeks/{week}/summary">summary.json</a>')
     nav = '<nav class="noprint" style="margin-bottom:12px;font-size:13px">' + " · ".join(links) + "</nav>"
     # The file's own week links are relative to its folder in the lake: served, these links replace them.
-    html = re.sub(r'<nav [^>]*data-nav="file">.*?</nav>', "", html, count=1, flags=re.DOTALL)
+    html = without_file_navigation(html)
     return html.replace("<body>", "<body>\n" + nav, 1)
 
 
