@@ -19,6 +19,8 @@ def signed(x: float | None, digits: int = 2) -> str:
     if x is None:
         return "n/a"
     text = f"{x:+.{digits}f}"
+    if float(text) == 0:  # -0.004 reads "0.00", not "-0.00" (nor "+0.00": no direction to show)
+        return f"{0:.{digits}f}"
     return text.replace("-", MINUS)
 
 
@@ -32,13 +34,15 @@ def signed_pct(x: float | None) -> str:
     """A signed share in percentage points: net tone."""
     if x is None:
         return "n/a"
-    return f"{x * 100:+.0f}%".replace("-", MINUS)
+    text = f"{x * 100:+.0f}"
+    return ("0" if float(text) == 0 else text.replace("-", MINUS)) + "%"
 
 
 def pct_change(x: float | None) -> str:
     if x is None:
         return "n/a"
-    return f"{x * 100:+.0f}%".replace("-", MINUS)
+    text = f"{x * 100:+.0f}"
+    return ("0" if float(text) == 0 else text.replace("-", MINUS)) + "%"
 
 
 def tone_word(mean: float) -> str:
