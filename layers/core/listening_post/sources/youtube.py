@@ -48,7 +48,7 @@ def parse(payload: bytes | str) -> Page:
         error = data["error"]
         raise PayloadError(f"YouTube error response: {error.get('code')} {str(error.get('message', ''))[:200]}")
     kind = data.get("kind")
-    if kind not in _READERS or not isinstance(data.get("items"), list):
+    if not isinstance(kind, str) or kind not in _READERS or not isinstance(data.get("items"), list):
         got = f"kind {kind!r}" if isinstance(kind, str) else describe(data)
         raise PayloadError(f"not a YouTube response this reader knows: got {got}; supported: {SUPPORTED}")
     read = _READERS[kind]
