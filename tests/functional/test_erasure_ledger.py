@@ -427,3 +427,31 @@ def test_a_reason_naming_the_author_is_refused_before_anything_is_written(
         erase_cli(tmp_path / "lake", PROLIFIC, "--reason", "request by OmarLake398 by mail")
     assert exit_.value.code == 2 and "must not name the author" in capsys.readouterr().err
     assert not (tmp_path / "lake" / "state").exists()
+
+
+def test_erasure_removes_the_authors_posts_from_stored_alerts(
+    demo_lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Alerts kept in the lake quote posts as examples and list their ids: an erased author's go."""
+    monkeypatch.setenv("LISTENING_POST_AUTHOR_KEY", KEY)
+    lake_dir = tmp_path / "lake"
+    shutil.copytree(demo_lake, lake_dir, ignore=shutil.ignore_patterns("alerts"))
+    at = ["--country", "CA", "--at", "2026-11-18T00:00:00Z", "--config", str(DEMO_CONFIG)]
+    assert main(["alerts", "--lake", str(lake_dir), *at]) == 0
+    capsys.readouterr()
+    stored = [json.loads(p.read_text()) for p in (lake_dir / "alerts").rglob("*.json")]
+    quoted = {e["post_id"]: e["text"] for a in stored for e in a["examples"] if e["post_id"].startswith("mastodon:")}
+    assert quoted, "the demo's campaign alert quotes Mastodon posts"
+    post_id, text = next(iter(quoted.items()))
+    handle = None
+    for path in Path(str(DATA)).rglob("*.gz"):
+        if "mastodon" in path.parts:
+            for status in json.loads(gzip.decompress(path.read_bytes())):
+                if post_id.endswith("/" + str(status["id"])):
+                    handle = native_author_of("mastodon", status)
+    assert handle is not None
+    assert erase_cli(lake_dir, handle, "--config", str(DEMO_CONFIG)) == 0
+    capsys.readouterr()
+    for path in (lake_dir / "alerts").rglob("*.json"):
+        document = path.read_text()
+        assert post_id not in document and text not in document, path

@@ -141,6 +141,7 @@ class ErasureReport:
     complete: bool = True  # False: rows kept reappearing (a writer racing); run it again
     files_rewritten: list[str] = field(default_factory=list)
     weeks: set[tuple[str, datetime]] = field(default_factory=set)  # (country, a created_at in that week)
+    post_ids: set[str] = field(default_factory=set)  # the posts removed: stored alerts quote some of them
     briefs_rebuilt: list[str] = field(default_factory=list)
 
     @property
@@ -191,6 +192,7 @@ def erase_author(
     else:
         report.complete = False
     report.quarantined_removed = _sweep_quarantine(lake, author_id, say)
+    _sweep_alerts(lake, report.post_ids, say)
     if rebuild is not None:
         seen: set[str] = set()
         for country, when in sorted(report.weeks):
@@ -244,6 +246,7 @@ def _erase_in_file(lake: Lake, country: str, relative: str, author_id: str, run_
     keep = table.filter(pc.invert(hits))
     report.posts_removed += mine.num_rows
     report.weeks.update((country, t) for t in mine.column("created_at").to_pylist())
+    report.post_ids.update(mine.column("post_id").to_pylist())
     folder, name = relative.rsplit("/", 1)
     # The reader's links of those posts (links/, same country and day) go with them.
     delete_links(lake, mine.column("post_id").to_pylist(), run_id=run_id, country=country, day=folder.rsplit("=", 1)[1])
@@ -253,6 +256,34 @@ def _erase_in_file(lake: Lake, country: str, relative: str, author_id: str, run_
     lake.delete(relative)
     report.files_rewritten.append(relative)
     return int(mine.num_rows)
+
+
+def _sweep_alerts(lake: Lake, post_ids: set[str], say: Progress) -> int:
+    """Drop the erased posts from every alert kept in the lake (its examples quote them, its post_ids name
+    them) and rewrite the day's BI table. Alerts already delivered cannot be recalled."""
+    from listening_post.alerts import store
+
+    removed = 0
+    if not post_ids:
+        return removed
+    for country in store.countries(lake):
+        for day in store.days(lake, country):
+            for alert in store.read_day(lake, country, day):
+                examples = [e for e in alert.get("examples") or [] if e.get("post_id") not in post_ids]
+                raw = json.dumps(alert, ensure_ascii=False)
+                named = [i for i in post_ids if i in raw]  # in post_ids, examples and signals' event keys
+                if not named:
+                    continue
+                removed += len(alert.get("examples") or []) - len(examples)
+                alert["examples"] = examples
+                alert["post_ids"] = [i for i in alert.get("post_ids") or [] if i not in post_ids]
+                raw = json.dumps(alert, ensure_ascii=False)
+                for post_id in named:  # what is left names it as a key only (a signal's identity)
+                    raw = raw.replace(json.dumps(post_id)[1:-1], "erased")
+                store.save(lake, json.loads(raw))
+    if removed:
+        say(f"alerts: {removed} quoted posts removed")
+    return removed
 
 
 def _sweep_quarantine(lake: Lake, author_id: str, say: Progress) -> int:

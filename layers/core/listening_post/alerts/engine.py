@@ -184,6 +184,7 @@ def _examples(win: Window, lake: Lake, ids: list[str], limit: int = 3) -> list[d
     reader_links = links.read_links(lake, win.country, day - timedelta(days=2), day, [r[0] for r in rows])
     return [
         {
+            "post_id": pid,  # so that erasure finds the example (erasure.py); no identity (keyed for Bluesky)
             "text": excerpt(mask(text or "")),
             "source": source,
             "created_at": created.isoformat(),
