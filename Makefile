@@ -26,11 +26,14 @@ browser:
 		{ apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }; \
 	else echo "note: chromium and chromium-driver are not installed; the browser tests will be skipped"; fi
 
-# axe-core (MPL-2.0) from the npm registry, for the briefs' accessibility test; a test tool, never shipped.
+# axe-core (MPL-2.0) from the npm registry, pinned by version and digest, for the accessibility tests of the
+# briefs and the web pages; a test tool, never shipped.
 AXE_VERSION ?= 4.14.1
+AXE_SHA256  ?= e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
 axe: build/axe/axe.min.js
 build/axe/axe.min.js:
 	@mkdir -p build/axe && cd build/axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+		echo "$(AXE_SHA256)  axe-core-$(AXE_VERSION).tgz" | sha256sum --check --quiet && \
 		tar -xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js && mv package/axe.min.js . && \
 		rm -rf package axe-core-$(AXE_VERSION).tgz
 

@@ -15,7 +15,8 @@ from typing import Any
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 ROOT = Path(__file__).resolve().parents[2]
-# axe-core from the npm registry (MPL-2.0), fetched by `make axe`; not committed, not shipped.
+# axe-core from the npm registry (MPL-2.0), fetched by `make axe` (pinned by version and digest); not
+# committed, not shipped. The briefs' and the web pages' tests both read it.
 AXE = ROOT / "build" / "axe" / "axe.min.js"
 WIDTHS = (1280, 390)
 SECTIONS = ("about-us", "press", "topics", "spikes", "examples", "trend")
@@ -34,6 +35,7 @@ def start_browser(profile: Path) -> Any:
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
+        "--disable-quic",
         "--no-first-run",
         "--disable-background-networking",
         "--disable-component-update",
@@ -43,6 +45,7 @@ def start_browser(profile: Path) -> Any:
         f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console errors, read by the page tests
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     return driver

@@ -18,11 +18,12 @@ from listening_post.demo import demo_config, run_demo
 from listening_post.web.api import create_app
 from listening_post.web.server import make_server
 from listening_post.web.store import BriefStore
+from tests.integration import brief_pages
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+CHROMIUM, CHROMEDRIVER = brief_pages.CHROMIUM, brief_pages.CHROMEDRIVER
 
 
 @pytest.fixture(scope="module")
@@ -43,28 +44,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
         if os.environ.get("LISTENING_POST_REQUIRE_BROWSER"):
             pytest.fail("chromium and chromium-driver are required here (apt-get install chromium chromium-driver)")
         pytest.skip("Debian's chromium and chromium-driver are not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver = brief_pages.start_browser(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 
@@ -159,10 +139,6 @@ def test_json_endpoints_over_http(base_url: str) -> None:
 # --- the web pages as a reader sees them: screenshots, no sideways scroll, accessibility --------------------
 
 SCREENS = ROOT / "build" / "screens"
-# axe-core (MPL-2.0, Deque Systems) from the npm registry, pinned by version and digest; fetched into build/
-# by the tests, never shipped or committed.
-AXE_VERSION = "4.14.1"
-AXE_SHA256 = "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"
 PAGES = {
     "index": "/",
     "country-CA": "/countries/CA",
@@ -172,31 +148,12 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def axe_source() -> str:
-    import hashlib
-    import shutil
-    import subprocess
-    import tarfile
-
-    folder = ROOT / "build" / "vendor"
-    tgz = folder / f"axe-core-{AXE_VERSION}.tgz"
-    if not tgz.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            if os.environ.get("LISTENING_POST_REQUIRE_BROWSER"):
-                pytest.fail("npm is required to fetch axe-core")
-            pytest.skip("npm is not installed: axe-core cannot be fetched")
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [npm, "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(folder)],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    assert hashlib.sha256(tgz.read_bytes()).hexdigest() == AXE_SHA256, "axe-core package digest changed"
-    with tarfile.open(tgz) as archive:
-        member = archive.extractfile("package/axe.min.js")
-        assert member is not None
-        return member.read().decode("utf-8")
+    """axe-core as `make axe` fetched it (brief_pages.AXE), for the web pages as for the briefs."""
+    if not brief_pages.AXE.exists():
+        if os.environ.get("LISTENING_POST_REQUIRE_BROWSER"):
+            pytest.fail(f"axe-core is required here ({brief_pages.AXE}: `make axe`)")
+        pytest.skip(f"axe-core is not fetched ({brief_pages.AXE}: `make axe`)")
+    return brief_pages.AXE.read_text(encoding="utf-8")
 
 
 def _open(browser, url: str, width: int) -> None:  # type: ignore[no-untyped-def]
