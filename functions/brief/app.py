@@ -74,33 +74,23 @@ def parse_request(event: Any) -> BriefRequest:
 
 
 def register(country: str, week: str) -> None:
-    if settings.glue_database and settings.weekly_table:
-        register_weekly_partition(
-            deployment.client("glue"),
-            database=settings.glue_database,
-            table=settings.weekly_table,
-            location=f"{deployment.lake.uri}/weekly",
-            country=country,
-            week=week,
-        )
-    if settings.glue_database and settings.weekly_sides_table:
-        register_weekly_partition(
-            deployment.client("glue"),
-            database=settings.glue_database,
-            table=settings.weekly_sides_table,
-            location=f"{deployment.lake.uri}/weekly_sides",
-            country=country,
-            week=week,
-        )
-    if settings.glue_database and settings.storylines_table:
-        register_weekly_partition(
-            deployment.client("glue"),
-            database=settings.glue_database,
-            table=settings.storylines_table,
-            location=f"{deployment.lake.uri}/weekly/storylines",
-            country=country,
-            week=week,
-        )
+    """Register the week's partition of each weekly table that is configured (the datasets' folders)."""
+    if not settings.glue_database:
+        return
+    for table, folder in (
+        (settings.weekly_table, "weekly"),
+        (settings.weekly_sides_table, "weekly_sides"),
+        (settings.storylines_table, "weekly/storylines"),
+    ):
+        if table:
+            register_weekly_partition(
+                deployment.client("glue"),
+                database=settings.glue_database,
+                table=table,
+                location=f"{deployment.lake.uri}/{folder}",
+                country=country,
+                week=week,
+            )
 
 
 @logger.inject_lambda_context

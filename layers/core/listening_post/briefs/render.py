@@ -31,7 +31,13 @@ def _env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(
-        signed=f.signed, pct=f.pct, pct_change=f.pct_change, signed_pct=f.signed_pct, md=_md_escape, link=safe_url
+        signed=f.signed,
+        pct=f.pct,
+        pct_change=f.pct_change,
+        signed_pct=f.signed_pct,
+        md=_md_escape,
+        link=safe_url,
+        mark_unvalidated=mark_unvalidated,  # coverage: models no labelled set measured
     )
     env.globals.update(
         interval=_interval,
@@ -44,7 +50,6 @@ def _env() -> jinja2.Environment:
         spike_words=f.spike_words,
         spike_arrow=charts.spike_arrow,
     )
-    env.filters["mark_unvalidated"] = mark_unvalidated  # coverage: models no labelled set measured
     return env
 
 

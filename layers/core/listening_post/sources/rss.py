@@ -188,34 +188,29 @@ def _entry(entry: Any, channel: Any, source: str, feed_date: datetime | None) ->
 
 
 def _entry_date(entry: Any) -> datetime | None:
-    present = set(entry.keys())  # not entry.get(): feedparser maps missing "updated" to "published", noisily
-    for key in ("published", "updated", "created"):
-        if key not in present:
-            continue
-        parsed: time.struct_time | None = entry.get(f"{key}_parsed")
-        if parsed:
-            return datetime(*parsed[:6], tzinfo=UTC)
-        raw = entry.get(key)
-        if raw:
-            localised = parse_feed_date(raw)
-            if localised:
-                return localised
-            raise RecordError(f"unreadable {key} date {raw!r}")
-    return None
+    return _dated(entry, ("published", "updated", "created"), strict=True)
 
 
 def _feed_date(channel: Any) -> datetime | None:
     """When the feed says it was last built (RSS ``lastBuildDate``, Atom ``updated``), else published."""
-    present = set(channel.keys())  # as for items: feedparser maps a missing "updated" to "published"
-    for key in ("updated", "published"):
+    return _dated(channel, ("updated", "published"), strict=False)
+
+
+def _dated(node: Any, keys: tuple[str, ...], *, strict: bool) -> datetime | None:
+    """The first of ``keys`` that ``node`` (a feedparser item or channel) holds, as a UTC time; an
+    unreadable date is a RecordError when ``strict`` (an item's own date), else skipped (the feed's)."""
+    present = set(node.keys())  # not node.get(): feedparser maps missing "updated" to "published", noisily
+    for key in keys:
         if key not in present:
             continue
-        parsed: time.struct_time | None = channel.get(f"{key}_parsed")
+        parsed: time.struct_time | None = node.get(f"{key}_parsed")
         if parsed:
             return datetime(*parsed[:6], tzinfo=UTC)
-        raw = channel.get(key)
+        raw = node.get(key)
         if raw and (localised := parse_feed_date(raw)):
             return localised
+        if raw and strict:
+            raise RecordError(f"unreadable {key} date {raw!r}")
     return None
 
 
