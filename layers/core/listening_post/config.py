@@ -19,17 +19,15 @@ import regex
 import yaml
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.query import Query, QuerySyntaxError, lint, parse
 from listening_post.sentiment_catalogue import backend_problem
+from listening_post.sources.spec import SecretRef, StrictModel
 
 SourceName = Literal["rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"]
 SOURCE_NAMES: tuple[str, ...] = (
@@ -76,30 +74,7 @@ def _check_language(v: str) -> str:
 Language = Annotated[str, AfterValidator(_check_language)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SecretRef(_Strict):
-    """Where a secret lives; never the secret itself."""
-
-    env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    secretsmanager: str | None = Field(default=None, min_length=1)
-    key: str | None = Field(default=None, min_length=1, description="field of a JSON secret")
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> SecretRef:
-        if (self.env is None) == (self.secretsmanager is None):
-            raise ValueError("a secret reference names exactly one of 'env' or 'secretsmanager'")
-        if self.key is not None and self.secretsmanager is None:
-            raise ValueError("'key' only applies to a 'secretsmanager' reference")
-        return self
-
-    def describe(self) -> str:
-        if self.env:
-            return f"environment variable {self.env}"
-        suffix = f" (key {self.key})" if self.key else ""
-        return f"Secrets Manager secret {self.secretsmanager}{suffix}"
+_Strict = StrictModel
 
 
 class Feed(_Strict):
