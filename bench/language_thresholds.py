@@ -50,8 +50,8 @@ def main(root: Path) -> None:
             t, y = split(root, name, part)
             tune_texts += t
             tune_labels += y
-        tune = [backend.score(t).compound for t in tune_texts]
-        test = [backend.score(t).compound for t in texts(lang)]
+        tune = [backend.score(t).compound or 0.0 for t in tune_texts]
+        test = [backend.score(t).compound or 0.0 for t in texts(lang)]
         _, neg, pos = max((macro_f1(tune_labels, [label(c, -n, p) for c in tune]), n, p) for n in GRID for p in GRID)
         fixed = macro_f1(gold(lang), [label(c, -0.05, 0.05) for c in test])
         chosen = macro_f1(gold(lang), [label(c, -neg, pos) for c in test])
