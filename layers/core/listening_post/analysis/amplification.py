@@ -227,7 +227,8 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
     out: list[dict[str, Any]] = []
     for root, accounts in components.items():
         shared = objects.get(root, Counter())
-        links = [(o, n) for (k, o), n in shared.most_common() if k == "link"]
+        # Ties broken by the link and the domain: rows come in any order.
+        links = sorted(((o, n) for (k, o), n in shared.items() if k == "link"), key=by_count)
         domains: Counter[str] = Counter()
         for link, n in links:
             domains[domain_of(link) or "?"] += n
@@ -242,13 +243,17 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
                 "links": [{"url": o, "shares": n} for o, n in links[:5]],
                 "link_count": len(links),
                 "reposted_posts": sum(1 for (k, _) in shared if k == "repost"),
-                "domains": [{"domain": d, "shares": n} for d, n in domains.most_common(5)],
+                "domains": [{"domain": d, "shares": n} for d, n in sorted(domains.items(), key=by_count)[:5]],
                 "tone": {"mean": tone, "n": scored},
                 "members": sorted(accounts),
             }
         )
     out.sort(key=lambda c: (-c["accounts"], -c["posts"], c["id"]))
     return out
+
+
+def by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def _cluster_id(accounts: list[str]) -> str:
