@@ -78,9 +78,9 @@ def register(country: str, week: str) -> None:
     if not settings.glue_database:
         return
     for table, folder in (
-        (settings.weekly_table, "weekly"),
-        (settings.weekly_sides_table, "weekly_sides"),
-        (settings.storylines_table, "weekly/storylines"),
+        (settings.weekly_table, deployment.lake.paths.WEEKLY),
+        (settings.weekly_sides_table, deployment.lake.paths.WEEKLY_SIDES),
+        (settings.storylines_table, deployment.lake.paths.STORYLINES),
     ):
         if table:
             register_weekly_partition(

@@ -24,6 +24,7 @@ from listening_post.aws.setup import AwsSetupError
 from listening_post.codes import COUNTRIES
 from listening_post.config import SOURCE_NAMES, Config, ConfigError, load_config
 from listening_post.enrich.pseudonym import MissingAuthorKeyError, Pseudonymiser
+from listening_post.layout import PATHS
 from listening_post.settings import DEFAULT_CONFIG, Settings, get_settings
 from listening_post.weeks import IsoWeek, WeekError
 
@@ -243,7 +244,7 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     if "://" not in uri.replace("file://", "") and not Path(uri.removeprefix("file://")).expanduser().is_dir():
         raise UsageError(f"no lake at {uri}: the folder does not exist (check --lake or LISTENING_POST_LAKE)")
     lake = _lake(args, settings)
-    if not lake.list_dir("posts"):
+    if not lake.list_dir(lake.paths.POSTS):
         raise UsageError(f"no lake at {lake.uri}: it holds no posts/ (import, collect or demo first, or check --lake)")
     result = summarise(lake, config, args.country, args.week, out_dir=args.out)
     for path in result.out_paths or result.lake_paths:
@@ -330,7 +331,7 @@ def _confirm_retention(doomed: list[str], retention: int | None, *, yes: bool) -
     """Retention deletes for good: ask on a terminal, refuse elsewhere unless --yes."""
     if yes:
         return True
-    days = sorted(p.rsplit("dt=", 1)[-1] for p in doomed)
+    days = sorted(PATHS.day_of(p) for p in doomed)
     what = f"{len(doomed)} posts partitions older than {retention} days (dt {days[0]} to {days[-1]})"
     if not sys.stdin or not sys.stdin.isatty():
         raise UsageError(
@@ -356,7 +357,7 @@ def _compaction_lease(lake: Any, settings: Settings, run_id: str) -> Any:
     from listening_post.lease import FileLease
 
     if lake.is_local:
-        return FileLease(Path(lake.root) / "state" / "locks" / "compact.lock", name="compaction", holder=run_id)
+        return FileLease(Path(lake.root) / lake.paths.compaction_lock(), name="compaction", holder=run_id)
     if settings.state_table:
         from listening_post.aws.lease import DynamoDBLease
         from listening_post.aws.setup import boto3_client
@@ -395,7 +396,7 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
         week = IsoWeek.of(when.astimezone(zones[country]).date())
         if (country, week) not in weeks:
             weeks[(country, week)] = None
-            if lake.exists(f"briefs/country={country}/week={week}/summary.json"):
+            if lake.exists(lake.paths.brief(country, week, "summary.json")):
                 weeks[(country, week)] = summarise(lake, config, country, week).lake_paths[0].rsplit("/", 1)[0]
         return weeks[(country, week)]
 

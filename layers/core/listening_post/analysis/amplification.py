@@ -38,6 +38,7 @@ from listening_post.analysis import stats
 from listening_post.analysis.reading import CLEAN, PostsReader
 from listening_post.config import Amplification
 from listening_post.enrich.urls import domain_of
+from listening_post.layout import PATHS
 
 SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
 # An edge also needs its co-shares to be this share of the less active account's shares: two accounts
@@ -383,12 +384,10 @@ def match_clusters(current: list[dict[str, Any]], previous: list[dict[str, Any]]
 
 
 # --- the weekly dataset and matching across weeks ----------------------------------------------------------
-# weekly/amplification/country=CC/week=W/amplification.parquet: not inside a weekly_topics partition
-# (weekly/country=CC/week=W/), whose table would read its files.
 
 
 def dataset_path(country: str, week: str) -> str:
-    return f"weekly/amplification/country={country}/week={week}/amplification.parquet"
+    return PATHS.amplification(country, week)
 
 
 def previous_clusters(lake: Any, country: str, week: str) -> list[dict[str, Any]]:
