@@ -252,8 +252,6 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.alerts import command
     from listening_post.alerts.delivery import channels_for
-    from listening_post.credentials import SecretResolver
-    from listening_post.settings import environment
 
     config = _config(args.config, settings, required=True)
     assert config is not None
@@ -264,7 +262,7 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     lake = _lake(args, settings)
-    resolver = SecretResolver(environment())
+    resolver = _deployment(settings, config).secrets  # Secrets Manager references too, as the function reads them
     countries = [args.country] if args.country else [c.code for c in config.countries]
     command.run(
         lake, config, countries, at, dry_run=args.dry_run, channels=lambda cc: channels_for(config, cc, resolver)
