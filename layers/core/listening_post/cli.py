@@ -85,18 +85,6 @@ def _pseudonymiser(settings: Settings) -> Pseudonymiser:
     return Pseudonymiser(key)
 
 
-HANDLE_FORMS = {
-    "mastodon": "user@server, or the profile link",
-    "reddit": "the user name, with or without u/",
-    "bluesky": "the account's did:plc:..., not its handle",
-    "x": "the numeric user id, not the @name",
-    "youtube": "the channel id UC..., not the @name",
-    "gdelt": "the outlet's domain",
-    "rss": "the byline exactly as the feed gives it",
-    "google_news": "the outlet exactly as the feed gives it",
-}
-
-
 # --- commands ------------------------------------------------------------------------------------
 
 
@@ -425,7 +413,9 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 0
-    forms = HANDLE_FORMS.get(args.source, "as the source gives it")
+    from listening_post.sources import registry
+
+    forms = registry.platform(args.source).author_form
     print(
         f"listening-post: nothing matched: no post or quarantined record in {lake.uri} has the pseudonym of "
         f"{args.source} {native!r}. Either the author key (LISTENING_POST_AUTHOR_KEY) is not the one this lake "

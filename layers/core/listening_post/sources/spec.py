@@ -14,16 +14,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from listening_post.codes import LANGUAGES
 
 if TYPE_CHECKING:  # the fetch side imports the configuration, which imports this module
-    from listening_post.model import ParsedPost
+    from listening_post.parsed import ParsedPost
     from listening_post.query import Query
     from listening_post.sources.base import Page
     from listening_post.sources.fetch import FetchContext, Fetcher
     from listening_post.sources.http import HttpClient
+
+
+URL_PATTERN = r"^https?://[^\s/]+(/\S*)?$"  # a base URL a setting may point at (a test server's too)
+
+
+def _check_language(v: str) -> str:
+    if v not in LANGUAGES:
+        hint = f"; did you mean {v.lower()!r}?" if v.lower() in LANGUAGES else ""
+        raise ValueError(f"{v!r} is not an ISO 639-1 language code{hint}")
+    return v
+
+
+Language = Annotated[str, AfterValidator(_check_language)]
 
 
 class StrictModel(BaseModel):
@@ -87,6 +102,17 @@ def as_given(handle: str, resolve: Resolver | None = None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class LegacyRow:
+    """What ``migrate-identity`` (identity_migration.py) changes in one row of a lake written before posts
+    were free of author identity: the native id to hash into ``post_id``, a ``url`` that names the author
+    (moved to links/), or a ``url`` rewritten to a form that names nobody."""
+
+    native_id: str | None = None
+    move_link: bool = False
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Platform:
     name: str  # the ``source`` column, the configuration key, the CLI's --source
     kind: Kind  # social: people post (coordination, amplification); press: outlets publish (news sections)
@@ -109,5 +135,11 @@ class Platform:
     emits: tuple[str, ...] = ()
     # Run once over everything an import parsed (replies that name their thread only through it).
     after_import: Callable[[list[ParsedPost]], None] | None = None
+    # The field of ``countries[].sources.<name>`` a query on this platform cannot run without (a list that
+    # must not be empty), and why, for the configuration's error.
+    country_needs: str | None = None
+    country_needs_why: str = ""
+    # (post_id, url) of a row of an old lake -> what to change in it (None: nothing); see LegacyRow.
+    legacy_identity: Callable[[str, str | None], LegacyRow | None] | None = None
     docs: str = ""  # one line for the README's table and ``--help``
     extra: dict[str, Any] = field(default_factory=dict)  # anything else a platform must say; documented there
