@@ -25,6 +25,7 @@ from listening_post.codes import COUNTRIES
 from listening_post.config import SOURCE_NAMES, Config, ConfigError, load_config
 from listening_post.enrich.pseudonym import MissingAuthorKeyError, Pseudonymiser
 from listening_post.settings import DEFAULT_CONFIG, Settings, get_settings
+from listening_post.sources import registry
 from listening_post.weeks import IsoWeek, WeekError
 
 log = logging.getLogger("listening_post")
@@ -413,8 +414,6 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 0
-    from listening_post.sources import registry
-
     forms = registry.platform(args.source).author_form
     print(
         f"listening-post: nothing matched: no post or quarantined record in {lake.uri} has the pseudonym of "
@@ -587,8 +586,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--handle",
         required=True,
-        help="as the platform shows it (Mastodon user@server, Reddit name, "
-        "Bluesky DID, X user id, YouTube channel id, feed byline; required)",
+        help="as the platform stores it, by --source: "
+        + "; ".join(f"{spec.name}: {spec.author_form}" for spec in registry.platforms())
+        + " (required)",
     )
     p.add_argument("--lake", help=LAKE_HELP)
     p.add_argument(
