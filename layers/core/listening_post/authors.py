@@ -1,7 +1,8 @@
 """The native author id a person gives when asking to be erased, in the form each source stores.
 
 Collection pseudonymises ``<source>:<native id>`` (lower-cased); erasure must hash the very same string.
-A person knows their handle, so each source's handle form is turned into the stored form here; where a
+A person knows their handle, so each source's handle form is turned into the stored form, by the
+``native_author`` of its platform (``sources/<name>.py``); where a
 platform stores a stable id the handle does not show (Bluesky DID, X user id, YouTube channel id), the id
 is needed, or a resolver that asks the platform.
 """

@@ -1,4 +1,6 @@
-"""Our query language (``listening_post.query``) in each platform's search syntax.
+"""Our query language (``listening_post.query``) in a platform's search syntax: the generic writers (the
+boolean tree, one search per OR branch, an AND of OR groups) each platform module builds its own
+``query_syntax`` with.
 
 The platforms read different subsets of boolean search:
 

@@ -5,9 +5,13 @@ A platform module (``sources/<name>.py``) ends with ``PLATFORM = Platform(...)``
 ``countries[].sources.<name>`` sections, collection, erasure's handle forms, quarantine, coordination and
 the query syntax all read the platform from the registry, so adding one touches its own module only.
 
-Importing a platform module must stay light (pydantic and this module): the brief and API functions read
-the registry to validate a configuration, and ship without the fetchers' libraries (feedparser, HTML
-parsers), which a module imports inside its parse and fetch functions.
+Importing a platform module must stay light: the configuration imports every platform, and the plan and
+API functions validate it with neither the fetchers' libraries nor pyarrow in their layers. At its top a
+platform module imports pydantic, this module and the parsers' shared helpers (``sources/base.py``,
+``references.py``, ``fetch.py``, ``errors.py``, ``query_syntax.py``, ``listening_post.parsed``); feedparser,
+HTML parsers and the HTTP client (``sources/http.py``: urllib3, tenacity) only inside its functions, and
+``sources/fetch.Job``, ``FetchContext`` and ``HttpClient`` for type checking only.
+tests/unit/test_platform_registry.py checks it.
 """
 
 from __future__ import annotations
