@@ -9,11 +9,10 @@ plain enough to run on Athena as well.
 
 from __future__ import annotations
 
-import math
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -32,7 +31,7 @@ from listening_post.analysis import (
     storylines,
     terms,
 )
-from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, relation
+from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, exact_sum, relation
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
@@ -107,30 +106,7 @@ class SummaryInput:
 def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None) -> dict[str, Any]:
     """summary.json of ``spec``'s country and week, from the lake's posts and run reports."""
     # Compaction may replace files while the scan runs: list them again and start over.
-    return stable_floats(relisting(lambda: _build_summary(lake, spec, now or datetime.now(UTC))))
-
-
-# DuckDB adds floats on several threads, in an order that changes from run to run, and so do the last bits
-# of every sum, mean and test derived from them (relative differences of about 1e-15). Every float of the
-# summary is rounded to FLOAT_DIGITS significant digits, far below what a brief shows and far above that
-# noise, so that the same lake gives the same summary.json, brief and tables.
-FLOAT_DIGITS = 10
-T = TypeVar("T")
-
-
-def stable_floats(value: T) -> T:
-    """``value`` with every finite float in it rounded to :data:`FLOAT_DIGITS` significant digits (dicts and
-    lists rounded in place, and returned)."""
-    if isinstance(value, float):
-        return cast(T, float(f"{value:.{FLOAT_DIGITS}g}")) if math.isfinite(value) else value
-    if isinstance(value, dict):
-        for k, v in value.items():
-            value[k] = stable_floats(v)
-    elif isinstance(value, list):
-        value[:] = [stable_floats(v) for v in value]
-    elif isinstance(value, tuple):
-        return cast(T, tuple(stable_floats(v) for v in value))
-    return value
+    return relisting(lambda: _build_summary(lake, spec, now or datetime.now(UTC)))
 
 
 def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, Any]:
@@ -252,12 +228,12 @@ def _summarise(
 
 # --- tallies: counts and sums, which add up across days and from which older copies subtract -------
 
-TALLY_SQL = """
+TALLY_SQL = f"""
     count(*) AS posts,
     count(*) FILTER (WHERE is_repost) AS reposts,
     count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
-    sum(sentiment) FILTER (WHERE NOT is_repost) AS total,
-    sum(sentiment * sentiment) FILTER (WHERE NOT is_repost) AS squares,
+    {exact_sum("sentiment", "NOT is_repost")} AS total,
+    {exact_sum("sentiment * sentiment", "NOT is_repost")} AS squares,
     count(*) FILTER (WHERE sentiment_label = 'positive' AND NOT is_repost) AS positive,
     count(*) FILTER (WHERE sentiment_label = 'neutral' AND NOT is_repost) AS neutral,
     count(*) FILTER (WHERE sentiment_label = 'negative' AND NOT is_repost) AS negative
@@ -295,7 +271,7 @@ def daily_tallies(posts: PostsReader) -> dict[date, dict[str, Any]]:
 def weekly_rows(posts: PostsReader, daily: dict[date, dict[str, Any]]) -> dict[int, dict[str, Any]]:
     """Tallies and distinct authors per week (0 is the summarised week, -1 the one before, ...)."""
     weeks: dict[int, dict[str, Any]] = {}
-    for day, tally in daily.items():
+    for day, tally in sorted(daily.items()):  # in day order: float additions give the same bits every run
         week = weeks.setdefault((day - posts.monday).days // 7, _empty_week())
         for key in TALLY_KEYS:
             week[key] += tally[key]
