@@ -38,6 +38,7 @@ from listening_post.analysis import stats
 from listening_post.analysis.reading import CLEAN, PostsReader, exact_sum
 from listening_post.config import Amplification
 from listening_post.enrich.urls import domain_of
+from listening_post.summary_model import Summary
 
 SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
 # An edge also needs its co-shares to be this share of the less active account's shares: two accounts
@@ -416,7 +417,7 @@ def finish(block: dict[str, Any], week: str, previous: list[dict[str, Any]]) -> 
     match_clusters(block["clusters"], previous)
 
 
-def dataset(summary: dict[str, Any]) -> Any:
+def dataset(summary: Summary) -> Any:
     """The amplification dataset of a summary: one row per co-sharing cluster (members as author
     pseudonyms, to match clusters across weeks), then one row of the week's account and outlet signals
     (``cluster_id`` null). Takes the members out of the summary, which names no account."""
