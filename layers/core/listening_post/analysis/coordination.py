@@ -154,8 +154,9 @@ def _near_duplicate_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str
         f"""
         CREATE OR REPLACE TEMP TABLE shingles AS
         WITH sampled AS (
+            -- A hash order, not a seeded reservoir: the same posts whatever order the rows come in.
             SELECT post_id, text FROM coord_candidates WHERE text IS NOT NULL
-            USING SAMPLE reservoir({MAX_NEAR_DUP_POSTS} ROWS) REPEATABLE (7)
+            ORDER BY hash(post_id), post_id LIMIT {MAX_NEAR_DUP_POSTS}
         ),
         toks AS (
             SELECT post_id,
