@@ -123,6 +123,58 @@ class TrendWeek(TypedDict):
     sentiment: Estimate
 
 
+# --- what stood out: emerging terms, spikes, coordinated bursts ----------------------------------------
+
+
+# A term said far more this week than in the baseline weeks; ``with`` (a keyword, hence this form) lists
+# the terms found in exactly the same posts.
+EmergingTerm = TypedDict(
+    "EmergingTerm",
+    {
+        "term": str,
+        "kind": str,  # hashtag, bigram or word
+        "count": int,
+        "baseline_count": int,
+        "share": float,
+        "baseline_share": float,
+        "authors": int,
+        "coordinated_share": float,
+        "log_odds": float,
+        "z": float,
+        "with": list[str],
+    },
+)
+
+
+class Spike(TypedDict):
+    """A day of the week unusual in volume (``expected``, ``z``) or in tone (``mean``, ``baseline_mean``,
+    ``p_value``)."""
+
+    date: str
+    kind: str  # volume or tone
+    posts: int
+    statistic: str
+    description: str
+    expected: NotRequired[float]
+    z: NotRequired[float]
+    mean: NotRequired[float]
+    baseline_mean: NotRequired[float | None]
+    p_value: NotRequired[float]
+
+
+class CoordinatedCluster(TypedDict):
+    """A burst of near-identical posts from several accounts (no post ids, no account)."""
+
+    posts: int
+    authors: int
+    first_at: str
+    last_at: str
+    span_minutes: int
+    sample_text: str
+    share_of_week: float | None
+    mean_sentiment: float | None
+
+
 # --- examples -------------------------------------------------------------------------------------------
 
 
@@ -224,9 +276,9 @@ class Summary(TypedDict):
     volume: Volume
     sentiment: Sentiment
     topics: list[Topic]
-    emerging_terms: list[dict[str, Any]]
-    spikes: list[dict[str, Any]]
-    coordination: list[dict[str, Any]]
+    emerging_terms: list[EmergingTerm]
+    spikes: list[Spike]
+    coordination: list[CoordinatedCluster]
     examples: Examples
     coverage: Coverage
     caveats: list[str]

@@ -225,7 +225,7 @@ def _summarise(
         "topics": topics,
         "emerging_terms": terms.emerging(con),
         "spikes": spikes.daily_spikes(daily, spec.week.monday),
-        "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
+        "coordination": [coordination.without_posts(c) for c in clusters],
         "amplification": amplification.analyse(posts, spec.analysis.amplification, min_n),
         "examples": _examples(con, ranked, _matcher(spec)),
         "coverage": {**_coverage(con, spec, this, daily), "sampling": _sampling(con, spec, weekly, rates)},
@@ -414,7 +414,7 @@ def _sentiment(by_lang: list[tuple[Any, ...]], this: dict[str, Any], last: dict[
 
 
 def _tone_counting_clusters_once(
-    con: duckdb.DuckDBPyConnection, this: dict[str, Any], clusters: list[dict[str, Any]], min_n: int
+    con: duckdb.DuckDBPyConnection, this: dict[str, Any], clusters: list[coordination.Cluster], min_n: int
 ) -> CountedOnce:
     """This week's tone with every coordinated cluster reduced to one post (its first), so a campaign
     cannot move the headline by volume."""

@@ -16,7 +16,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from listening_post.summary_model import Estimate, Topic, TrendWeek
+from listening_post.summary_model import Estimate, Spike, Topic, TrendWeek
 
 INK, MUTED, LINE, ACCENT = "#1d2330", "#4b5563", "#d9dde4", "#0b4f8a"
 POS, NEG, BAND, SPIKE, BAR = "#0072b2", "#c2410c", "#cfe3f3", "#e69f00", "#8fb8de"
@@ -248,7 +248,7 @@ def topics_chart(topics: list[Topic], layout: Layout = WIDE) -> str:
     return _svg(layout, height, "topics", title, desc or "No topic has enough scored posts this week.", body)
 
 
-def spike_arrow(spike: dict[str, Any]) -> str:
+def spike_arrow(spike: Spike) -> str:
     """▲ or ▼ as the spike's own figures go: volume against its expectation, tone against its baseline."""
     if spike["kind"] == "volume":
         up = spike["posts"] > spike["expected"]
@@ -257,7 +257,7 @@ def spike_arrow(spike: dict[str, Any]) -> str:
     return "▲" if up else "▼"
 
 
-def daily_chart(daily: list[dict[str, Any]], spikes: list[dict[str, Any]], monday: date, layout: Layout = WIDE) -> str:
+def daily_chart(daily: list[dict[str, Any]], spikes: list[Spike], monday: date, layout: Layout = WIDE) -> str:
     """Posts per local day of the week, with a scale; days flagged as spikes are highlighted and labelled
     with the direction of each spike (▲ more posts or more positive, ▼ fewer or more negative)."""
     width, left, fs, right = layout.width, layout.left, layout.font, 12
@@ -266,7 +266,7 @@ def daily_chart(daily: list[dict[str, Any]], spikes: list[dict[str, Any]], monda
     font = _font(layout)
     counts = {row["date"]: row["posts"] for row in daily}
     days = [date.fromordinal(monday.toordinal() + i) for i in range(7)]
-    flagged: dict[str, list[dict[str, Any]]] = {}
+    flagged: dict[str, list[Spike]] = {}
     for s in spikes:
         flagged.setdefault(s["date"], []).append(s)
     scale = _count_ticks(max([*counts.values(), 1]))

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from listening_post.analysis.stats import INSUFFICIENT
-from listening_post.summary_model import AboutUs, Sentiment, Summary, Topic
+from listening_post.summary_model import AboutUs, EmergingTerm, Sentiment, Spike, Summary, Topic
 
 MINUS = "\u2212"
 
@@ -249,7 +249,7 @@ def _coordination_sentence(summary: Summary) -> str | None:
     return text + "."
 
 
-def _emerging_sentence(terms: list[dict[str, Any]]) -> str | None:
+def _emerging_sentence(terms: list[EmergingTerm]) -> str | None:
     organic = [t for t in terms if t.get("coordinated_share", 0) < 0.5]
     if not organic:
         return None
@@ -258,7 +258,7 @@ def _emerging_sentence(terms: list[dict[str, Any]]) -> str | None:
     return f"Talked about far more than in the previous weeks: {listed}."
 
 
-def spike_words(spike: dict[str, Any]) -> str:
+def spike_words(spike: Spike) -> str:
     """A spike in plain words, from its figures (its ``description`` carries the statistic)."""
     day = date.fromisoformat(spike["date"])
     if spike["kind"] == "volume":
@@ -273,7 +273,7 @@ def spike_words(spike: dict[str, Any]) -> str:
     )
 
 
-def _spike_sentence(spikes: list[dict[str, Any]]) -> str | None:
+def _spike_sentence(spikes: list[Spike]) -> str | None:
     volume = [s for s in spikes if s["kind"] == "volume" and s["z"] > 0]
     if not volume:
         return None
