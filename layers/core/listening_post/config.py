@@ -342,6 +342,10 @@ class AlertThresholds(_Strict):
     terms_window_hours: int = Field(default=24, ge=1, le=168)
     terms_z: float = Field(default=6.0, gt=0)
     terms_min_posts: int = Field(default=10, ge=1)
+    # Co-sharing (analysis.amplification's method) over the last cosharing_window_hours: long enough for a
+    # ring pushing one link a day to repeat min_repetition times; a cluster of cosharing_min_accounts or more.
+    cosharing_window_hours: int = Field(default=72, ge=1, le=336)
+    cosharing_min_accounts: int = Field(default=4, ge=2)
     cooldown_hours: int = Field(default=24, ge=1, le=336, description="updates within this are the same event")
 
 
