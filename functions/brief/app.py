@@ -81,6 +81,7 @@ def register(country: str, week: str) -> None:
         (settings.weekly_table, "weekly"),
         (settings.weekly_sides_table, "weekly_sides"),
         (settings.storylines_table, "weekly/storylines"),
+        (settings.amplification_table, "weekly/amplification"),
     ):
         if table:
             register_weekly_partition(
