@@ -305,6 +305,7 @@ class Amplification(_Strict):
     # post, within the window, on at least min_repetition different links or posts. The window is
     # estimated from the week's data unless window_seconds is given.
     min_repetition: int = Field(default=3, ge=2)
+    min_cluster_accounts: int = Field(default=3, ge=2)  # a cluster of two is two accounts meeting by chance
     window_seconds: int | None = Field(default=None, ge=1, le=86_400)
     # The estimate's ceiling: slow organic spreading would otherwise widen the window to tens of minutes,
     # where unrelated accounts meet by chance and the pair search grows with the square of the shares.
