@@ -4,6 +4,7 @@ many unrelated accounts soon after they appear), and organic-only weeks.
 
     .venv/bin/python bench/amplification.py [--weeks 3] [--accounts 3000] [--window SECONDS]
     .venv/bin/python bench/amplification.py --posts 1000000 --timing    # time the analysis alone
+    .venv/bin/python bench/amplification.py --accounts 166666 --scale-seeds 7 8 9 [--min-cluster-accounts 2]
 
 Prints one JSON object: precision and recall of the accounts in co-sharing clusters against the planted
 ones (per week and pooled), the accounts flagged in organic-only weeks (false-positive rate), the young-
@@ -277,6 +278,44 @@ def timing(posts: int) -> dict[str, Any]:
     }
 
 
+def at_scale(accounts: int, seeds: list[int], min_cluster_accounts: int) -> dict[str, Any]:
+    """Precision and recall of the analysis alone on planted weeks of ``accounts`` organic accounts (seed 7
+    is the week of ``--timing``; other seeds are weeks the method was not looked at on), and the false
+    clusters by size."""
+    import duckdb
+
+    from listening_post.analysis import amplification
+    from listening_post.analysis.reading import PostsReader
+    from listening_post.config import Amplification
+    from listening_post.lake import Lake
+
+    out: dict[str, Any] = {"min_cluster_accounts": min_cluster_accounts, "weeks": []}
+    for seed in seeds:
+        week = generate(seed, accounts=accounts, planted=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            lake = Lake.from_uri(tmp)
+            lake.append_posts(week.posts, run_id="bench")
+            con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
+            reader = PostsReader(con, lake, "CA", START, START + timedelta(days=7), timezone="UTC", monday=WEEK.monday)
+            block = amplification.analyse(reader, Amplification(min_cluster_accounts=min_cluster_accounts), 30)
+            con.close()
+        found = {m for c in block["clusters"] for m in c["members"]}
+        hit = len(found & week.planted)
+        false_sizes = sorted(c["accounts"] for c in block["clusters"] if not set(c["members"]) & week.planted)
+        out["weeks"].append(
+            {
+                "seed": seed,
+                "posts": len(week.posts),
+                "flagged": len(found),
+                "precision": round(hit / len(found), 3) if found else None,
+                "recall": round(hit / len(week.planted), 3),
+                "organic_flagged": len(found - week.planted),
+                "false_cluster_sizes": false_sizes,
+            }
+        )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--weeks", type=int, default=3)
@@ -284,8 +323,13 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=None, help="fixed window in seconds (default: estimated)")
     parser.add_argument("--timing", action="store_true")
     parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--scale-seeds", type=int, nargs="*", help="precision at scale (--accounts) on these weeks")
+    parser.add_argument("--min-cluster-accounts", type=int, default=3)
     args = parser.parse_args()
-    result = timing(args.posts) if args.timing else measure(args.weeks, args.accounts, args.window)
+    if args.scale_seeds:
+        result = at_scale(args.accounts, args.scale_seeds, args.min_cluster_accounts)
+    else:
+        result = timing(args.posts) if args.timing else measure(args.weeks, args.accounts, args.window)
     print(json.dumps(result, indent=1))
 
 

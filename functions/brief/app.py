@@ -73,6 +73,7 @@ def register(country: str, week: str) -> None:
         (settings.weekly_table, deployment.lake.paths.WEEKLY),
         (settings.weekly_sides_table, deployment.lake.paths.WEEKLY_SIDES),
         (settings.storylines_table, deployment.lake.paths.STORYLINES),
+        (settings.amplification_table, deployment.lake.paths.AMPLIFICATION),
     ):
         if table:
             register_weekly_partition(

@@ -28,7 +28,9 @@ CREATE EXTERNAL TABLE IF NOT EXISTS weekly_storylines (
   `peak_day` string,
   `merged_from` array<string>,
   `split_from` string,
-  `generated_at` timestamp
+  `generated_at` timestamp,
+  `low_quality_share` double,
+  `state_affiliated_share` double
 )
 PARTITIONED BY (`country` string, `week` string)
 STORED AS PARQUET

@@ -229,13 +229,14 @@ def test_brief_builds_registers_and_mails(aws: dict[str, Any], monkeypatch: pyte
         "Name": "weekly_storylines",
         "StorageDescriptor": {"Location": f"s3://{BUCKET}/weekly/storylines/"},
     }
-    glue.create_table(
-        DatabaseName="listening_post",
-        TableInput={
-            **storylines_table,
-            "PartitionKeys": [{"Name": "country", "Type": "string"}, {"Name": "week", "Type": "string"}],
-        },
-    )
+    for table in (storylines_table, {**storylines_table, "Name": "weekly_amplification"}):
+        glue.create_table(
+            DatabaseName="listening_post",
+            TableInput={
+                **table,
+                "PartitionKeys": [{"Name": "country", "Type": "string"}, {"Name": "week", "Type": "string"}],
+            },
+        )
     sesv2 = boto3.client("sesv2", region_name=REGION)
     sesv2.create_email_identity(EmailIdentity="briefs@mission.example")
     for name, value in {
@@ -243,6 +244,7 @@ def test_brief_builds_registers_and_mails(aws: dict[str, Any], monkeypatch: pyte
         "LISTENING_POST_WEEKLY_TABLE": "weekly_topics",
         "LISTENING_POST_WEEKLY_SIDES_TABLE": "weekly_sides",
         "LISTENING_POST_STORYLINES_TABLE": "weekly_storylines",
+        "LISTENING_POST_AMPLIFICATION_TABLE": "weekly_amplification",
         "LISTENING_POST_BRIEF_SENDER": "briefs@mission.example",
         "LISTENING_POST_BRIEF_RECIPIENTS": json.dumps({"CA": ["political@mission.example"]}),
     }.items():
@@ -266,6 +268,11 @@ def test_brief_builds_registers_and_mails(aws: dict[str, Any], monkeypatch: pyte
         f"/weekly/storylines/country={parts[0]['Values'][0]}/week=2026-W47/"
     )
     assert lake.exists("weekly/storylines/country=CA/week=2026-W47/storylines.parquet")
+    parts = glue.get_partitions(DatabaseName="listening_post", TableName="weekly_amplification")["Partitions"]
+    assert sorted(p["Values"] for p in parts) == [["CA", "2026-W47"], ["DE", "2026-W47"]]
+    assert parts[0]["StorageDescriptor"]["Location"].endswith(
+        f"/weekly/amplification/country={parts[0]['Values'][0]}/week=2026-W47/"
+    )
     # Registering again is a no-op, and a scheduled run with no week picks each country's last complete week.
     assert handler.lambda_handler(event("brief"), FakeContext())["failed"] == {}
 

@@ -1,5 +1,5 @@
 """The parts of analysis/amplification.py on their own: matching clusters across weeks, outlet lists,
-posting-rate outliers, the configuration block and its located errors."""
+posting-rate outliers, the configuration block and its located errors, the smallest cluster."""
 
 from __future__ import annotations
 
@@ -86,3 +86,45 @@ def test_configuration_block_and_located_errors(tmp_path: Path) -> None:
     assert "bad.yaml:6:" in message and "min_repetition" in message
     assert "bad.yaml:8:" in message and "'https://cbc.ca/news' is not a domain" in message
     assert "typo_list" in message
+
+
+def _shares(con: object, rows: list[tuple[str, str, int]]) -> None:
+    """``amp_shares`` (link shares: object, account, second) and ``amp_authors`` as share_tables makes them."""
+    import duckdb
+
+    assert isinstance(con, duckdb.DuckDBPyConnection)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE amp_shares AS SELECT 'link' AS kind, o AS object, a AS author_id, "
+        "t::BIGINT AS t, o || '/' || a AS post_id FROM (SELECT unnest($o::VARCHAR[]) AS o, unnest($a::VARCHAR[]) AS a, "
+        "unnest($t::BIGINT[]) AS t)",
+        {"o": [r[0] for r in rows], "a": [r[1] for r in rows], "t": [r[2] for r in rows]},
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE amp_authors AS SELECT author_id, count(*) AS n, 0 AS scored, NULL::DOUBLE "
+        "AS total FROM amp_shares GROUP BY author_id"
+    )
+
+
+def test_a_pair_alone_is_not_a_cluster_and_the_minimum_is_configurable() -> None:
+    """Two accounts meeting on three links within the window: chance among many heavy sharers (on the
+    544k-post generated weeks every false cluster but one was such a pair); three accounts are a cluster."""
+    import duckdb
+
+    from listening_post.config import Amplification
+
+    con = duckdb.connect()
+    pair = [(f"https://a.example/{i}", who, 1000 * i + lag) for i in range(3) for who, lag in (("p", 0), ("q", 20))]
+    _shares(con, pair)
+    assert amplification.find_clusters(con, Amplification(), 60) == []
+    (two,) = amplification.find_clusters(con, Amplification(min_cluster_accounts=2), 60)
+    assert two["accounts"] == 2 and two["coordinated_shares"] == 6
+    _shares(con, pair + [(f"https://a.example/{i}", "r", 1000 * i + 40) for i in range(3)])
+    (three,) = amplification.find_clusters(con, Amplification(), 60)
+    assert three["accounts"] == 3 and sorted(three["members"]) == ["p", "q", "r"]
+    assert amplification.coordinated_post_ids(con, three["members"], 60)[:3] == [
+        "https://a.example/0/p",
+        "https://a.example/0/q",
+        "https://a.example/0/r",
+    ]
+    with pytest.raises(ValueError, match="min_cluster_accounts"):
+        Amplification(min_cluster_accounts=1)

@@ -28,6 +28,7 @@ ENVIRONMENTS: list[dict[str, str]] = [
         "LISTENING_POST_GLUE_DATABASE": "lp",
         "LISTENING_POST_WEEKLY_TABLE": "weekly_topics",
         "LISTENING_POST_WEEKLY_SIDES_TABLE": "weekly_sides",
+        "LISTENING_POST_AMPLIFICATION_TABLE": "weekly_amplification",
         "LISTENING_POST_DATA_BUCKET": "b",
     },
 ]
@@ -70,6 +71,7 @@ def test_the_environment_is_read_as_pydantic_settings_read_it(
         weekly_table: str | None = None
         weekly_sides_table: str | None = None
         storylines_table: str | None = None
+        amplification_table: str | None = None
         data_bucket: str | None = None
 
     clear(monkeypatch)

@@ -168,6 +168,33 @@ def test_weekly_storylines_table_is_storylines_schema(resources: dict[str, Any])
     assert columns == expected and partitions == keys
 
 
+def test_weekly_amplification_table_is_the_amplification_dataset(resources: dict[str, Any]) -> None:
+    from listening_post.analysis.amplification import DATASET_SCHEMA
+
+    table = resources["WeeklyAmplificationTable"]
+    expected = [(f.name, _hive_type(f.type)) for f in DATASET_SCHEMA]
+    assert _glue_columns(table) == expected
+    keys = [(k["Name"], k["Type"]) for k in table["Properties"]["TableInput"]["PartitionKeys"]]
+    assert keys == [("country", "string"), ("week", "string")]
+    location = table["Properties"]["TableInput"]["StorageDescriptor"]["Location"]
+    assert location == {"Fn::Sub": "s3://${DataBucket}/weekly/amplification/"}
+    columns, partitions = _ddl_columns(ROOT / "infra" / "athena" / "weekly_amplification.sql")
+    assert columns == expected and partitions == keys
+    brief = resources["BriefFunction"]["Properties"]
+    assert brief["Environment"]["Variables"]["LISTENING_POST_AMPLIFICATION_TABLE"] == {
+        "Ref": "WeeklyAmplificationTable"
+    }
+    register = next(
+        s
+        for s in brief["Policies"][1]["Statement"]
+        if isinstance(s, dict) and s.get("Sid") == "RegisterWeeklyTopicsPartitions"
+    )
+    assert {
+        "Fn::Sub": "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/${GlueDatabase}/"
+        "${WeeklyAmplificationTable}"
+    } in register["Resource"]
+
+
 # --- API routes against the library's API ------------------------------------------------------------------
 
 
@@ -212,6 +239,7 @@ CONTRACT = {
             "LISTENING_POST_WEEKLY_TABLE",
             "LISTENING_POST_WEEKLY_SIDES_TABLE",
             "LISTENING_POST_STORYLINES_TABLE",
+            "LISTENING_POST_AMPLIFICATION_TABLE",
         },
     ),
     "ApiFunction": ("functions/api/", 10, 512, ["CoreLayer", "DuckDBLayer"], {"LISTENING_POST_DATA_BUCKET"}),

@@ -202,6 +202,7 @@ class Amplification(_Strict):
     # post, within the window, on at least min_repetition different links or posts. The window is
     # estimated from the week's data unless window_seconds is given.
     min_repetition: int = Field(default=3, ge=2)
+    min_cluster_accounts: int = Field(default=3, ge=2)  # a cluster of two is two accounts meeting by chance
     window_seconds: int | None = Field(default=None, ge=1, le=86_400)
     # The estimate's ceiling: slow organic spreading would otherwise widen the window to tens of minutes,
     # where unrelated accounts meet by chance and the pair search grows with the square of the shares.
@@ -239,6 +240,10 @@ class AlertThresholds(_Strict):
     terms_window_hours: int = Field(default=24, ge=1, le=168)
     terms_z: float = Field(default=6.0, gt=0)
     terms_min_posts: int = Field(default=10, ge=1)
+    # Co-sharing (analysis.amplification's method) over the last cosharing_window_hours: long enough for a
+    # ring pushing one link a day to repeat min_repetition times; a cluster of cosharing_min_accounts or more.
+    cosharing_window_hours: int = Field(default=72, ge=1, le=336)
+    cosharing_min_accounts: int = Field(default=4, ge=2)
     cooldown_hours: int = Field(default=24, ge=1, le=336, description="updates within this are the same event")
 
 

@@ -50,6 +50,7 @@ class Settings(BaseModel):
     weekly_table: str | None = None
     weekly_sides_table: str | None = None
     storylines_table: str | None = None
+    amplification_table: str | None = None
     data_bucket: str | None = None
 
     def __init__(self, **values: Any) -> None:

@@ -121,9 +121,11 @@ def _describe(win: Window, lake: Lake, group: list[Signal]) -> dict[str, Any]:
     top = max(group, key=lambda s: (s.severity, s.rule == "coordination"))
     ids = list(dict.fromkeys(p for s in group for p in s.post_ids))[:MAX_POST_IDS]
     event_id = hashlib.blake2b(f"{win.country}|{top.identity}|{win.at.isoformat()}".encode(), digest_size=8).hexdigest()
-    coordinated = win.con.execute(
-        "SELECT count(*) FROM cluster_posts WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": ids}
-    ).fetchone()
+    copies = win.con.execute(
+        "SELECT post_id FROM cluster_posts WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": ids}
+    ).fetchall()
+    # Coordinated: near-identical copies (rules/coordination.py) or co-shared links (rules/cosharing.py).
+    coordinated = {r[0] for r in copies} | (win.cache.get("cosharing_posts", set()) & set(ids))
     return {
         "event_id": event_id,
         "country": win.country,
@@ -138,7 +140,7 @@ def _describe(win: Window, lake: Lake, group: list[Signal]) -> dict[str, Any]:
         "signals": [_signal(s) for s in group],
         "identities": sorted({s.identity for s in group}),
         "posts": len(ids),
-        "coordinated_share": (coordinated[0] if coordinated else 0) / len(ids) if ids else 0.0,
+        "coordinated_share": len(coordinated) / len(ids) if ids else 0.0,
         "top_terms": _top_terms(win, ids),
         "examples": _examples(win, lake, ids),
         "post_ids": ids,

@@ -27,6 +27,9 @@ COLUMNS = [
     "topics",
     "dup_group",
     "url",
+    "links",  # the co-sharing rule's (alerts/rules/cosharing.py)
+    "reposted_post_id",
+    "author_created_at",
 ]
 
 
@@ -76,7 +79,7 @@ def span(config: Config, at: datetime) -> datetime:
     """The earliest instant an evaluation at ``at`` reads."""
     th = config.alerts.thresholds
     longest = max(th.tone_window_hours, th.terms_window_hours, th.coordination_window_hours, 24)
-    return at - timedelta(days=th.baseline_days, hours=longest)
+    return at - max(timedelta(days=th.baseline_days, hours=longest), timedelta(hours=th.cosharing_window_hours))
 
 
 def read(lake: Lake, country: str, start: datetime, end: datetime) -> pa.Table:

@@ -60,8 +60,8 @@ def analyse(posts: PostsReader, settings: Amplification, min_n: int) -> dict[str
     """The ``amplification`` block of summary.json for week 0 of ``posts``, with ``members`` in each
     cluster (taken out before the summary is written: :func:`dataset`)."""
     _tables(posts, settings)
-    window, estimated_from = _window(posts, settings)
-    clusters = _clusters(posts, settings, window)
+    window, estimated_from = estimate_window(posts.con, settings)
+    clusters = find_clusters(posts.con, settings, window)
     return {
         "method": {
             "window_seconds": window,
@@ -78,16 +78,25 @@ def analyse(posts: PostsReader, settings: Amplification, min_n: int) -> dict[str
 
 
 def _tables(posts: PostsReader, settings: Amplification) -> None:
-    """Two tables from one scan each of week 0's social posts: ``amp_authors`` (per account: posts, tone
-    sums, posts while younger than the limit) and ``amp_shares`` (each account's first share of each link
-    or reposted post; older copies of a post share the same things, so the first share is the same)."""
-    young = f"created_at - author_created_at < INTERVAL {int(settings.young_account_days)} DAY"
+    """``amp_authors`` and ``amp_shares`` of week 0 (:func:`share_tables`)."""
     # Each post once: these tables are read directly, not through PostsReader.query, so the older copies of
     # re-collected posts are left out here (``kept``) rather than subtracted afterwards.
     source = "raw" if posts.mode == CLEAN else "kept"
-    params = {"sources": list(SOCIAL_SOURCES)}
-    where = "w = 0 AND author_id IS NOT NULL AND list_contains($sources, source)"
-    posts.con.execute(
+    share_tables(posts.con, source, "w = 0", {}, settings.young_account_days)
+
+
+def share_tables(
+    con: Any, relation: str, where: str, params: dict[str, Any], young_days: int, *, post_ids: bool = False
+) -> None:
+    """Two tables from one scan each of the social posts of ``relation`` matching ``where``: ``amp_authors``
+    (per account: posts, tone sums, posts while younger than ``young_days``) and ``amp_shares`` (each
+    account's first share of each link or reposted post; older copies of a post share the same things, so
+    the first share is the same). ``post_ids``: ``amp_shares`` also names the post of that first share
+    (the alerts quote it)."""
+    young = f"created_at - author_created_at < INTERVAL {int(young_days)} DAY"
+    params = {**params, "sources": list(SOCIAL_SOURCES)}
+    where = f"{where} AND author_id IS NOT NULL AND list_contains($sources, source)"
+    con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE amp_authors AS
         SELECT author_id, count(*) AS n,
@@ -95,36 +104,38 @@ def _tables(posts: PostsReader, settings: Amplification) -> None:
                {exact_sum("sentiment", "NOT is_repost")} AS total,
                count(*) FILTER (WHERE author_created_at IS NOT NULL) AS aged,
                count(*) FILTER (WHERE {young}) AS young
-        FROM {source} WHERE {where} GROUP BY author_id
+        FROM {relation} WHERE {where} GROUP BY author_id
         """,
         params,
     )
-    posts.con.execute(
+    post, first = (", post_id", ", arg_min(post_id, t) AS post_id") if post_ids else ("", "")
+    con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE amp_shares AS
         WITH s AS (
-            SELECT author_id, epoch(created_at)::BIGINT AS t, is_repost, links, reposted_post_id
-            FROM {source}
+            SELECT author_id, epoch(created_at)::BIGINT AS t, is_repost, links, reposted_post_id{post}
+            FROM {relation}
             WHERE {where} AND (reposted_post_id IS NOT NULL OR (NOT is_repost AND len(links) > 0))
         ),
         u AS (
-            SELECT 'link' AS kind, unnest(links) AS object, author_id, t FROM s WHERE NOT is_repost
+            SELECT 'link' AS kind, unnest(links) AS object, author_id, t{post} FROM s WHERE NOT is_repost
             UNION ALL
-            SELECT 'repost', reposted_post_id, author_id, t FROM s WHERE reposted_post_id IS NOT NULL
+            SELECT 'repost', reposted_post_id, author_id, t{post} FROM s WHERE reposted_post_id IS NOT NULL
         )
-        SELECT kind, object, author_id, min(t) AS t FROM u WHERE object IS NOT NULL GROUP BY ALL
+        SELECT kind, object, author_id, min(t) AS t{first} FROM u WHERE object IS NOT NULL
+        GROUP BY kind, object, author_id
         """,
         params,
     )
 
 
-def _window(posts: PostsReader, settings: Amplification) -> tuple[int, int]:
+def estimate_window(con: Any, settings: Amplification) -> tuple[int, int]:
     """The coordination window in seconds and how many objects it was estimated from (0: configured or
     default): per object shared by several accounts, the time from its first share to the first share
     past ``share_fraction`` of them; then their ``window_quantile`` quantile, at most ``max_window_seconds``."""
     if settings.window_seconds is not None:
         return settings.window_seconds, 0
-    row = posts.con.execute(
+    row = con.execute(
         """
         WITH o AS (
             SELECT count(*) AS n, list(t ORDER BY t) AS ts FROM amp_shares GROUP BY kind, object HAVING count(*) > 1
@@ -139,8 +150,8 @@ def _window(posts: PostsReader, settings: Amplification) -> tuple[int, int]:
     return min(settings.max_window_seconds, max(1, math.ceil(quantile))), int(objects)
 
 
-def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[dict[str, Any]]:
-    con = posts.con
+def find_clusters(con: Any, settings: Amplification, window: int) -> list[dict[str, Any]]:
+    """The co-sharing clusters of ``amp_shares`` (:func:`share_tables`), largest first, with ``members``."""
     # Pairs within the window, found by an equality join on (object, time bucket of the window's width)
     # with the same and the next bucket: no pair of shares closer than the window is missed, and the work
     # grows with the shares per bucket, not per object. A bucket with more than max_window_shares shares of one
@@ -195,6 +206,11 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
     components: dict[str, list[str]] = defaultdict(list)
     for account in list(parent):
         components[find(account)].append(account)
+    # A pair alone is what chance makes among many active accounts: two heavy sharers of the week's most
+    # popular links and posts meet three times within minutes (docs/AMPLIFICATION.md, "Measured").
+    components = {r: a for r, a in components.items() if len(a) >= settings.min_cluster_accounts}
+    if not components:
+        return []
     members = {a: root for root, accounts in components.items() for a in accounts}
     con.execute(
         "CREATE OR REPLACE TEMP TABLE amp_members AS SELECT unnest($a::VARCHAR[]) AS author_id, "
@@ -258,6 +274,21 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
 
 def by_count(item: tuple[str, int]) -> tuple[int, str]:
     return -item[1], item[0]
+
+
+def coordinated_post_ids(con: Any, members: list[str], window: int) -> list[str]:
+    """The posts of a cluster's coordinated shares, oldest first: its ``members``' shares of a link or post
+    that another member shared within ``window`` seconds (``amp_shares`` made with ``post_ids``)."""
+    rows = con.execute(
+        """
+        WITH m AS (SELECT * FROM amp_shares WHERE author_id IN (SELECT unnest($members::VARCHAR[])))
+        SELECT a.post_id, min(a.t) FROM m a JOIN m b
+          ON a.kind = b.kind AND a.object = b.object AND a.author_id <> b.author_id AND abs(a.t - b.t) <= $window
+        GROUP BY a.post_id ORDER BY min(a.t), a.post_id
+        """,
+        {"members": members, "window": window},
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def _cluster_id(accounts: list[str]) -> str:

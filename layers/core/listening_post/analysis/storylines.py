@@ -93,6 +93,7 @@ class Doc:
     sentiment: float | None = None
     coordinated: bool = False
     copy_key: str | None = None  # the duplicate key: copies of one text are grouped as one post
+    domains: tuple[str, ...] = ()  # of the post's links, for the shares of listed outlets
 
 
 @dataclass
@@ -555,6 +556,7 @@ def weekly(
         )
         for pid, author, source, lang, text, toks, ms, sentiment, coord, dup in rows[:MAX_DOCS]
     ]
+    _read_domains(con, posts_relation, summary, docs)
     population = summary["volume"]["original_posts"] if sampled else len(docs)
     languages = sorted({*spec.languages, *(d.lang for d in docs if d.lang)})
     stop = frozenset(stop_words(languages))
@@ -685,8 +687,41 @@ def _describe(
         "first_at": min(firsts).isoformat() if firsts else None,
         "peak_day": min(days, key=lambda d: (-days[d], d)).isoformat() if days else None,
         "coordinated_share": sum(1 for i in members if docs[i].coordinated) / k if k else None,
+        "outlets": _outlet_shares([docs[i] for i in members], spec.analysis.amplification.outlets),
         "examples": examples,
     }
+
+
+def _read_domains(con: duckdb.DuckDBPyConnection, relation: str, summary: Summary, docs: list[Doc]) -> None:
+    """Each doc's link domains (schema v3 ``domains``), read for the docs only from the week's rows."""
+    if not docs:
+        return
+    start, end = datetime.fromisoformat(summary["period"]["start"]), datetime.fromisoformat(summary["period"]["end"])
+    found = dict(
+        con.execute(
+            f"SELECT post_id, max(domains) FROM {relation} WHERE created_at >= $start AND created_at < $end "
+            "AND len(domains) > 0 AND post_id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY 1",
+            {"ids": [d.post_id for d in docs], "start": start, "end": end},
+        ).fetchall()
+    )
+    for d in docs:
+        d.domains = tuple(found.get(d.post_id) or ())
+
+
+def _outlet_shares(members: list[Doc], outlets: Any) -> dict[str, Any] | None:
+    """The share of a storyline's posts linking to an outlet of the configuration's low-quality (and
+    state-affiliated) lists (``analysis.amplification.outlets``; a domain covers its subdomains); None
+    when neither list is configured."""
+    from listening_post.analysis.amplification import _listed
+
+    lists = {"low_quality": set(outlets.low_quality), "state_affiliated": set(outlets.state_affiliated)}
+    if not any(lists.values()):
+        return None
+    out: dict[str, Any] = {"posts_with_links": sum(1 for d in members if d.domains)}
+    for name, listed in lists.items():
+        k = sum(1 for d in members if any(_listed(domain, listed) for domain in d.domains))
+        out[name] = stats.share_estimate(k, len(members), 1) if members else None
+    return out
 
 
 def _ranked(values: Any) -> list[tuple[str, int]]:
@@ -767,8 +802,12 @@ STORYLINES_SCHEMA = pa.schema(
         ("merged_from", pa.list_(pa.string())),
         ("split_from", pa.string()),
         ("generated_at", pa.timestamp("us", tz="UTC")),
+        # Version 2 (added at the end: version 1 files read them as null): the share of the storyline's
+        # posts linking to a listed low-quality / state-affiliated outlet, null when no list is configured.
+        ("low_quality_share", pa.float64()),
+        ("state_affiliated_share", pa.float64()),
     ],
-    metadata={b"listening_post.schema": b"weekly_storylines", b"listening_post.schema_version": b"1"},
+    metadata={b"listening_post.schema": b"weekly_storylines", b"listening_post.schema_version": b"2"},
 )
 
 
@@ -808,6 +847,8 @@ def storylines_table(summary: Summary) -> pa.Table:
                 "merged_from": s["merged_from"],
                 "split_from": s["split_from"],
                 "generated_at": datetime.fromisoformat(summary["generated_at"]),
+                "low_quality_share": ((s.get("outlets") or {}).get("low_quality") or {}).get("value"),
+                "state_affiliated_share": ((s.get("outlets") or {}).get("state_affiliated") or {}).get("value"),
             }
         )
     return pa.Table.from_pylist(rows, schema=STORYLINES_SCHEMA)

@@ -12,7 +12,7 @@ from listening_post.alerts.window import Window
 
 @dataclass
 class Signal:
-    rule: str  # volume, tone, coordination, term
+    rule: str  # volume, tone, coordination, term, cosharing
     scope: str  # "all" or a topic id
     key: str  # what makes two signals of the same rule and scope the same event (medium, term, copy text)
     severity: int  # 1 low, 2 medium, 3 high
@@ -40,7 +40,7 @@ def rule(name: str) -> Callable[[Rule], Rule]:
 
 def load_all() -> dict[str, Rule]:
     """Import the rule modules (each registers itself) and return the registry."""
-    from listening_post.alerts.rules import coordination, terms, tone, volume  # noqa: F401
+    from listening_post.alerts.rules import coordination, cosharing, terms, tone, volume  # noqa: F401
 
     return RULES
 
