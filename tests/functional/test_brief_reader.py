@@ -17,9 +17,10 @@ import pytest
 from listening_post.briefs import charts
 from listening_post.briefs.findings import findings
 from listening_post.config import parse_config
-from listening_post.demo import DemoResult, run_demo
+from listening_post.demo import DemoResult, demo_config, run_demo
 from listening_post.lake import Lake
 from listening_post.pipeline import summarise
+from listening_post.scoring.topics import TopicMatcher
 from listening_post.weeks import IsoWeek
 from tests.helpers import week_of_posts
 
@@ -184,8 +185,11 @@ def test_examples_represent_and_never_contradict_their_side(demo: DemoResult) ->
             for item in items:
                 assert (item["sentiment"] > 0) == (side == "positive"), (country, side, item)
                 assert "@" not in item["excerpt"].replace("@…", "")
-        # Overall examples are on a topic: each shows the sentence that matched one.
-        assert all(item["matched_sentence"] for items in rep["overall"].values() for item in items)
+        # Overall examples are on a topic: what each shows (the passage about its topic, or the whole post
+        # when all of it is) matches one.
+        matcher = TopicMatcher((t.id, t.compiled) for t in demo_config().topics_for(country))
+        for items in rep["overall"].values():
+            assert all(matcher.match(item["matched_sentence"] or item["excerpt"]) for item in items)
         quoted = json.dumps(rep, ensure_ascii=False)
         assert "Great game last night" not in quoted
     page = html(demo, "CA")

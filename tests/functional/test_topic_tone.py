@@ -39,12 +39,12 @@ ENERGY = [
 ]
 
 
-def _mixed(n: int, start: datetime) -> list[ParsedPost]:
+def _mixed(n: int, start: datetime, step: timedelta = timedelta(minutes=1)) -> list[ParsedPost]:
     return [
         ParsedPost(
             source="mastodon",
             native_id=f"{start:%j}-{i}",
-            created_at=start + timedelta(minutes=i),
+            created_at=start + i * step,
             text=f"{SPORT[i % 3]} {ENERGY[(i // 3) % 3]}",
             author_native=f"person{i}@example.social",
             declared_lang="en",
@@ -128,6 +128,22 @@ def test_topic_tone_and_examples_come_from_the_sentences_about_the_topic(lake: L
     assert all(item["matched"] in SPORT for item in sport["negative"])
     # The overall examples are the whole posts, under their whole-post label, without a matched sentence.
     assert all("matched" not in item for group in summary["examples"]["overall"].values() for item in group)
+
+
+def test_the_typical_examples_show_the_tone_and_passage_about_their_topic(tmp_path: Path, enricher: Enricher) -> None:
+    """The brief's typical examples: a mixed post is a positive example of energy and a negative one of sport,
+    with its tone about each and the passage that tone was scored on. On main the whole post's tone put posts
+    on the negative side of energy (6 of the 9 texts are negative as a whole) and quoted their first sentence,
+    about sport. Two hours apart, the copies are not a coordinated cluster (whose posts are never examples)."""
+    lake = Lake.from_uri(str(tmp_path / "lake"))
+    lake.append_posts(_enrich(enricher, _mixed(60, MONDAY, timedelta(hours=2))), run_id="r1")
+    typical = _summary(lake)["representative"]["by_topic"]
+    assert typical["energy"]["positive"] and not typical["energy"]["negative"]
+    for item in typical["energy"]["positive"]:
+        assert item["matched_sentence"] in ENERGY
+        assert item["sentiment"] == default_scorer().score(item["matched_sentence"], "en").compound
+    assert typical["sport"]["negative"] and not typical["sport"]["positive"]
+    assert all(item["matched_sentence"] in SPORT for item in typical["sport"]["negative"])
 
 
 def test_files_written_before_v3_fall_back_to_the_whole_post(lake: Lake) -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import regex
 
 from listening_post.scoring.topics import TopicMatcher
 
@@ -32,7 +32,6 @@ def agrees(side: str, tone: float) -> bool:
 
 TOP_TERMS = 30
 WEIGHTS = {"tone": 0.4, "terms": 0.4, "engagement": 0.2}
-_SENTENCE = regex.compile(r"(?<=[.!?…])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,26 @@ class Candidate:
     tokens: frozenset[str]
     engagement: int
     dup_group: str | None
+    # The tone of the sentences about each topic (the posts' ``topic_sentiment``, schema v3); empty in files
+    # written before it, where the post's own tone stands for every topic.
+    topic_tones: Mapping[str, float] = field(default_factory=dict)
 
 
 def example_tone(candidate: Candidate, topic: str | None) -> float:
-    """The tone a candidate shows for ``topic`` (None: overall). The seam for a per-topic score: today the
-    post's own score; a per-topic sentence score replaces it here."""
-    return candidate.sentiment
+    """The tone a candidate shows for ``topic``: the tone of its sentences about the topic, so that a post
+    praising a match and attacking a rebate is a negative example of the rebate; overall (None), its own."""
+    if topic is None:
+        return candidate.sentiment
+    return candidate.topic_tones.get(topic, candidate.sentiment)
+
+
+def _tones(value: object) -> dict[str, float]:
+    """A DuckDB MAP as a dict (DuckDB returns a dict, or {"key": [...], "value": [...]} in older releases)."""
+    if not value:
+        return {}
+    if isinstance(value, dict) and set(value) == {"key", "value"} and isinstance(value["key"], list):
+        value = dict(zip(value["key"], value["value"], strict=True))
+    return {str(k): float(v) for k, v in dict(value).items() if v is not None}  # type: ignore[call-overload]
 
 
 def candidates(con: duckdb.DuckDBPyConnection) -> list[Candidate]:
@@ -56,21 +69,25 @@ def candidates(con: duckdb.DuckDBPyConnection) -> list[Candidate]:
     clusters (table ``cluster_posts``)."""
     rows = con.execute(
         """
-        SELECT post_id, sentiment, topics, toks, engagement, dup_group FROM texts
+        SELECT post_id, sentiment, topics, toks, engagement, dup_group, topic_sentiment FROM texts
         WHERE w = 0 AND sampled AND chars > 0 AND NOT is_repost AND sentiment IS NOT NULL
           AND post_id NOT IN (SELECT post_id FROM cluster_posts)
         ORDER BY post_id
         """
     ).fetchall()
     return [
-        Candidate(pid, float(s), tuple(topics or ()), frozenset(toks or ()), int(e or 0), dup)
-        for pid, s, topics, toks, e, dup in rows
+        Candidate(pid, float(s), tuple(topics or ()), frozenset(toks or ()), int(e or 0), dup, _tones(ts))
+        for pid, s, topics, toks, e, dup, ts in rows
     ]
 
 
 def pick(group: list[Candidate], side: str, topic: str | None, n: int = PER_SIDE) -> list[tuple[Candidate, float]]:
     """The ``n`` most typical candidates of ``group`` for ``side``, with their typicality (0 to 1)."""
-    members = [c for c in group if agrees(side, example_tone(c, topic))]
+    # Its tone about the topic must agree with the side, and the post as a whole must not say the opposite:
+    # a lexicon misreads single sentences ("nobody in charge seems to care" reads as care, positive) more
+    # often than whole posts, and an example that contradicts itself would mislead more than it shows.
+    other = "negative" if side == "positive" else "positive"
+    members = [c for c in group if agrees(side, example_tone(c, topic)) and not agrees(other, c.sentiment)]
     if not members:
         return []
     tones = [example_tone(c, topic) for c in members]
@@ -123,10 +140,11 @@ def _rows(picked: list[tuple[Candidate, float]], topic: str | None) -> list[tupl
 
 
 def matched_sentence(text: str, matcher: TopicMatcher, topic: str | None) -> str | None:
-    """The first sentence of ``text`` that matches ``topic`` (None: any of the matcher's topics) by itself;
-    None when the match needs words from several sentences."""
-    for sentence in _SENTENCE.split(text or ""):
-        found = matcher.match(sentence)
-        if found and (topic is None or topic in found):
-            return sentence.strip()
+    """The words of ``text`` about ``topic``: the passage its per-topic tone was scored on
+    (:meth:`TopicMatcher.passages`, the same sentences and rules); overall (None), the passage about the first
+    topic the text is about. None when that is the whole text, which the excerpt then shows."""
+    for tid in [topic] if topic else matcher.match(text or ""):
+        passage = matcher.passages(text or "", [tid]).get(tid)
+        if passage:
+            return passage
     return None

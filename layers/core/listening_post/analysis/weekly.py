@@ -528,7 +528,7 @@ def _load_texts(
         f"""
         CREATE OR REPLACE TEMP TABLE texts AS
         SELECT post_id, collected_at, created_at, w, author_id, source, lang, topics, is_repost, sentiment,
-               sentiment_label, dup_group, length(text) AS chars, sampled,
+               sentiment_label, topic_sentiment, dup_group, length(text) AS chars, sampled,
                CASE WHEN sampled OR quoted THEN text END AS text, CASE WHEN sampled OR quoted THEN url END AS url,
                coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
                CASE WHEN sampled THEN {terms.tokens_sql("text", "lang")} END AS toks
