@@ -782,6 +782,9 @@ class TelegramFetcher:
             ids: list[int] = []
             fetched = self.context.parse_page(origin, response.body, _preview_reader(ids))
             if fetched.page is None:
+                # Reports and quarantine keep the reason and the body: not with the channel's username in them.
+                fetched.body = _without_name(fetched.body or b"", channel)
+                fetched.error = _without_name((fetched.error or "").encode(), channel).decode()
                 yield fetched, None
                 return
             page = fetched.page
@@ -802,6 +805,13 @@ class TelegramFetcher:
                 return
             before = next_before
         yield FetchedPage(f"{name}", note=f"page limit ({self.context.max_pages}) reached"), None
+
+
+def _without_name(body: bytes, channel: str) -> bytes:
+    import re
+
+    text = body.decode("utf-8", errors="replace")
+    return re.sub(re.escape(channel), _REDACTED, text, flags=re.IGNORECASE).encode("utf-8")
 
 
 def _message_number(native_id: str) -> int | None:
