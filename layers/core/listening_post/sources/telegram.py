@@ -392,8 +392,6 @@ def _parse_json(text: str) -> Page:
         data = lines
     if isinstance(data, dict) and isinstance(data.get("messages"), list):
         return _desktop_chat(data)
-    if isinstance(data, dict) and isinstance(data.get("chats"), dict):
-        return _desktop_account(data)
     if isinstance(data, dict) and _is_telethon(data):
         return _telethon([data])
     if isinstance(data, list) and data and all(_is_telethon(m) for m in data):
@@ -421,27 +419,6 @@ def _json_lines(text: str) -> list[Any] | None:
 
 def _is_telethon(record: Any) -> bool:
     return isinstance(record, dict) and record.get("_") in ("Message", "MessageService", "MessageEmpty")
-
-
-def _desktop_account(data: dict[str, Any]) -> Page:
-    """A whole account's export (``chats.list``): its public channels and groups only."""
-    from listening_post.sources.base import Page, PayloadError
-
-    chats = data["chats"].get("list")
-    if not isinstance(chats, list):
-        raise PayloadError("a Telegram Desktop account export without chats.list")
-    page = Page()
-    for chat in chats:
-        if not isinstance(chat, dict) or not isinstance(chat.get("messages"), list):
-            continue
-        if chat.get("type") not in PUBLIC_CHAT_TYPES:
-            page.withdrawn += len(chat["messages"])  # a private conversation: not public opinion
-            continue
-        part = _desktop_chat(chat)
-        page.posts.extend(part.posts)
-        page.rejects.extend(part.rejects)
-        page.withdrawn += part.withdrawn
-    return page
 
 
 def _desktop_chat(chat: dict[str, Any]) -> Page:
