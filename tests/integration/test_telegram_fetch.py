@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import yaml
 
-from listening_post.query import Query
+from listening_post.config import parse_config
+from listening_post.jobs import Job
 from listening_post.sources import telegram
-from listening_post.sources.fetch import FetchContext, FetchedPage, Job
+from listening_post.sources.fetch import FetchContext, FetchedPage
 from listening_post.sources.http import HttpClient, HttpPolicy
 from listening_post.sources.spec import FetcherArgs
 from tests.replay import FakeClock, ReplayServer, Reply
@@ -28,8 +29,20 @@ AFTER_THE_POSTS = datetime(2023, 2, 25, tzinfo=UTC).timestamp()  # the day after
 
 
 def job(query: str = "message OR link OR pics", channels: tuple[str, ...] = ("tchantest",)) -> Job:
-    country = SimpleNamespace(code="BR", sources=SimpleNamespace(telegram=telegram.TelegramCountry(channels=channels)))
-    return Job(country, SimpleNamespace(id="q1", compiled=Query(query)), "telegram")  # type: ignore[arg-type]
+    document = {
+        "version": 1,
+        "secrets": {"author_key": {"env": "LISTENING_POST_AUTHOR_KEY"}},
+        "countries": [
+            {
+                "code": "BR",
+                "languages": ["pt", "en"],
+                "sources": {"telegram": {"channels": list(channels)}},
+                "queries": [{"id": "q1", "query": query, "sources": ["telegram"]}],
+            }
+        ],
+    }
+    country = parse_config(yaml.safe_dump(document)).countries[0]
+    return Job(country, country.queries[0], "telegram")
 
 
 def fetcher(replay: ReplayServer, clock: FakeClock, *, lookback_days: int = 30, **settings: Any) -> Any:

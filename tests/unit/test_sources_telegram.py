@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from listening_post.authors import AuthorFormError
-from listening_post.model import ParsedPost
+from listening_post.parsed import ParsedPost
 from listening_post.sources import telegram
 from listening_post.sources.base import Page, PayloadError, parse_guarded
 
@@ -131,9 +131,9 @@ def test_hashtags_and_mentions_come_from_the_texts_anchors() -> None:
 # --- exports -----------------------------------------------------------------------------------------
 
 
-def test_desktop_export_of_a_personal_chat_is_refused_whole() -> None:
-    with pytest.raises(PayloadError, match=r"personal_chat.*only public channels and groups"):
-        telegram.parse(load("chat_analytics_DM_2A_7M.json"))
+def test_desktop_export_of_a_personal_chat_is_kept_nowhere() -> None:
+    page = telegram.parse(load("chat_analytics_DM_2A_7M.json"))
+    assert page.posts == [] and page.rejects == [] and page.withdrawn == 8  # counted, nothing to quarantine
 
 
 def test_desktop_export_records() -> None:

@@ -25,9 +25,10 @@ What becomes a post, and how:
 
 Exports name a channel by its number, not its username: their posts' ids are ``c<channel id>/<id>`` and their
 author ``channel<id>`` (``user<id>`` for a group member), so the same message imported from an export and
-read from the preview counts twice. Only public channels and groups are read from a Desktop export: a
-personal chat, a private group or channel is refused whole. From a Telethon dump, messages of a user or a
-basic group (``PeerUser``, ``PeerChat``) are private conversations and are not stored.
+read from the preview counts twice. Only public channels and groups are read from a Desktop export: the
+messages of a personal chat, a private group or channel are counted with the withdrawn and kept nowhere.
+From a Telethon dump, messages of a user or a basic group (``PeerUser``, ``PeerChat``) are private
+conversations and are not stored.
 
 Importing this module stays light (pydantic and ``spec``): the parser and the fetcher import the lake's
 model, the HTTP client and selectolax when they run.
@@ -44,12 +45,12 @@ from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, field_validator
 
-from listening_post.sources.spec import FetcherArgs, PagedSettings, Platform, StrictModel
+from listening_post.sources.spec import AuthorFormError, FetcherArgs, PagedSettings, Platform, StrictModel
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
-    from listening_post.model import ParsedPost
+    from listening_post.parsed import ParsedPost
     from listening_post.sources.base import Page
     from listening_post.sources.fetch import FetchContext, FetchedPage, Fetcher, Job
 
@@ -124,8 +125,6 @@ class TelegramCountry(StrictModel):
 def native_author(handle: str, resolve: Any = None) -> str:
     """The stored author form of a handle given for erasure: a channel username (``@name``, a t.me link)
     for posts read from the preview; ``channel<id>`` or ``user<id>`` as exports name them."""
-    from listening_post.authors import AuthorFormError
-
     h = handle.strip()
     for prefix in ("channel", "user"):
         if h.lower().startswith(prefix) and h[len(prefix) :].isdigit():
@@ -235,7 +234,7 @@ def _int(value: Any) -> int | None:
 
 
 def _preview_message(node: LexborNode, channel: str | None, number: int | None) -> ParsedPost | None:
-    from listening_post.model import ParsedPost
+    from listening_post.parsed import ParsedPost
     from listening_post.sources.base import parse_timestamp
 
     if channel is None or number is None:
@@ -426,11 +425,9 @@ def _desktop_chat(chat: dict[str, Any]) -> Page:
 
     kind = chat.get("type")
     if kind not in PUBLIC_CHAT_TYPES:
-        shown = repr(kind)[:40] if kind is not None else "no type"
-        raise PayloadError(
-            f"a Telegram Desktop export of a chat of type {shown}: only public channels and groups "
-            f"({', '.join(PUBLIC_CHAT_TYPES)}) are read; a private conversation is not public opinion"
-        )
+        # A private conversation is not public opinion: counted, and kept nowhere (not even in quarantine,
+        # which would hold its messages and names), as Mastodon's direct messages are.
+        return Page(withdrawn=len(chat["messages"]))
     chat_id = _int(chat.get("id"))
     if chat_id is None:
         raise PayloadError("a Telegram Desktop export whose chat has no numeric id")
@@ -453,7 +450,7 @@ def _desktop_chat(chat: dict[str, Any]) -> Page:
 
 def desktop_message(record: Any, chat_id: int, channel: bool = True) -> ParsedPost | None:
     """One message of a Desktop export; None for a service message or one with no words."""
-    from listening_post.model import ParsedPost
+    from listening_post.parsed import ParsedPost
     from listening_post.sources.base import parse_timestamp
 
     if not isinstance(record, dict):
@@ -572,7 +569,7 @@ def _telethon(records: list[Any]) -> Page:
 def telethon_message(record: Any) -> ParsedPost | None:
     """One Telethon ``Message`` (``to_dict()``/``to_json()``); None for a service or empty message, a
     private conversation's, or one with no words."""
-    from listening_post.model import ParsedPost
+    from listening_post.parsed import ParsedPost
     from listening_post.sources.base import parse_timestamp
 
     if not isinstance(record, dict):
@@ -741,8 +738,8 @@ class TelegramFetcher:
                 yield fetched
 
     def _channel(self, job: Job, channel: str, name: str, mark: int | None) -> Iterator[tuple[FetchedPage, int | None]]:
+        from listening_post.sources.errors import HttpError
         from listening_post.sources.fetch import FetchedPage, keep_matching
-        from listening_post.sources.http import HttpError
 
         url = f"{self.base_url}/s/{channel}"
         oldest_wanted = self.context.now() - self.context.lookback
@@ -830,5 +827,7 @@ PLATFORM = Platform(
     query_syntax=None,  # the preview cannot search: the query filters each channel's posts
     hashtags=True,
     reader_links=True,
+    country_needs="channels",
+    country_needs_why=" (Telegram is read through each channel's web preview)",
     docs="Telegram public channels' web previews (t.me/s/<channel>), no key; Desktop and Telethon exports",
 )
