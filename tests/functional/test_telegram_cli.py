@@ -121,6 +121,16 @@ def test_import_pages_and_exports(tmp_path: Path, author_key: str, capsys: pytes
     assert len(links) == 19 - 3 and all(link["url"].startswith("https://t.me/") for link in links)
     assert_no_identity_outside_text(lake_dir)
     assert not (lake_dir / "quarantine").exists() or not any((lake_dir / "quarantine").rglob("*.json"))
+    # The channel's handle as a person gives it finds its posts: erasure removes them and their links.
+    config = write(tmp_path, document("https://t.me", ["tchantest"]))
+    erase = ("erase-author", "--source", "telegram", "--lake", str(lake_dir), "--config", str(config))
+    assert run(*erase, "--handle", "https://t.me/s/TchanTest") == 0
+    capsys.readouterr()
+    left = rows(lake_dir, "posts")
+    assert len(left) == 21 - 16  # lifemodel's 2 and Telethon's 3 stay (exports name the channel by number)
+    assert [link["url"] for link in rows(lake_dir, "links")] == ["https://t.me/test_channel/1001"]
+    assert run(*erase, "--handle", "channel1591537674") == 0
+    assert len(rows(lake_dir, "posts")) == 2
 
 
 def test_import_refuses_another_platforms_file_with_its_reason(
