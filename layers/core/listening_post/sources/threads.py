@@ -334,10 +334,23 @@ def profiles_of(job: Job) -> list[str]:
 
 
 def _failure(exc: Exception) -> str:
-    """The client's message without the URL: a profile's URL holds its username, which no report keeps."""
+    """The client's message without the URL (a profile's URL holds its username, which no report keeps),
+    with the Graph error's type and code when the body has them (190: the token is invalid or expired).
+    The error's message is left out: it may quote the username."""
+    import json
+
     text = str(exc)
     url = getattr(exc, "url", "")
-    return text.removesuffix(f" ({url})") if url else text
+    text = text.removesuffix(f" ({url})") if url else text
+    try:
+        data = json.loads(getattr(exc, "body_excerpt", b"") or b"null")
+    except ValueError:
+        return text
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict) and error.get("code") is not None:
+        subcode = f", subcode {error['error_subcode']}" if error.get("error_subcode") is not None else ""
+        return f"{text} ({str(error.get('type') or 'error')[:60]}, code {error['code']}{subcode})"
+    return text
 
 
 def _fetcher(args: FetcherArgs) -> ThreadsFetcher:
