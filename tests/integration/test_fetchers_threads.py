@@ -35,7 +35,9 @@ def job(query: str, profiles: list[str] | None = None) -> Job:
     document = {
         "version": 1,
         "secrets": {"author_key": {"env": "LISTENING_POST_AUTHOR_KEY"}},
-        "countries": [{"code": "US", "languages": ["en"], "queries": [{"id": "q1", "query": query, "sources": ["gdelt"]}]}],
+        "countries": [
+            {"code": "US", "languages": ["en"], "queries": [{"id": "q1", "query": query, "sources": ["gdelt"]}]}
+        ],
     }
     country = parse_config(yaml.safe_dump(document)).countries[0]
     # The country's threads section as the configuration will hold it (ThreadsCountry).
@@ -105,7 +107,8 @@ def test_a_failing_stream_does_not_stop_the_others_and_shows_no_secret(replay: R
     pages, cursor = run(fetcher(replay, FakeClock()), job("thread OR monday", profiles=["meta"]))
     errors = [p for p in pages if p.error]
     [failed] = errors
-    assert failed.error == "HTTP 400 (THApiException, code 100, subcode 33)" and failed.origin == "threads profile 1 of US page 1"
+    assert failed.error == "HTTP 400 (THApiException, code 100, subcode 33)"
+    assert failed.origin == "threads profile 1 of US page 1"
     assert len(replay.seen(SEARCH)) == 2  # both searches ran
     assert cursor and all(k.startswith("q:") for k in cursor["streams"])
     shown = repr([(p.origin, p.error, p.note) for p in pages]) + repr(fetcher(replay, FakeClock()))
