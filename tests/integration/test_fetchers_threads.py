@@ -6,16 +6,16 @@ or username in anything a report or quarantine keeps."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
 
 from listening_post.config import parse_config
-from listening_post.sources.fetch import FetchContext, FetchedPage, Job
+from listening_post.jobs import Job
+from listening_post.sources.fetch import FetchContext, FetchedPage
 from listening_post.sources.http import HttpClient, HttpPolicy
-from listening_post.sources.threads import ThreadsCountry, ThreadsFetcher, ThreadsSettings
+from listening_post.sources.threads import ThreadsFetcher, ThreadsSettings
 from tests.replay import JSON, FakeClock, ReplayServer, Reply
 
 pytestmark = pytest.mark.integration
@@ -35,14 +35,18 @@ def job(query: str, profiles: list[str] | None = None) -> Job:
     document = {
         "version": 1,
         "secrets": {"author_key": {"env": "LISTENING_POST_AUTHOR_KEY"}},
+        "sources": {"threads": {"access_token": {"env": "THREADS_TOKEN"}}},
         "countries": [
-            {"code": "US", "languages": ["en"], "queries": [{"id": "q1", "query": query, "sources": ["gdelt"]}]}
+            {
+                "code": "US",
+                "languages": ["en"],
+                "sources": {"threads": {"profiles": profiles or []}},
+                "queries": [{"id": "q1", "query": query, "sources": ["threads"]}],
+            }
         ],
     }
     country = parse_config(yaml.safe_dump(document)).countries[0]
-    # The country's threads section as the configuration will hold it (ThreadsCountry).
-    sources = SimpleNamespace(threads=ThreadsCountry(profiles=profiles or []))
-    return Job(country.model_copy(update={"sources": sources}), country.queries[0], "threads")
+    return Job(country, country.queries[0], "threads")
 
 
 def fetcher(replay: ReplayServer, clock: FakeClock, **settings: Any) -> ThreadsFetcher:

@@ -19,26 +19,52 @@ Privacy: a media object names its author twice, ``username`` (the native author,
 post's ``url``. The media id names nobody. The access token travels as the documented ``access_token``
 parameter, which the HTTP client redacts from every URL it shows; origins never hold it, nor a username.
 
-Only pydantic and ``spec`` are imported here at the top (see ``sources/spec.py``); the parser's and the
-fetcher's modules are imported inside their functions.
+At its top this module imports what ``sources/spec.py`` allows a platform module; the HTTP client is the
+fetch side's, given in ``FetcherArgs``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
-from listening_post.sources.spec import FetcherArgs, PagedSettings, Platform, SecretRef, StrictModel
+from listening_post.parsed import ParsedPost
+from listening_post.sources.base import (
+    MALFORMED,
+    Page,
+    PayloadError,
+    RecordError,
+    Reject,
+    as_dict,
+    describe,
+    load_json,
+    parse_timestamp,
+    reason_of,
+    require_str,
+)
+from listening_post.sources.errors import HttpError
+from listening_post.sources.fetch import FetchedPage, keep_matching
+from listening_post.sources.query_syntax import MAX_BRANCHES, QueryTranslationError, _dnf, _nnf, _Writer
+from listening_post.sources.spec import (
+    URL_PATTERN,
+    AuthorFormError,
+    FetcherArgs,
+    PagedSettings,
+    Platform,
+    Resolver,
+    SecretRef,
+    StrictModel,
+)
 
 if TYPE_CHECKING:
-    from listening_post.model import ParsedPost
     from listening_post.query import Query
-    from listening_post.sources.base import Page
-    from listening_post.sources.fetch import FetchContext, FetchedPage, Job
+    from listening_post.sources.fetch import FetchContext, Job
 
 SOURCE = "threads"
 API_VERSION = "v1.0"
@@ -50,7 +76,6 @@ FIELDS = (
 )
 MAX_LIMIT = 100  # documented maximum of ``limit``
 _USERNAME = r"^[A-Za-z0-9._]{1,30}$"  # Threads shares Instagram's usernames: letters, digits, "." and "_"
-_URL = r"^https?://[^\s/]+(/\S*)?$"
 _PROFILE_HOSTS = ("threads.net", "www.threads.net", "threads.com", "www.threads.com")
 
 
@@ -58,7 +83,7 @@ class ThreadsSettings(PagedSettings):
     """``sources.threads``."""
 
     access_token: SecretRef | None = None  # a Threads user access token (long-lived: 60 days, refreshable)
-    base_url: str = Field(default="https://graph.threads.net", pattern=_URL)
+    base_url: str = Field(default="https://graph.threads.net", pattern=URL_PATTERN)
     search_type: Literal["TOP", "RECENT"] = "RECENT"
     page_size: int = Field(default=MAX_LIMIT, ge=1, le=MAX_LIMIT, description="posts per request")
     # Shares of the daily quotas one run may spend: 2,200 / 24 an hourly run, 1,000 / 24 likewise.
@@ -74,8 +99,6 @@ class ThreadsCountry(StrictModel):
     @field_validator("profiles")
     @classmethod
     def _profiles(cls, values: list[str]) -> list[str]:
-        import re
-
         out = []
         for value in values:
             name = value.strip().removeprefix("@")
@@ -94,17 +117,6 @@ SUPPORTED = (
 
 
 def parse(payload: bytes | str) -> Page:
-    from listening_post.sources.base import (
-        MALFORMED,
-        Page,
-        PayloadError,
-        Reject,
-        as_dict,
-        describe,
-        load_json,
-        reason_of,
-    )
-
     data = load_json(payload)
     if not isinstance(data, dict):
         raise PayloadError(f"not a Threads API response: got {describe(data)}; supported: {SUPPORTED}")
@@ -141,9 +153,6 @@ def error_text(data: Mapping[str, Any]) -> str:
 def parse_media(record: Any) -> ParsedPost:
     """One Threads media object. A repost (``REPOST_FACADE``) has no text of its own: it becomes a repost
     row pointing at the original (``reposted_post``), whose text the API does not give with it."""
-    from listening_post.model import ParsedPost
-    from listening_post.sources.base import RecordError, as_dict, parse_timestamp, require_str
-
     if not isinstance(record, dict):
         raise RecordError("a media object must be a JSON object")
     media_id = require_str(record, "id")
@@ -191,12 +200,8 @@ def record_author(record: dict[str, Any]) -> str | None:
     return username.strip().lstrip("@").lower() if isinstance(username, str) and username.strip() else None
 
 
-def native_author(handle: str, resolve: Any = None) -> str:
+def native_author(handle: str, resolve: Resolver | None = None) -> str:
     """The stored form of a handle given for erasure: ``@name``, ``name`` or the profile's link."""
-    import re
-
-    from listening_post.authors import AuthorFormError
-
     h = handle.strip()
     if h.startswith(("http://", "https://")):
         parts = urlsplit(h)
@@ -212,8 +217,6 @@ def native_author(handle: str, resolve: Any = None) -> str:
 def for_threads(query: Query) -> list[str]:
     """One keyword search per OR branch, positive terms only: Meta documents no operators (no OR, no
     exclusion, no phrase), so what a branch excludes is applied to the results here."""
-    from listening_post.sources.query_syntax import MAX_BRANCHES, QueryTranslationError, _dnf, _nnf, _Writer
-
     writer = _Writer(query)
     branches: list[str] = []
     for conj in _dnf(_nnf(query.node)):
@@ -273,9 +276,6 @@ class ThreadsFetcher:
     def _stream(
         self, job: Job, endpoint: str, extra: dict[str, str | int | None], mark: int | None, origin: str
     ) -> Iterator[tuple[FetchedPage, int | None]]:
-        from listening_post.sources.fetch import FetchedPage, keep_matching
-        from listening_post.sources.http import HttpError
-
         since = mark if mark is not None else int((self.context.now() - self.context.lookback).timestamp())
         params: dict[str, str | int | None] = {
             **extra,
@@ -337,8 +337,6 @@ def _failure(exc: Exception) -> str:
     """The client's message without the URL (a profile's URL holds its username, which no report keeps),
     with the Graph error's type and code when the body has them (190: the token is invalid or expired).
     The error's message is left out: it may quote the username."""
-    import json
-
     text = str(exc)
     url = getattr(exc, "url", "")
     text = text.removesuffix(f" ({url})") if url else text
