@@ -173,3 +173,16 @@ def test_collect_without_the_token_skips_the_source(
     run("collect", "--config", str(config), "--lake", str(tmp_path / "lake"), "--source", "threads")
     skipped = last_json(capsys.readouterr().out)["sources"]["threads"]["skipped"]
     assert skipped.startswith("missing credentials (access_token)") and "THREADS_TOKEN" in skipped
+
+
+def test_erase_author_by_profile_link(tmp_path: Path, author_key: str, capsys: pytest.CaptureFixture[str]) -> None:
+    lake_dir = tmp_path / "lake"
+    files = [str(DATA / "docs_keyword_search.json"), str(DATA / "docs_profile_posts.EDITED.json")]
+    assert run("import", "--source", "threads", "--country", "US", "--lake", str(lake_dir), *files) == 0
+    capsys.readouterr()
+    link = "https://www.threads.net/@Meta/post/abcdefg"  # as a person would copy it
+    assert run("erase-author", "--source", "threads", "--handle", link, "--lake", str(lake_dir)) == 0
+    capsys.readouterr()
+    lake = Lake.from_uri(str(lake_dir))
+    assert [r["post_id"] for r in lake.read_posts("US", *ALL_TIME).to_pylist()] == ["threads:1234567890"]
+    assert set(read_links(lake, "US", *ALL_TIME, ["threads:1234567", "threads:1234567890"])) == {"threads:1234567890"}

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from listening_post.query import Query
@@ -16,6 +18,7 @@ from listening_post.sources import threads
 from listening_post.sources.base import PayloadError, parse_guarded
 from listening_post.sources.registry import platform
 from listening_post.sources.spec import AuthorFormError
+from tests.unit import test_parsers_fuzzed as fuzz
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "threads"
 
@@ -168,3 +171,15 @@ def test_importing_the_module_stays_light() -> None:
         [sys.executable, "-c", code.replace("{HEAVY!r}", repr(heavy))], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_mutated_documented_responses(data: st.DataObject) -> None:
+    """The parser alone (no parse_guarded net) gives a page or a PayloadError for mutated real responses."""
+    names = ["docs_keyword_search.json", "docs_profile_posts.EDITED.json", "restfb_basic-list-reply.json"]
+    document = json.loads(load(data.draw(st.sampled_from(names))))
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(fuzz.paths(document)))
+        document = fuzz.mutate(document, path, data.draw(st.sampled_from(["delete", "replace"])), data.draw(fuzz.junk))
+    fuzz.check("threads", json.dumps(document).encode())  # a page whose rejects say why, or a PayloadError
