@@ -126,12 +126,20 @@ def test_an_unusable_body_is_quarantinable_and_keeps_the_mark(replay: ReplayServ
     assert page.error and "invalid JSON" in page.error and page.body and cursor is None
 
 
-def test_the_runs_share_of_the_search_quota(replay: ReplayServer) -> None:
+def test_the_hourly_share_of_the_search_quota(replay: ReplayServer) -> None:
+    """The fetcher outlives a run in a warm collect function: the share is per sliding hour, not per object."""
     replay.route(SEARCH, doc("docs_keyword_search.json"))
-    f = fetcher(replay, FakeClock(), search_requests_per_run=1)
+    clock = FakeClock()
+    f = fetcher(replay, clock, search_requests_per_hour=1)
     pages, _ = run(f, job("thread OR monday"))
     assert len(replay.seen(SEARCH)) == 1
-    assert pages[-1].note == "threads: this run's share of the keyword_search quota is spent"
+    assert pages[-1].note == "threads: the hourly share of the keyword_search quota is spent; the rest waits"
+    clock.sleep(1800)
+    run(f, job("thread"))
+    assert len(replay.seen(SEARCH)) == 1  # half an hour later: still spent
+    clock.sleep(1801)
+    run(f, job("thread"))
+    assert len(replay.seen(SEARCH)) == 2  # the next hourly run of the same warm fetcher searches again
 
 
 def test_page_limit_moves_the_mark_with_a_note(replay: ReplayServer) -> None:

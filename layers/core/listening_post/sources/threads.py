@@ -10,9 +10,10 @@ Two endpoints are read, both answering with media objects in ``data`` and Graph-
   ``GET /{user-id}/threads`` is not used: Meta serves it only for the token's own account.
 
 Meta's documented limits (developers.facebook.com/docs/threads): keyword search 2,200 queries per user in a
-rolling 24 hours, profile look-ups 1,000 requests per user in 24 hours, at most 100 posts per request. A run
-spends at most its configured share of each (``search_requests_per_run``, ``profile_requests_per_run``);
-429 and Retry-After are the shared HTTP client's.
+rolling 24 hours, profile look-ups 1,000 requests per user in 24 hours, at most 100 posts per request. The
+fetcher spends at most an hourly share of each (``search_requests_per_hour``, ``profile_requests_per_hour``)
+in a sliding hour, so that a warm collect function, which keeps its fetcher from one run to the next, and
+the command line count alike; 429 and Retry-After are the shared HTTP client's.
 
 Privacy: a media object names its author twice, ``username`` (the native author, pseudonymised) and the
 ``permalink`` (``threads.net/@user/post/…``), which is the reader's ``link`` (kept in ``links/``), never the
@@ -28,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -65,6 +67,7 @@ from listening_post.sources.spec import (
 if TYPE_CHECKING:
     from listening_post.query import Query
     from listening_post.sources.fetch import FetchContext, Job
+    from listening_post.sources.http import Clock
 
 SOURCE = "threads"
 API_VERSION = "v1.0"
@@ -86,9 +89,9 @@ class ThreadsSettings(PagedSettings):
     base_url: str = Field(default="https://graph.threads.net", pattern=URL_PATTERN)
     search_type: Literal["TOP", "RECENT"] = "RECENT"
     page_size: int = Field(default=MAX_LIMIT, ge=1, le=MAX_LIMIT, description="posts per request")
-    # Shares of the daily quotas one run may spend: 2,200 / 24 an hourly run, 1,000 / 24 likewise.
-    search_requests_per_run: int = Field(default=90, ge=1, le=2200)
-    profile_requests_per_run: int = Field(default=40, ge=1, le=1000)
+    # Hourly shares of Meta's daily quotas (2,200 searches and 1,000 profile requests per 24 h): about 1/24.
+    search_requests_per_hour: int = Field(default=90, ge=1, le=2200)
+    profile_requests_per_hour: int = Field(default=40, ge=1, le=1000)
 
 
 class ThreadsCountry(StrictModel):
@@ -246,14 +249,16 @@ class ThreadsFetcher:
     def __init__(self, context: FetchContext, access_token: str, settings: ThreadsSettings) -> None:
         self.context, self._token, self.settings = context, access_token, settings
         self.base = f"{settings.base_url.rstrip('/')}/{API_VERSION}"
-        self.search_left = settings.search_requests_per_run
-        self.profile_left = settings.profile_requests_per_run
+        clock = context.clock or context.http.clock
+        self.windows = {
+            "keyword_search": _HourlyShare(settings.search_requests_per_hour, clock),
+            "profile_posts": _HourlyShare(settings.profile_requests_per_hour, clock),
+        }
 
     def __repr__(self) -> str:
         return f"ThreadsFetcher({self.base!r}, <token hidden>)"
 
     def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
-
         marks: dict[str, int] = {
             k: v for k, v in dict((cursor or {}).get("streams") or {}).items() if isinstance(v, int)
         }
@@ -288,8 +293,9 @@ class ThreadsFetcher:
         url = f"{self.base}/{endpoint}"
         for number in range(1, self.context.max_pages + 1):
             where = f"{origin} page {number}"
-            if not self._spend(endpoint):
-                yield FetchedPage(where, note=f"{self.source}: this run's share of the {endpoint} quota is spent"), None
+            if not self.windows[endpoint].take():
+                note = f"{self.source}: the hourly share of the {endpoint} quota is spent; the rest waits"
+                yield FetchedPage(where, note=note), None
                 return
             try:
                 response = self.context.http.get(url, params=params)
@@ -313,15 +319,20 @@ class ThreadsFetcher:
             yield fetched, None
             params["after"] = after
 
-    def _spend(self, endpoint: str) -> bool:
-        if endpoint == "keyword_search":
-            if self.search_left <= 0:
-                return False
-            self.search_left -= 1
-        else:
-            if self.profile_left <= 0:
-                return False
-            self.profile_left -= 1
+
+class _HourlyShare:
+    """At most ``limit`` requests in any sliding hour (time from the HTTP client's clock)."""
+
+    def __init__(self, limit: int, clock: Clock) -> None:
+        self.limit, self.clock, self.sent = limit, clock, deque[float]()
+
+    def take(self) -> bool:
+        now = self.clock.monotonic()
+        while self.sent and self.sent[0] <= now - 3600:
+            self.sent.popleft()
+        if len(self.sent) >= self.limit:
+            return False
+        self.sent.append(now)
         return True
 
 
