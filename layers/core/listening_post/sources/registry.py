@@ -24,6 +24,7 @@ PLATFORM_MODULES: dict[str, str] = {
     "youtube": "listening_post.sources.youtube",
     "gdelt": "listening_post.sources.gdelt",
     "telegram": "listening_post.sources.telegram",
+    "threads": "listening_post.sources.threads",
 }
 
 
