@@ -23,6 +23,7 @@ PLATFORM_MODULES: dict[str, str] = {
     "x": "listening_post.sources.x",
     "youtube": "listening_post.sources.youtube",
     "gdelt": "listening_post.sources.gdelt",
+    "zeeschuimer": "listening_post.sources.zeeschuimer",
 }
 
 
