@@ -14,7 +14,7 @@ import pytest
 from listening_post.authors import AuthorFormError
 from listening_post.sources import registry
 from listening_post.sources.base import PayloadError, parse_guarded
-from listening_post.sources.zeeschuimer import MAX_LINE_CHARS, PLATFORM, native_author
+from listening_post.sources.zeeschuimer import MAX_LINE_BYTES, PLATFORM, native_author
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "zeeschuimer"
 TIKTOK, TWITTER, INSTAGRAM = "tiktok.TRIMMED5.ndjson", "twitter.TRIMMED6.ndjson", "instagram.TRIMMED4.ndjson"
@@ -190,7 +190,7 @@ def test_a_file_that_is_no_export_is_refused_whole(body: bytes, message: str) ->
 
 def test_hostile_lines_are_bounded_and_the_rest_kept() -> None:
     deep = b"[" * 200_000
-    huge = b'{"source_platform": "tiktok.com", "data": {"desc": "' + b"x" * (MAX_LINE_CHARS + 10) + b'"}}'
+    huge = b'{"source_platform": "tiktok.com", "data": {"desc": "' + b"x" * (MAX_LINE_BYTES + 10) + b'"}}'
     nested = {"source_platform": "tiktok.com", "data": json.loads(lines(TIKTOK)[0])["data"]}
     inner: dict[str, object] = {}
     nested["data"]["video"] = inner
@@ -202,7 +202,7 @@ def test_hostile_lines_are_bounded_and_the_rest_kept() -> None:
     assert time.monotonic() - started < 5
     assert len(page.posts) == 2
     assert page.rejects[0].reason == "line 1: JSON nested too deeply to read"
-    assert page.rejects[1].reason.startswith(f"line 2: {len(huge):,} characters, more than")
+    assert page.rejects[1].reason.startswith(f"line 2: {len(huge):,} bytes, more than")
     assert len(json.dumps([r.record for r in page.rejects])) < 1_000
 
 
@@ -211,6 +211,14 @@ def test_undecodable_bytes_are_replaced_and_counted() -> None:
     page = PLATFORM.parse(body)
     assert page.replaced_characters == 1
     assert page.posts[0].text.startswith("#fosfor \ufffd#bomba")
+
+
+def test_a_line_separator_inside_a_caption_does_not_split_the_line() -> None:
+    # JSON.stringify writes U+2028 and U+2029 unescaped; only "\n" ends an NDJSON line.
+    line = lines(TIKTOK)[0].replace(b"#fosfor #bomba", "#fosfor\u2028#bomba\u2029".encode(), 1)
+    page = PLATFORM.parse(b"\xef\xbb\xbf" + line + b"\r\n" + lines(TIKTOK)[1])
+    assert (len(page.posts), page.rejects) == (2, [])
+    assert page.posts[0].text.startswith("#fosfor\u2028#bomba\u2029")
 
 
 def test_native_author_is_the_handle_as_stored() -> None:

@@ -24,7 +24,7 @@ Per platform:
 
 Not read, quarantined with the reason: X retweets, Threads and LinkedIn items (no recorded capture was found to check
 a mapping against), TikTok comments, Instagram's older "graph" items, every other ``source_platform``.
-A malformed line, or one longer than :data:`MAX_LINE_CHARS`, is quarantined and the rest of the file kept.
+A malformed line, or one longer than :data:`MAX_LINE_BYTES`, is quarantined and the rest of the file kept.
 Quarantined records hold the line number, the platform and the item's field names, never the item: its
 identity fields (owners, user ids, mentioned handles) take other names on every platform.
 """
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 
 # A captured item is a few to a few tens of kilobytes; a line past this is not one (the file as a whole is
 # capped by LISTENING_POST_MAX_PAYLOAD_MB before it is read).
-MAX_LINE_CHARS = 2_000_000
+MAX_LINE_BYTES = 2_000_000
 MAX_KEYS_SHOWN = 40
 
 # source_platform -> the ``source`` its posts carry.
@@ -69,32 +70,32 @@ class ZeeschuimerSettings(StrictModel):
     """``sources.zeeschuimer``: nothing to set; exports are imported, never collected."""
 
 
-def parse(payload: bytes) -> Page:
+def parse(payload: bytes | str) -> Page:
     """An NDJSON export: every line one captured item; a line that cannot be read is a reject."""
-    from listening_post.sources.base import MALFORMED, Page, PayloadError, Reject, decode_body, reason_of
+    from listening_post.sources.base import MALFORMED, Page, PayloadError, Reject, reason_of
 
-    decoded = decode_body(payload, "utf-8") if isinstance(payload, bytes) else None
-    text = decoded.text if decoded else str(payload)
-    page = Page(replaced_characters=decoded.replaced if decoded else 0)
+    page = Page(replaced_characters=0)
     envelopes = 0
     first_shape: str | None = None
-    for index, line in enumerate(text.lstrip("\ufeff").splitlines()):
-        if not line.strip():
+    for index, raw in enumerate(_raw_lines(payload)):
+        if not raw.strip():
             continue
         number = index + 1
-        if len(line) > MAX_LINE_CHARS:
+        if len(raw) > MAX_LINE_BYTES:
             page.rejects.append(
                 Reject(
-                    f"line {number}: {len(line):,} characters, more than the {MAX_LINE_CHARS:,} of a captured item",
-                    {"line": number, "characters": len(line)},
+                    f"line {number}: {len(raw):,} bytes, more than the {MAX_LINE_BYTES:,} of a captured item",
+                    {"line": number, "bytes": len(raw)},
                     index,
                 )
             )
             continue
+        line, replaced = _decode(raw)
+        page.replaced_characters = (page.replaced_characters or 0) + replaced
         item, problem = _load_line(line)
         if problem is not None:
             first_shape = first_shape or problem
-            page.rejects.append(Reject(f"line {number}: {problem}", {"line": number, "characters": len(line)}, index))
+            page.rejects.append(Reject(f"line {number}: {problem}", {"line": number, "bytes": len(raw)}, index))
             continue
         if not isinstance(item, dict) or not isinstance(item.get("source_platform"), str):
             shape = "not a JSON object" if not isinstance(item, dict) else "no source_platform"
@@ -130,6 +131,33 @@ def parse(payload: bytes) -> Page:
     if not envelopes and not page.rejects:
         raise PayloadError("empty file: no captured items")
     return page
+
+
+def _raw_lines(payload: bytes | str) -> Iterator[bytes]:
+    """The file's lines as bytes, one at a time: a 64 MiB export is never held twice as text."""
+    from listening_post.sources.base import bom_encoding
+
+    body = payload.encode("utf-8") if isinstance(payload, str) else payload
+    encoding = bom_encoding(body)
+    if encoding not in (None, "utf-8-sig"):  # a UTF-16 or UTF-32 file: rare enough to re-encode whole
+        body = body.decode(encoding, errors="replace").encode("utf-8")
+    start = 3 if body.startswith(b"\xef\xbb\xbf") else 0
+    while start < len(body):
+        end = body.find(b"\n", start)
+        end = len(body) if end == -1 else end
+        yield body[start:end].rstrip(b"\r")
+        start = end + 1
+
+
+def _decode(raw: bytes) -> tuple[str, int]:
+    """A line as text (UTF-8, as Zeeschuimer writes), invalid bytes replaced and counted."""
+    try:
+        return raw.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        from listening_post.sources.base import decode_body
+
+        decoded = decode_body(raw, "utf-8")
+        return decoded.text, decoded.replaced
 
 
 def _load_line(line: str) -> tuple[Any, str | None]:
