@@ -178,7 +178,7 @@ def test_an_x_retweet_is_quarantined_not_counted_as_an_opinion() -> None:
     [
         (b"", "empty file"),
         (b"\n \n", "empty file"),
-        (b"<!doctype html><html><body>Log in</body></html>", "not a Zeeschuimer NDJSON export"),
+        (b"<!doctype html><html><body>Log in</body></html>", "the first line is markup, not JSON"),
         (b'{"data": [], "status_code": 0}', "no line is an item with source_platform and data"),
         (b"[1, 2]", "not a Zeeschuimer NDJSON export"),
     ],

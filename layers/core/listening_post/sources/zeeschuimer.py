@@ -161,6 +161,8 @@ def _decode(raw: bytes) -> tuple[str, int]:
 
 
 def _load_line(line: str) -> tuple[Any, str | None]:
+    if line.lstrip()[:1] == "<":
+        return None, "markup, not JSON (an HTML page saved instead of the export?)"
     try:
         return json.loads(line), None
     except json.JSONDecodeError as exc:
