@@ -353,6 +353,7 @@ def generate(posts: int, out: Path, history: float = 0.1, seed: int = SEED, layo
     """Write the lake; returns rows per period. Replaces ``out``. ``layout`` is ``deployed`` or ``worst``
     (see the module's docstring)."""
     from listening_post.lake import PARQUET_OPTIONS
+    from listening_post.layout import PATHS
     from listening_post.model import FILE_SCHEMA
 
     if out.exists():
@@ -372,7 +373,7 @@ def generate(posts: int, out: Path, history: float = 0.1, seed: int = SEED, layo
             lake_rows = con.sql(FINISH).to_arrow_table()
             lake_rows = lake_rows.select(FILE_SCHEMA.names).cast(FILE_SCHEMA)
             con.unregister("t")
-            folder = out / "posts" / f"country={COUNTRY}" / f"dt={day.isoformat()}"
+            folder = out / PATHS.posts_partition(COUNTRY, day.isoformat())
             folder.mkdir(parents=True, exist_ok=True)
             uncompacted = layout == "deployed" and (last - day).days < UNCOMPACTED_DAYS
             if uncompacted:

@@ -148,6 +148,8 @@ def run(runs: int, functions: list[str], roots: list[Path]) -> dict[str, Any]:
     import boto3
     from moto.server import ThreadedMotoServer
 
+    from listening_post.layout import PATHS
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
@@ -162,7 +164,7 @@ def run(runs: int, functions: list[str], roots: list[Path]) -> dict[str, Any]:
         )
         s3.put_object(Bucket=BUCKET, Key="config/listening-post.yaml", Body=yaml.safe_dump(config).encode())
         summary = {"schema_version": 1, "country": "CA", "week": WEEK, "volume": {"posts": 0}}
-        s3.put_object(Bucket=BUCKET, Key=f"briefs/country=CA/week={WEEK}/summary.json", Body=json.dumps(summary))
+        s3.put_object(Bucket=BUCKET, Key=PATHS.brief("CA", WEEK, "summary.json"), Body=json.dumps(summary))
         samples: dict[tuple[int, str], dict[str, list[float]]] = {
             (r, n): {"import_ms": [], "first_ms": [], "warm_ms": []} for r in range(len(roots)) for n in functions
         }

@@ -90,14 +90,15 @@ def lake_sizes(lake_dir: Path) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     from bench import datagen
+    from listening_post.layout import PATHS
 
     total = rows = week = 0
     columns = {"created_at", "source", "lang", "sentiment", "sentiment_label", "topics.list.element"}
-    for f in (lake_dir / "posts").rglob("*.parquet"):
+    for f in (lake_dir / PATHS.POSTS).rglob("*.parquet"):
         md = pq.ParquetFile(f).metadata
         total += f.stat().st_size
         rows += md.num_rows
-        day = date.fromisoformat(f.parent.name.removeprefix("dt="))
+        day = date.fromisoformat(PATHS.day_of(f.parent.name))
         if 0 <= (day - datagen.MONDAY).days < 7:
             for g in range(md.num_row_groups):
                 rg = md.row_group(g)

@@ -158,14 +158,16 @@ def core_pandas(lake_dir: Path) -> Any:
     """The same figures the way an analyst would write them with pandas."""
     import pandas as pd
 
+    from listening_post.layout import PATHS
+
     s = spec()
     _, week_end = s.week.bounds(s.timezone)
     trend_start, _ = s.week.shift(-11).bounds(s.timezone)
     lo, hi = trend_start.date() - timedelta(days=1), week_end.date() + timedelta(days=1)
     files = [
         str(f)
-        for d in sorted((lake_dir / "posts" / f"country={s.country}").iterdir())
-        if lo.isoformat() <= d.name.removeprefix("dt=") <= hi.isoformat()
+        for d in sorted((lake_dir / PATHS.country(PATHS.POSTS, s.country)).iterdir())
+        if lo.isoformat() <= PATHS.day_of(d.name) <= hi.isoformat()
         for f in d.glob("*.parquet")
     ]
     cols = ["post_id", "collected_at", "created_at", "author_id", "is_repost", "sentiment", "sentiment_label"]

@@ -12,22 +12,14 @@ gc.disable()
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from listening_post import secrecy
 from listening_post.alerts.delivery import channels_for
 from listening_post.aws.idempotency import Idempotent
-from listening_post.aws.runtime import Deployment
-from listening_post.settings import get_settings
+from listening_post.deployment import function
 
-logger, metrics = Logger(), Metrics()
-logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
-secrecy.install()  # nor in what the library logs
-settings = get_settings()
-settings.require("config_location", "state_table")
-deployment = Deployment(settings)
+logger, metrics, settings, deployment = function("config_location", "state_table")
 
 
 def evaluate_round(round_: dict[str, str]) -> dict[str, Any]:

@@ -14,24 +14,16 @@ gc.disable()
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventV2Model
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from listening_post import secrecy
-from listening_post.aws.runtime import Deployment
 from listening_post.aws.s3 import S3Documents
-from listening_post.settings import get_settings
+from listening_post.deployment import function
 from listening_post.web.api import create_app, invalid_event
 from listening_post.web.store import BriefStore
 
-logger = Logger()
-logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
-secrecy.install()  # nor in what the library logs
-settings = get_settings()
-settings.require("data_bucket", "config_location")
-deployment = Deployment(settings)
+logger, _metrics, settings, deployment = function("data_bucket", "config_location")
 
 
 @cache

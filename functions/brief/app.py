@@ -12,25 +12,17 @@ gc.disable()
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from listening_post import secrecy
 from listening_post.aws.glue import register_weekly_partition
-from listening_post.aws.runtime import Deployment
 from listening_post.aws.ses import BriefMailer
+from listening_post.deployment import function
 from listening_post.service import weekly_briefs
-from listening_post.settings import get_settings
 from listening_post.weeks import IsoWeek
 
-logger, metrics = Logger(), Metrics()
-logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
-secrecy.install()  # nor in what the library logs
-settings = get_settings()
-settings.require("config_location")
-deployment = Deployment(settings)
+logger, metrics, settings, deployment = function("config_location")
 config = deployment.config  # validated at cold start: a bad configuration fails here, every problem listed
 
 
@@ -78,9 +70,9 @@ def register(country: str, week: str) -> None:
     if not settings.glue_database:
         return
     for table, folder in (
-        (settings.weekly_table, "weekly"),
-        (settings.weekly_sides_table, "weekly_sides"),
-        (settings.storylines_table, "weekly/storylines"),
+        (settings.weekly_table, deployment.lake.paths.WEEKLY),
+        (settings.weekly_sides_table, deployment.lake.paths.WEEKLY_SIDES),
+        (settings.storylines_table, deployment.lake.paths.STORYLINES),
     ):
         if table:
             register_weekly_partition(

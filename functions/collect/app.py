@@ -14,26 +14,18 @@ gc.disable()
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from listening_post import secrecy
 from listening_post.aws.idempotency import Idempotent
-from listening_post.aws.runtime import Deployment
+from listening_post.deployment import function
 from listening_post.jobs import JobSpec
 from listening_post.service import CollectRuntime
-from listening_post.settings import get_settings
 
-logger, metrics = Logger(), Metrics()
-logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
-secrecy.install()  # nor in what the library logs
-settings = get_settings()
-settings.require("config_location", "state_table")
-deployment = Deployment(settings)
+logger, metrics, settings, deployment = function("config_location", "state_table")
 runtime = CollectRuntime(
     deployment.config,
     lake=deployment.lake,
@@ -41,6 +33,7 @@ runtime = CollectRuntime(
     ledger=deployment.ledger,
     secrets=deployment.secrets,
     pseudonymiser=deployment.pseudonymiser,
+    backends=deployment.sentiment_backends,
 )
 processor = BatchProcessor(event_type=EventType.SQS)
 

@@ -12,22 +12,16 @@ gc.disable()
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from listening_post import secrecy
 from listening_post.aws.lease import DynamoDBLease
-from listening_post.aws.runtime import Deployment
+from listening_post.deployment import function
 from listening_post.lease import LeaseHeldError
 from listening_post.maintenance import LEASE_SECONDS, maintain
 from listening_post.runs import new_run_id
-from listening_post.settings import get_settings
 
-logger, metrics = Logger(), Metrics()
-logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
-secrecy.install()  # nor in what the library logs
-deployment = Deployment(get_settings())
+logger, metrics, _settings, deployment = function()
 
 
 @logger.inject_lambda_context

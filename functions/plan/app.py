@@ -10,22 +10,14 @@ gc.disable()
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from listening_post import secrecy
-from listening_post.aws.runtime import Deployment
 from listening_post.aws.sqs import JobQueue
+from listening_post.deployment import function
 from listening_post.service import plan_collection
-from listening_post.settings import get_settings
 
-logger, metrics = Logger(), Metrics()
-logger.addFilter(secrecy.ScrubbingFilter())  # no secret value in what we log
-secrecy.install()  # nor in what the library logs
-settings = get_settings()
-settings.require("config_location", "state_table", "jobs_queue_url")
-deployment = Deployment(settings)
+logger, metrics, settings, deployment = function("config_location", "state_table", "jobs_queue_url")
 config = deployment.config  # validated at cold start: a bad configuration fails here, every problem listed
 assert settings.jobs_queue_url is not None
 queue = JobQueue(deployment.client("sqs"), settings.jobs_queue_url)

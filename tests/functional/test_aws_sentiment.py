@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
+from listening_post.aws.ai_clients import cloud_backends
 from listening_post.aws.comprehend import BATCH_SIZE, MODEL, ComprehendSentiment
 from listening_post.aws.translate import TranslateThenVader
 from listening_post.config import parse_config
@@ -189,7 +190,9 @@ def test_enricher_sends_a_country_s_posts_to_its_chosen_cloud_backend_in_one_bat
         return c
 
     config = parse_config(CONFIG)
-    enricher = Enricher.from_config(config, Pseudonymiser(TEST_KEY), backends=BackendFactory(clients=clients))
+    enricher = Enricher.from_config(
+        config, Pseudonymiser(TEST_KEY), backends=BackendFactory(cloud=cloud_backends(clients))
+    )
     now = datetime(2026, 11, 23, tzinfo=UTC)
     parsed = [
         ParsedPost(source="x", native_id=str(i), created_at=now, text=t, author_native=f"a{i}")

@@ -13,6 +13,7 @@ import yaml
 from botocore.stub import ANY, Stubber
 
 from bench.package_size import _TemplateLoader
+from listening_post.aws.ai_clients import cloud_backends
 from listening_post.aws.bedrock import BATCH_SIZE, DEFAULT_MODEL_ID, BedrockTone
 from listening_post.scoring.backends import BackendFactory, build_scorer
 from listening_post.scoring.sentiment import UNSCORED
@@ -90,7 +91,7 @@ def test_chosen_in_a_configuration_through_the_injected_client(bedrock: tuple[An
     client, stub = bedrock
     stub.add_response("converse", answer([{"i": 0, "tone": 0.8}]), expected(1))
     scorer = build_scorer(
-        {"sw": "bedrock"}, BackendFactory(clients=lambda service: {"bedrock-runtime": client}[service])
+        {"sw": "bedrock"}, BackendFactory(cloud=cloud_backends(lambda service: {"bedrock-runtime": client}[service]))
     )
     result = scorer.score_many([("Hii ni nzuri sana", "sw")])[0]
     assert result.label == "positive" and is_unvalidated(result.model, "sw")

@@ -23,7 +23,7 @@ WEEK = IsoWeek.parse("2026-W47")
 
 def test_unvalidated_backend_is_marked_in_html_and_markdown(tmp_path: Path) -> None:
     lake = Lake.from_uri(str(tmp_path / "lake"))
-    factory = BackendFactory(clients=lambda service: None)
+    factory = BackendFactory()
     uk, es = factory.backend("vader-afinn", "uk").model, factory.backend("vader-afinn", "es").model
     start = WEEK.bounds("Europe/Kyiv")[0] + timedelta(hours=3)
     posts = [

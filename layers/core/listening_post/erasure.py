@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from listening_post.lake import AppendResult, Lake
+from listening_post.layout import PATHS
 from listening_post.links import delete_links
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 Progress = Callable[[str], None]
 # Sweeps after the first, when the previous one still found rows (a writer that raced the ledger entry).
 MAX_PASSES = 4
-LEDGER_PREFIX = "state/erasure"
 
 
 def _other_sources(source: str) -> tuple[str, ...]:
@@ -43,7 +43,7 @@ def _other_sources(source: str) -> tuple[str, ...]:
     part-<source>-<run id>-<digest>.parquet. Any other file (compaction's, erasure's) is read."""
     from listening_post.config import SOURCE_NAMES
 
-    return tuple(f"part-{s}-" for s in SOURCE_NAMES if s != source) if source else ()
+    return tuple(PATHS.part_prefix(s) for s in SOURCE_NAMES if s != source) if source else ()
 
 
 class ErasureLedger(Protocol):
@@ -67,10 +67,10 @@ class LakeErasureLedger:
 
     @staticmethod
     def path(author_id: str) -> str:
-        return f"{LEDGER_PREFIX}/{author_id}.json"
+        return PATHS.erased(author_id)
 
     def authors(self) -> frozenset[str]:
-        return frozenset(n.removesuffix(".json") for n in self.lake.list_dir(LEDGER_PREFIX) if n.endswith(".json"))
+        return frozenset(n.removesuffix(".json") for n in self.lake.list_dir(PATHS.ERASURE) if n.endswith(".json"))
 
     def entry(self, author_id: str) -> dict[str, Any] | None:
         if not self.lake.exists(self.path(author_id)):
@@ -249,10 +249,10 @@ def _erase_in_file(lake: Lake, country: str, relative: str, author_id: str, run_
     report.post_ids.update(mine.column("post_id").to_pylist())
     folder, name = relative.rsplit("/", 1)
     # The reader's links of those posts (links/, same country and day) go with them.
-    delete_links(lake, mine.column("post_id").to_pylist(), run_id=run_id, country=country, day=folder.rsplit("=", 1)[1])
+    delete_links(lake, mine.column("post_id").to_pylist(), run_id=run_id, country=country, day=PATHS.day_of(folder))
     if keep.num_rows:
         digest = hashlib.blake2b(f"{name}\n{author_id}".encode(), digest_size=4).hexdigest()
-        lake.write_table(f"{folder}/part-erased-{run_id}-{digest}.parquet", keep)
+        lake.write_table(PATHS.part(folder, "erased", run_id, digest), keep)
     lake.delete(relative)
     report.files_rewritten.append(relative)
     return int(mine.num_rows)
@@ -290,12 +290,12 @@ def _sweep_quarantine(lake: Lake, author_id: str, say: Progress) -> int:
     """Drop the author's records from every quarantine document (records carry the writer's pseudonym
     when the source's record named one)."""
     removed = 0
-    for source in lake.list_dir("quarantine"):
-        for day in lake.list_dir(f"quarantine/{source}"):
-            if not day.startswith("dt="):  # keys/: the idempotency markers, empty files naming no one
-                continue
-            for name in lake.list_dir(f"quarantine/{source}/{day}"):
-                relative = f"quarantine/{source}/{day}/{name}"
+    for source in PATHS.values(lake.list_dir(PATHS.QUARANTINE), "source"):
+        # Day folders only: keys/ holds the idempotency markers, empty files naming no one.
+        for day in PATHS.values(lake.list_dir(PATHS.quarantine_source(source)), "dt"):
+            folder = PATHS.quarantine_day(source, day)
+            for name in lake.list_dir(folder):
+                relative = f"{folder}/{name}"
                 raw = lake.read_bytes(relative)
                 if author_id.encode() not in raw:
                     continue

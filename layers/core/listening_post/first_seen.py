@@ -3,8 +3,9 @@
 A feed item without a date of its own is dated by the feed (``lastBuildDate``, which changes at every
 rebuild) or by the time the collector first saw it. Read again later, it would get a new date, land in
 another ``dt`` partition, and the lake's dedup, which is per partition, would keep it twice. So the first
-date given to such a post is kept at ``state/first_seen/country=<CC>/source=<source>.json``
-(``{post_id: [created_at, created_at_source, when recorded]}``) and every later reading takes it from there.
+date given to such a post is kept in the lake's state, one document per country and source
+(``{post_id: [created_at, created_at_source, when recorded]}``, :mod:`listening_post.layout`), and every
+later reading takes it from there.
 
 Posts dated by their own record (``created_at_source == "item"``) never touch this state. Entries recorded
 more than :data:`KEEP` ago are dropped when the document is written: a feed does not carry an item that long.
@@ -34,7 +35,7 @@ class FirstSeen:
 
     @staticmethod
     def path(country: str, source: str) -> str:
-        return f"state/first_seen/country={country}/source={source}.json"
+        return Lake.paths.first_seen(country, source)
 
     def settle(self, posts: Iterable[ParsedPost], *, country: str, now: datetime) -> int:
         """Date each post its record did not date as it was first dated; remember the new ones. Returns

@@ -141,12 +141,11 @@ def migrate_identity(lake: Lake, pseudonymiser: Pseudonymiser, *, run_id: str) -
                 if moved:
                     ids = sorted(moved)
                     link_table = pa.table({"post_id": ids, "url": [moved[i] for i in ids]}, schema=links.schema())
-                    lake.write_table(
-                        f"{links.partition(country, day)}/part-migrated-{run_id}-{digest}.parquet", link_table
-                    )
+                    target = lake.paths.part(links.partition(country, day), "migrated", run_id, digest)
+                    lake.write_table(target, link_table)
                     report.links_moved += len(ids)
                 new = pa.Table.from_pylist(rows, schema=FILE_SCHEMA)
-                lake.write_table(f"{folder}/part-migrated-{run_id}-{digest}.parquet", new)
+                lake.write_table(lake.paths.part(folder, "migrated", run_id, digest), new)
                 lake.delete(relative)
                 report.files_rewritten.append(relative)
     return report

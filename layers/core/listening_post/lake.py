@@ -1,13 +1,7 @@
 """The lake: Parquet partitions and JSON documents on a local folder or S3, through one pyarrow filesystem.
 
-Layout (the BI contract, DESIGN.md)::
-
-    posts/country=DE/dt=2026-11-23/part-<source>-<run id>-<digest>.parquet
-    links/country=DE/dt=2026-11-23/part-<source>-<run id>-<digest>.parquet   (links.py: links naming authors)
-    briefs/country=DE/week=2026-W47/summary.json | brief.html | brief.md
-    weekly/country=DE/week=2026-W47/topics.parquet
-    quarantine/source=<source>/dt=<date>/<run id>.json
-    runs/dt=<date>/<run id>.json
+Where each dataset and document lives is :mod:`listening_post.layout`'s to say; a Lake exposes it as
+``lake.paths`` (``lake.paths.cursor(key)``, ``lake.paths.brief(country, week, "brief.html")``).
 
 Appends skip posts whose ``post_id`` is already in their partition, so importing a file twice leaves the
 same rows; readers still deduplicate on ``post_id`` (keeping the latest ``collected_at``) because two
@@ -28,8 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
+
+from listening_post.layout import PATHS, LakeLayout
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -76,6 +72,8 @@ class AppendResult:
 class Lake:
     """A lake rooted at a local path or ``s3://bucket/prefix``, on a pyarrow filesystem: ``filesystem``, or
     the one ``opener`` makes on first use (``is_local`` then says which kind it will be)."""
+
+    paths: ClassVar[LakeLayout] = PATHS  # where everything lives in the lake (listening_post/layout.py)
 
     def __init__(
         self,
@@ -187,7 +185,7 @@ class Lake:
 
     @staticmethod
     def partition(country: str, day: date | str) -> str:
-        return f"posts/country={country}/dt={day}"
+        return PATHS.posts_partition(country, day)
 
     def partition_files(self, country: str, day: date | str) -> list[str]:
         base = self.partition(country, day)
@@ -246,7 +244,7 @@ class Lake:
             # Content-addressed name: a retry of the same write replaces the file instead of adding one.
             digest = hashlib.blake2b("\n".join(p.post_id for p in fresh).encode(), digest_size=4).hexdigest()
             files.append(
-                (f"{self.partition(country, day)}/part-{source}-{run_id}-{digest}.parquet", len(batch), len(fresh))
+                (self.paths.part(self.partition(country, day), source, run_id, digest), len(batch), len(fresh))
             )
             batch.extend(fresh)
             existing.update(p.post_id for p in fresh)
@@ -275,11 +273,10 @@ class Lake:
         return self.write_bytes(relative, sink.getvalue())
 
     def countries(self) -> list[str]:
-        return [n.removeprefix("country=") for n in self.list_dir("posts") if n.startswith("country=")]
+        return self.paths.values(self.list_dir(self.paths.POSTS), "country")
 
     def days(self, country: str) -> list[str]:
-        names = self.list_dir(f"posts/country={country}")
-        return [n.removeprefix("dt=") for n in names if n.startswith("dt=")]
+        return self.paths.values(self.list_dir(self.paths.country(self.paths.POSTS, country)), "dt")
 
     def post_files(self, country: str, start: date, end: date) -> list[str]:
         """Absolute paths of the posts files of ``country`` with ``start <= dt <= end``."""
@@ -319,7 +316,7 @@ class Lake:
             format="parquet",
             filesystem=self.fs,
             partitioning=ds.partitioning(partitions, flavor="hive"),
-            partition_base_dir=self.path("posts"),
+            partition_base_dir=self.path(self.paths.POSTS),
         )
 
     def read_posts(self, country: str, start: date, end: date, *, columns: list[str] | None = None) -> pa.Table:
@@ -362,7 +359,7 @@ class Lake:
         after = _without_authors(deduplicate(before), known := erased())
         after = after.take(pc.sort_indices(after, [("created_at", "ascending"), ("post_id", "ascending")]))
         digest = hashlib.blake2b("\n".join(sorted(files)).encode(), digest_size=4).hexdigest()
-        target = f"{base}/part-compacted-{run_id}-{digest}.parquet"
+        target = self.paths.part(base, "compacted", run_id, digest)
         self.write_table(target, after)
         # An author erased while this ran: the erasure's sweep may have read the old files before this
         # one existed, so the new file is rewritten without them here.

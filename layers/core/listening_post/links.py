@@ -4,9 +4,8 @@ Mastodon links are ``https://host/@user/id`` and Bluesky's ``https://bsky.app/pr
 no form without the author exists. Those links are not written to ``posts`` (its ``url`` is None for
 them); they are kept here, ``post_id -> url``, so that a brief can still link its examples. The dataset has
 its own retention (``links_retention_days``; an S3 lifecycle rule when deployed) and its own access: the
-collect function writes it, the brief function reads it, nothing else (template.yaml). Layout::
-
-    links/country=DE/dt=2026-11-23/part-<source>-<run id>-<digest>.parquet   (post_id, url)
+collect function writes it, the brief function reads it, nothing else (template.yaml). Its files hold
+(post_id, url), laid out as :mod:`listening_post.layout` says.
 
 It is partitioned like ``posts`` (the post's UTC day), so a week's examples read a week of links, and
 retention drops whole days.
@@ -19,13 +18,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from listening_post.layout import PATHS
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from listening_post.lake import Lake
     from listening_post.model import Post
 
-PREFIX = "links"
 COLUMNS = ("post_id", "url")
 
 
@@ -39,7 +39,7 @@ def schema() -> pa.Schema:
 
 
 def partition(country: str, day: date | str) -> str:
-    return f"{PREFIX}/country={country}/dt={day}"
+    return PATHS.links_partition(country, day)
 
 
 def write_links(lake: Lake, posts: Iterable[Post], *, run_id: str) -> list[str]:
@@ -58,16 +58,16 @@ def write_links(lake: Lake, posts: Iterable[Post], *, run_id: str) -> list[str]:
         ids = sorted(links)
         digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=4).hexdigest()
         table = pa.table({"post_id": ids, "url": [links[i] for i in ids]}, schema=schema())
-        written.append(lake.write_table(f"{partition(country, day)}/part-{source}-{run_id}-{digest}.parquet", table))
+        written.append(lake.write_table(PATHS.part(partition(country, day), source, run_id, digest), table))
     return written
 
 
 def days(lake: Lake, country: str) -> list[str]:
-    return [n.removeprefix("dt=") for n in lake.list_dir(f"{PREFIX}/country={country}") if n.startswith("dt=")]
+    return PATHS.values(lake.list_dir(PATHS.country(PATHS.LINKS, country)), "dt")
 
 
 def countries(lake: Lake) -> list[str]:
-    return [n.removeprefix("country=") for n in lake.list_dir(PREFIX) if n.startswith("country=")]
+    return PATHS.values(lake.list_dir(PATHS.LINKS), "country")
 
 
 def files(lake: Lake, country: str, day: str) -> list[str]:
@@ -132,7 +132,7 @@ def delete_links(
                 if keep.num_rows:
                     folder, name = relative.rsplit("/", 1)
                     digest = hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
-                    lake.write_table(f"{folder}/part-erased-{run_id}-{digest}.parquet", keep)
+                    lake.write_table(PATHS.part(folder, "erased", run_id, digest), keep)
                 lake.delete(relative)
                 removed += count
     return removed

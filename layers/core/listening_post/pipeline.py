@@ -339,7 +339,7 @@ class BriefResult:
 
 
 def brief_prefix(country: str, week: str) -> str:
-    return f"briefs/country={country}/week={week}"
+    return Lake.paths.brief_folder(country, week)
 
 
 def summarise(
@@ -364,9 +364,9 @@ def summarise(
     files = render(summary)
     prefix = brief_prefix(country, str(week))
     lake_paths = [lake.write_bytes(f"{prefix}/{name}", body.encode("utf-8")) for name, body in files.items()]
-    lake.write_table(f"weekly/country={country}/week={week}/topics.parquet", topics_table(summary))
-    lake.write_table(f"weekly_sides/country={country}/week={week}/sides.parquet", sides_table(summary))
-    lake.write_table(f"weekly/storylines/country={country}/week={week}/storylines.parquet", storylines_table(summary))
+    lake.write_table(lake.paths.topics(country, week), topics_table(summary))
+    lake.write_table(lake.paths.sides(country, week), sides_table(summary))
+    lake.write_table(lake.paths.storylines(country, week), storylines_table(summary))
     lake.write_table(amplification.dataset_path(country, str(week)), amplification_table)
     out_paths: list[str] = []
     if out_dir is not None:

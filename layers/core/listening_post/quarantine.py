@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import regex
 
+from listening_post.layout import PATHS
 from listening_post.secrecy import scrub
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ class QuarantineBatch:
         self.entries.append(QuarantineEntry(reason, origin, index, record, author_id))
 
     def path(self, day: str) -> str:
-        return f"quarantine/source={self.source}/dt={day}/{self.run_id}.json"
+        return PATHS.quarantine(self.source, day, self.run_id)
 
     def document(self, at: datetime) -> dict[str, Any]:
         records = [_written(e) for e in self.entries]
@@ -172,7 +173,7 @@ class QuarantineBatch:
         return len(fresh)
 
     def marker(self, key: str) -> str:
-        return f"quarantine/source={self.source}/keys/{key[:2]}/{key}"
+        return PATHS.quarantine_marker(self.source, key)
 
 
 class _Store(Protocol):

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from listening_post import jobs
 from listening_post.config import Config
+from listening_post.layout import PATHS
 from listening_post.runs import new_run_id
 from listening_post.weeks import IsoWeek
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from listening_post.lake import Lake
     from listening_post.pipeline import BriefResult, Enricher
     from listening_post.scoring.backends import BackendFactory
-    from listening_post.sources.fetch import Fetcher, Job
+    from listening_post.sources.fetch import Fetcher
     from listening_post.sources.http import HttpClient
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def plan_collection(
     last post is older than a day: silence from a whole country is a collection fault until shown otherwise.
     """
     run_id = run_id or new_run_id(now)
-    specs = jobs.plan(config, run_id=run_id, at=now)
+    specs = [job.message(plan_run=run_id, at=now) for job in jobs.plan(config)]
     queue.send(specs)
     ledger_entries = ledger.countries()
     stale = []
@@ -147,18 +148,9 @@ class CollectRuntime:
                     self._fetchers.update(fetchers)
                     self._skipped.update(skipped)
 
-    def resolve(self, spec: jobs.JobSpec) -> Job | None:
+    def resolve(self, spec: jobs.JobSpec) -> jobs.Job | None:
         """The configured job a message names; None when the configuration no longer has it."""
-        try:
-            country = self.config.country(spec.country)
-        except KeyError:
-            return None
-        query = next((q for q in country.queries if q.id == spec.query_id), None)
-        if query is None or spec.source not in query.sources:
-            return None
-        from listening_post.sources.fetch import Job
-
-        return Job(country, query, spec.source)
+        return jobs.resolve(self.config, spec.job)
 
     def run(self, spec: jobs.JobSpec) -> dict[str, Any]:
         """Collect one job; raises :class:`JobFailed` when it read nothing because of errors."""
@@ -241,8 +233,8 @@ def weekly_briefs(
                 register(country.code, str(target))
             to = list((recipients or {}).get(country.code, []))
             if mailer is not None and to:
-                html = lake.read_bytes(f"briefs/country={country.code}/week={target}/brief.html").decode()
-                text = lake.read_bytes(f"briefs/country={country.code}/week={target}/brief.md").decode()
+                html = lake.read_bytes(PATHS.brief(country.code, target, "brief.html")).decode()
+                text = lake.read_bytes(PATHS.brief(country.code, target, "brief.md")).decode()
                 mailer.send(to, f"{country.display_name}: weekly opinion brief {target}", html, text)
                 result.mailed[country.code] = to
         except Exception as exc:  # one country's failure must not cost the others their brief

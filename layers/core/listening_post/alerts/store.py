@@ -1,6 +1,6 @@
-"""Alerts in the lake: one JSON document per event, ``alerts/country=CC/dt=<day opened>/<event id>.json``
-(rewritten as the event is updated or delivered), and the day's alerts as one Parquet file beside them
-(``alerts.parquet``) for BI tools."""
+"""Alerts in the lake: one JSON document per event, in the folder of the country and the day it opened
+(rewritten as the event is updated or delivered), and the day's alerts as one Parquet file beside them for
+BI tools (:mod:`listening_post.layout`: ``alerts/``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from typing import Any
 import pyarrow as pa
 
 from listening_post.lake import Lake
+from listening_post.layout import PATHS
 
-PREFIX = "alerts"
-BI_FILE = "alerts.parquet"
 BI_SCHEMA = pa.schema(
     [
         ("event_id", pa.string()),
@@ -33,12 +32,12 @@ BI_SCHEMA = pa.schema(
 
 
 def folder(country: str, day: date | str) -> str:
-    return f"{PREFIX}/country={country}/dt={day}"
+    return PATHS.alerts_day(country, day)
 
 
 def save(lake: Lake, alert: dict[str, Any]) -> str:
     day = alert["opened_at"][:10]
-    path = lake.write_json(f"{folder(alert['country'], day)}/{alert['event_id']}.json", alert)
+    path = lake.write_json(PATHS.alert(alert["country"], day, alert["event_id"]), alert)
     _write_bi(lake, alert["country"], day)
     return path
 
@@ -60,7 +59,7 @@ def _write_bi(lake: Lake, country: str, day: str) -> None:
         "deliveries_sent": [sum(d["status"] == "sent" for d in a["deliveries"]) for a in alerts],
         "deliveries_pending": [sum(d["status"] != "sent" for d in a["deliveries"]) for a in alerts],
     }
-    lake.write_table(f"{folder(country, day)}/{BI_FILE}", pa.table(rows, schema=BI_SCHEMA))
+    lake.write_table(PATHS.alerts_table(country, day), pa.table(rows, schema=BI_SCHEMA))
 
 
 def read_day(lake: Lake, country: str, day: str) -> list[dict[str, Any]]:
@@ -69,11 +68,11 @@ def read_day(lake: Lake, country: str, day: str) -> list[dict[str, Any]]:
 
 
 def days(lake: Lake, country: str) -> list[str]:
-    return [n.removeprefix("dt=") for n in lake.list_dir(f"{PREFIX}/country={country}") if n.startswith("dt=")]
+    return PATHS.values(lake.list_dir(PATHS.alerts_country(country)), "dt")
 
 
 def countries(lake: Lake) -> list[str]:
-    return [n.removeprefix("country=") for n in lake.list_dir(PREFIX) if n.startswith("country=")]
+    return PATHS.values(lake.list_dir(PATHS.ALERTS), "country")
 
 
 def read_range(lake: Lake, country: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
@@ -86,8 +85,8 @@ def read_range(lake: Lake, country: str, start: datetime, end: datetime) -> list
 
 def find(lake: Lake, country: str, event_id: str) -> dict[str, Any] | None:
     for d in reversed(days(lake, country)):
-        base = folder(country, d)
-        if lake.exists(f"{base}/{event_id}.json"):
-            document: dict[str, Any] = dict(lake.read_json(f"{base}/{event_id}.json"))
+        path = PATHS.alert(country, d, event_id)
+        if lake.exists(path):
+            document: dict[str, Any] = dict(lake.read_json(path))
             return document
     return None

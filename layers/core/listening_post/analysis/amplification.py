@@ -38,6 +38,7 @@ from listening_post.analysis import stats
 from listening_post.analysis.reading import CLEAN, PostsReader
 from listening_post.config import Amplification
 from listening_post.enrich.urls import domain_of
+from listening_post.layout import PATHS
 
 SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
 # An edge also needs its co-shares to be this share of the less active account's shares: two accounts
@@ -227,7 +228,8 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
     out: list[dict[str, Any]] = []
     for root, accounts in components.items():
         shared = objects.get(root, Counter())
-        links = [(o, n) for (k, o), n in shared.most_common() if k == "link"]
+        # Ties broken by the link and the domain: rows come in any order.
+        links = sorted(((o, n) for (k, o), n in shared.items() if k == "link"), key=by_count)
         domains: Counter[str] = Counter()
         for link, n in links:
             domains[domain_of(link) or "?"] += n
@@ -242,13 +244,17 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
                 "links": [{"url": o, "shares": n} for o, n in links[:5]],
                 "link_count": len(links),
                 "reposted_posts": sum(1 for (k, _) in shared if k == "repost"),
-                "domains": [{"domain": d, "shares": n} for d, n in domains.most_common(5)],
+                "domains": [{"domain": d, "shares": n} for d, n in sorted(domains.items(), key=by_count)[:5]],
                 "tone": {"mean": tone, "n": scored},
                 "members": sorted(accounts),
             }
         )
     out.sort(key=lambda c: (-c["accounts"], -c["posts"], c["id"]))
     return out
+
+
+def by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def _cluster_id(accounts: list[str]) -> str:
@@ -378,12 +384,10 @@ def match_clusters(current: list[dict[str, Any]], previous: list[dict[str, Any]]
 
 
 # --- the weekly dataset and matching across weeks ----------------------------------------------------------
-# weekly/amplification/country=CC/week=W/amplification.parquet: not inside a weekly_topics partition
-# (weekly/country=CC/week=W/), whose table would read its files.
 
 
 def dataset_path(country: str, week: str) -> str:
-    return f"weekly/amplification/country={country}/week={week}/amplification.parquet"
+    return PATHS.amplification(country, week)
 
 
 def previous_clusters(lake: Any, country: str, week: str) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from listening_post.layout import PATHS
+
 log = logging.getLogger(__name__)
 
 
@@ -24,7 +26,7 @@ def source_runs(lake: _Documents, country: str, start: datetime, end: datetime) 
     per_source: dict[str, dict[str, Any]] = {}
     day = start.date()
     while day <= end.date():
-        folder = f"runs/dt={day.isoformat()}"
+        folder = PATHS.runs_day(day.isoformat())
         for name in lake.list_dir(folder):
             if not name.endswith(".json"):
                 continue

@@ -59,6 +59,7 @@ def candidates(con: duckdb.DuckDBPyConnection) -> list[Candidate]:
         SELECT post_id, sentiment, topics, toks, engagement, dup_group FROM texts
         WHERE w = 0 AND sampled AND chars > 0 AND NOT is_repost AND sentiment IS NOT NULL
           AND post_id NOT IN (SELECT post_id FROM cluster_posts)
+        ORDER BY post_id
         """
     ).fetchall()
     return [
@@ -73,16 +74,19 @@ def pick(group: list[Candidate], side: str, topic: str | None, n: int = PER_SIDE
     if not members:
         return []
     tones = [example_tone(c, topic) for c in members]
-    mean = sum(tones) / len(tones)
-    spread = max(0.1, math.sqrt(sum((t - mean) ** 2 for t in tones) / len(tones)))
+    # fsum and the tie-break on the token: the same picks whatever order rows and set members come in.
+    mean = math.fsum(tones) / len(tones)
+    spread = max(0.1, math.sqrt(math.fsum((t - mean) ** 2 for t in tones) / len(tones)))
     df = Counter(tok for c in members for tok in c.tokens)
-    common = {tok: k / len(members) for tok, k in df.most_common(TOP_TERMS) if k > 1}
+    top = sorted(df.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
+    common = {tok: k / len(members) for tok, k in top if k > 1}
     best_common = max(common.values(), default=0.0)
     top_engagement = max(c.engagement for c in members)
 
     def score(c: Candidate) -> float:
         tone = max(0.0, 1 - abs(example_tone(c, topic) - mean) / (2 * spread))
-        terms = sum(common.get(tok, 0.0) for tok in c.tokens) / max(1, len(c.tokens)) / best_common if common else 0
+        shared = math.fsum(common.get(tok, 0.0) for tok in c.tokens)
+        terms = shared / max(1, len(c.tokens)) / best_common if common else 0
         engaged = math.log1p(c.engagement) / math.log1p(top_engagement) if top_engagement else 0.0
         return WEIGHTS["tone"] * tone + WEIGHTS["terms"] * min(1.0, terms) + WEIGHTS["engagement"] * engaged
 

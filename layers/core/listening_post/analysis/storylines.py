@@ -51,6 +51,7 @@ import pyarrow as pa
 import regex
 
 from listening_post.analysis import stats
+from listening_post.layout import PATHS
 
 MAX_DOCS = 2000
 MAX_DF = 0.3
@@ -558,7 +559,7 @@ def weekly(
     groups, vecs, df = group(con, docs, stop) if docs else ([], [], {})
 
     def read_summary(week: Any) -> dict[str, Any] | None:
-        path = f"briefs/country={spec.country}/week={week}/summary.json"
+        path = PATHS.brief(spec.country, week, "summary.json")
         try:
             return lake.read_json(path) if lake.exists(path) else None
         except (OSError, ValueError):

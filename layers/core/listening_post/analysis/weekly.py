@@ -9,10 +9,11 @@ plain enough to run on Athena as well.
 
 from __future__ import annotations
 
+import math
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 import pyarrow as pa
@@ -106,7 +107,30 @@ class SummaryInput:
 def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None) -> dict[str, Any]:
     """summary.json of ``spec``'s country and week, from the lake's posts and run reports."""
     # Compaction may replace files while the scan runs: list them again and start over.
-    return relisting(lambda: _build_summary(lake, spec, now or datetime.now(UTC)))
+    return stable_floats(relisting(lambda: _build_summary(lake, spec, now or datetime.now(UTC))))
+
+
+# DuckDB adds floats on several threads, in an order that changes from run to run, and so do the last bits
+# of every sum, mean and test derived from them (relative differences of about 1e-15). Every float of the
+# summary is rounded to FLOAT_DIGITS significant digits, far below what a brief shows and far above that
+# noise, so that the same lake gives the same summary.json, brief and tables.
+FLOAT_DIGITS = 10
+T = TypeVar("T")
+
+
+def stable_floats(value: T) -> T:
+    """``value`` with every finite float in it rounded to :data:`FLOAT_DIGITS` significant digits (dicts and
+    lists rounded in place, and returned)."""
+    if isinstance(value, float):
+        return cast(T, float(f"{value:.{FLOAT_DIGITS}g}")) if math.isfinite(value) else value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            value[k] = stable_floats(v)
+    elif isinstance(value, list):
+        value[:] = [stable_floats(v) for v in value]
+    elif isinstance(value, tuple):
+        return cast(T, tuple(stable_floats(v) for v in value))
+    return value
 
 
 def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, Any]:
@@ -690,7 +714,8 @@ def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]], matc
     }
     overall: dict[str, list[dict[str, Any]]] = {}
     by_topic: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for r in sorted(ranked, key=lambda r: (-r["engagement"], r["post_id"])):
+    # The topic breaks ties: a post ranked under several topics keeps one order (rows come in any order).
+    for r in sorted(ranked, key=lambda r: (-r["engagement"], r["post_id"], r["topic"] is not None, r["topic"] or "")):
         text, url, source, created = detail.get(r["post_id"], ("", None, None, None))
         item = {
             "post_id": r["post_id"],  # for the join with links/; removed before the summary is written

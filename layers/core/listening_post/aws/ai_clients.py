@@ -1,20 +1,38 @@
-"""boto3 clients of the AWS AI services the cloud sentiment backends call (Comprehend, Translate).
+"""The cloud sentiment backends (Amazon Comprehend, Translate then VADER, Bedrock), for injection into
+:class:`~listening_post.scoring.backends.BackendFactory`: scoring names them and knows their languages
+(``sentiment_catalogue``) but imports nothing from here, so the dependency runs one way (aws -> scoring).
 
-Region and credentials come from the usual AWS settings (the Lambda role, ``AWS_REGION``,
-``AWS_ENDPOINT_URL``). Retries use botocore's standard mode, which backs off on throttling.
+``client(service)`` gives the AI service's client; the composition root (``deployment.py``) passes its
+own, from the one botocore session of the process, with botocore's standard retries (backs off on
+throttling). Each adapter is imported when its backend is first built.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from listening_post.scoring.backends import BackendFactory, CloudBuilder
+    from listening_post.scoring.sentiment import SentimentBackend
 
 
-def ai_client(service: str) -> Any:
-    from botocore.config import Config
+def cloud_backends(client: Callable[[str], Any]) -> dict[str, CloudBuilder]:
+    """Builders of the catalogue's cloud backends, by name, each given a language and the factory."""
 
-    from listening_post.aws.setup import boto3_client
+    def comprehend(lang: str, factory: BackendFactory) -> SentimentBackend:
+        from listening_post.aws.comprehend import ComprehendSentiment
 
-    # Checked here, not at the first text: without a region or credentials, one line says which is missing.
-    return boto3_client(
-        service, purpose=f"Amazon {service.title()}", config=Config(retries={"mode": "standard", "max_attempts": 5})
-    )
+        return ComprehendSentiment(client("comprehend"), lang)
+
+    def bedrock(lang: str, factory: BackendFactory) -> SentimentBackend:
+        from listening_post.aws.bedrock import BedrockTone
+
+        return BedrockTone(client("bedrock-runtime"), lang)
+
+    def translate_vader(lang: str, factory: BackendFactory) -> SentimentBackend:
+        from listening_post.aws.translate import TranslateThenVader
+
+        return TranslateThenVader(client("translate"), lang, factory.vader())
+
+    return {"comprehend": comprehend, "bedrock": bedrock, "translate-vader": translate_vader}

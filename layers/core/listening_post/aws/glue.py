@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from listening_post.layout import PATHS
+
 
 def register_weekly_partition(
     client: Any, *, database: str, table: str, location: str, country: str, week: str
 ) -> bool:
     """Add ``country=<CC>/week=<W>`` under ``location`` (``s3://bucket/weekly``); False if it was there."""
     storage = client.get_table(DatabaseName=database, Name=table)["Table"]["StorageDescriptor"]
-    partition_storage = {**storage, "Location": f"{location.rstrip('/')}/country={country}/week={week}/"}
+    partition_storage = {**storage, "Location": f"{location.rstrip('/')}/{PATHS.week_partition(country, week)}/"}
     response = client.batch_create_partition(
         DatabaseName=database,
         TableName=table,

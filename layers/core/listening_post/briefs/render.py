@@ -12,6 +12,7 @@ import jinja2
 
 from listening_post.briefs import charts
 from listening_post.briefs import findings as f
+from listening_post.layout import PATHS
 from listening_post.sentiment_catalogue import mark_unvalidated
 from listening_post.weeks import IsoWeek
 
@@ -114,7 +115,7 @@ def neighbours(summary: dict[str, Any]) -> dict[str, dict[str, str] | None]:
     over = summary["period"]["end"] <= summary["generated_at"]
 
     def link(w: IsoWeek) -> dict[str, str]:
-        return {"week": str(w), "href": f"../week={w}/brief.html"}
+        return {"week": str(w), "href": PATHS.sibling_brief(w, "brief.html")}
 
     return {"prev": link(week.shift(-1)) if before else None, "next": link(week.shift(1)) if over else None}
 

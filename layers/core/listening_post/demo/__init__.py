@@ -32,7 +32,7 @@ class DemoResult:
 
     @property
     def briefs_dir(self) -> str:
-        return self.lake.path("briefs")
+        return self.lake.path(self.lake.paths.BRIEFS)
 
     @property
     def latest_briefs(self) -> list[str]:

@@ -5,15 +5,15 @@ language it does not mention gets its default local backend, if it has one. Back
 shared between the countries that choose them, and only when a text of their language is first scored:
 loading a lexicon takes up to 0.15 s (Arabic MPQA), and a collect job sees one country and few languages,
 so building every configured country's backends at start-up was most of the collect function's cold start.
-The choices themselves are checked at once. Cloud backends get their boto3 clients from ``clients``
-(injected; by default ``aws.ai_clients``), so nothing here imports boto3.
+The choices themselves are checked at once. Cloud backends are injected (``cloud``: their builders by
+name, ``aws/ai_clients.py`` with the deployment's clients), so nothing here imports ``aws`` or boto3.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from listening_post.scoring.sentiment import Scores, SentimentBackend, SentimentScorer, VaderBackend
 from listening_post.sentiment_catalogue import BACKENDS, NONE, backend_problem, resolve_choices
@@ -21,32 +21,22 @@ from listening_post.sentiment_catalogue import BACKENDS, NONE, backend_problem, 
 if TYPE_CHECKING:
     from listening_post.config import Config
 
-ClientFactory = Callable[[str], Any]  # AWS service name -> client
+# A cloud backend's builder: (language, the factory) -> backend; aws/ai_clients.py has them.
+CloudBuilder = Callable[[str, "BackendFactory"], SentimentBackend]
 # Local backends with one lexicon per language, so one instance per language.
 PER_LANGUAGE = frozenset({"vader-afinn"})
 
 
-def _default_clients(service: str) -> Any:
-    from listening_post.aws.ai_clients import ai_client
-
-    return ai_client(service)
-
-
 class BackendFactory:
-    """Makes each (backend, language) once; cloud clients are made only when a cloud backend is chosen."""
+    """Makes each (backend, language) once. ``cloud`` builds the cloud backends by name (each given the
+    language and this factory); without it, choosing one is a ValueError naming it."""
 
-    def __init__(self, clients: ClientFactory | None = None) -> None:
-        self._clients = clients or _default_clients
+    def __init__(self, cloud: Mapping[str, CloudBuilder] | None = None) -> None:
+        self._cloud = dict(cloud or {})
         self._made: dict[tuple[str, str], SentimentBackend] = {}
-        self._client_cache: dict[str, Any] = {}
         # One lock for the factory: two threads asking for a backend at once get the same instance (and a
         # lexicon is read once). Reentrant, since a backend may be built on top of another one.
         self._lock = threading.RLock()
-
-    def _client(self, service: str) -> Any:
-        if service not in self._client_cache:
-            self._client_cache[service] = self._clients(service)
-        return self._client_cache[service]
 
     def backend(self, name: str, lang: str) -> SentimentBackend:
         problem = backend_problem(lang, name)
@@ -63,8 +53,15 @@ class BackendFactory:
         return made
 
     def _make(self, name: str, lang: str) -> SentimentBackend:
+        if BACKENDS[name].kind == "cloud":
+            builder = self._cloud.get(name)
+            if builder is None:
+                raise ValueError(
+                    f"sentiment backend {name!r} is a cloud backend, and this process was given no cloud clients"
+                )
+            return builder(lang, self)
         if name == "vader":
-            return self._vader()
+            return self.vader()
         if name == "vader-fr":
             from listening_post.scoring.lexicons import VaderFrBackend
 
@@ -89,21 +86,10 @@ class BackendFactory:
             from listening_post.scoring.lexicons import hinglish_backend
 
             return hinglish_backend()
-        if name == "comprehend":
-            from listening_post.aws.comprehend import ComprehendSentiment
-
-            return ComprehendSentiment(self._client("comprehend"), lang)
-        if name == "bedrock":
-            from listening_post.aws.bedrock import BedrockTone
-
-            return BedrockTone(self._client("bedrock-runtime"), lang)
-        if name == "translate-vader":
-            from listening_post.aws.translate import TranslateThenVader
-
-            return TranslateThenVader(self._client("translate"), lang, self._vader())
         raise ValueError(f"no builder for sentiment backend {name!r}")  # a catalogue entry without code
 
-    def _vader(self) -> VaderBackend:
+    def vader(self) -> VaderBackend:
+        """The one VADER of this factory (a cloud backend may build on it)."""
         with self._lock:
             vader = self._made.get(("vader", "*"))
             if not isinstance(vader, VaderBackend):

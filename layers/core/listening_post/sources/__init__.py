@@ -1,7 +1,5 @@
-"""Source adapters: one module per platform, each turning API responses into parsed posts and fetching
-them live (``*Fetcher``) through the shared HTTP client (``sources/http.py``). ``sources.parsers`` has the
-parser of each source by name."""
+"""Source adapters: one module per platform (``sources/registry.py`` lists them), each turning API responses
+into parsed posts and fetching them live through the shared HTTP client (``sources/http.py``).
 
-from listening_post.sources.base import Page, PayloadError, RecordError, Reject
-
-__all__ = ["Page", "PayloadError", "RecordError", "Reject"]
+Nothing is imported here: the configuration reads ``sources/spec.py`` and the registry, and must not load
+pyarrow (through ``sources/base.py``) in the functions that only validate a configuration."""

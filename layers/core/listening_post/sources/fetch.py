@@ -13,22 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from listening_post.config import Country, QueryConfig
 from listening_post.enrich.text import clean_text, html_to_text
+from listening_post.jobs import Job as Job  # the job a fetcher runs is the one job type (jobs.py)
 from listening_post.model import ParsedPost
 from listening_post.query import Query
 from listening_post.sources.base import Page, PayloadError, parse_guarded
 from listening_post.sources.http import Clock, HttpClient
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    country: Country
-    query: QueryConfig
-    source: str
-
-    def __str__(self) -> str:
-        return f"{self.country.code} {self.query.id} {self.source}"
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import BadRequestError, NotFoundError
 
 from listening_post.codes import COUNTRIES
+from listening_post.layout import PATHS
 from listening_post.web.store import Documents
 
 MAX_LISTED = 100
@@ -36,18 +37,18 @@ def register(app: APIGatewayHttpResolver, lake: Callable[[], Documents], headers
         return country
 
     def read(country: str, day: str, name: str) -> dict[str, Any]:
-        document: dict[str, Any] = json.loads(lake().read_bytes(f"alerts/country={country}/{day}/{name}"))
+        document: dict[str, Any] = json.loads(lake().read_bytes(f"{PATHS.alerts_day(country, day)}/{name}"))
         return document
 
     def days(country: str) -> list[str]:
-        return sorted((d for d in lake().list_dir(f"alerts/country={country}") if d.startswith("dt=")), reverse=True)
+        return sorted(PATHS.values(lake().list_dir(PATHS.alerts_country(country)), "dt"), reverse=True)
 
     @app.get("/alerts/<country>", summary="A country's alerts between briefs (HTML)")
     def alert_list(country: str) -> Response[str]:
         code = country_of(country)
         found: list[dict[str, Any]] = []
         for day in days(code):
-            names = sorted(n for n in lake().list_dir(f"alerts/country={code}/{day}") if n.endswith(".json"))
+            names = sorted(n for n in lake().list_dir(PATHS.alerts_day(code, day)) if n.endswith(".json"))
             found += sorted((read(code, day, n) for n in names), key=lambda a: a["opened_at"], reverse=True)
             if len(found) >= MAX_LISTED:
                 break
@@ -60,7 +61,7 @@ def register(app: APIGatewayHttpResolver, lake: Callable[[], Documents], headers
         if not _EVENT_ID.fullmatch(event_id):
             raise BadRequestError(f"{event_id!r} is not an alert's event id")
         for day in days(code):
-            if f"{event_id}.json" in lake().list_dir(f"alerts/country={code}/{day}"):
+            if f"{event_id}.json" in lake().list_dir(PATHS.alerts_day(code, day)):
                 alert = read(code, day, f"{event_id}.json")
                 html = page.render(title=alert["headline"], country=code, alert=alert, alerts=[])
                 return Response(200, _HTML, html, headers)

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, Protocol
 
+from listening_post.layout import PATHS
 from listening_post.weeks import IsoWeek
 
 # As in the briefs' examples (analysis/weekly.py); a test checks both mask alike.
@@ -95,7 +96,7 @@ def _partition_files(files: Files, dataset: str, country: str, first: Any, last:
     out = []
     day = first
     while day <= last:
-        folder = f"{dataset}/country={country}/dt={day.isoformat()}"
+        folder = PATHS.partition(dataset, country, day.isoformat())
         out += [f"{folder}/{name}" for name in files.list_dir(folder) if name.endswith(".parquet")]
         day += timedelta(days=1)
     return out
@@ -133,7 +134,7 @@ def sample(
     start, end = week.bounds(timezone)
     # Partitions are UTC dates of creation: a day of margin each side, the query filters exactly.
     first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
-    posts = _partition_files(files, "posts", country, first, last)
+    posts = _partition_files(files, PATHS.POSTS, country, first, last)
     if not posts:
         return Page(0, page, limit, [])
     with tempfile.TemporaryDirectory(prefix="evidence-") as scratch:
@@ -182,7 +183,7 @@ def _links(
     wanted = [r[0] for r in rows if r[4] is None and r[1] in LINKED_SOURCES]
     if not wanted:
         return {}
-    relative = _partition_files(files, "links", country, first, last)
+    relative = _partition_files(files, PATHS.LINKS, country, first, last)
     if not relative:
         return {}
     links_dir = os.path.join(scratch, "links")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from listening_post.layout import PATHS
 from listening_post.weeks import IsoWeek, WeekError
 
 BRIEF_FILES = frozenset({"summary.json", "brief.html", "brief.md"})
@@ -24,14 +25,12 @@ class BriefStore:
     lake: Documents
 
     def countries(self) -> list[str]:
-        names = self.lake.list_dir("briefs")
-        return [n.removeprefix("country=") for n in names if n.startswith("country=") and len(n) == 10]
+        return [code for code in PATHS.values(self.lake.list_dir(PATHS.BRIEFS), "country") if len(code) == 2]
 
     def weeks(self, country: str) -> list[str]:
         """ISO weeks of ``country`` that have a complete brief, oldest first."""
         out = []
-        for name in self.lake.list_dir(f"briefs/country={_country(country)}"):
-            week = name.removeprefix("week=")
+        for week in PATHS.values(self.lake.list_dir(PATHS.brief_country(_country(country))), "week"):
             try:
                 IsoWeek.parse(week)
             except WeekError:
@@ -42,7 +41,7 @@ class BriefStore:
     def read(self, country: str, week: IsoWeek, name: str) -> bytes | None:
         if name not in BRIEF_FILES:
             raise ValueError(f"not a brief file: {name!r}")
-        folder = f"briefs/country={_country(country)}/week={week}"
+        folder = PATHS.brief_folder(_country(country), week)
         # Existence by listing, not by a HEAD: S3 answers 403, not 404, for a missing key to a reader
         # that may only list briefs/, and a missing brief must be a 404.
         if name not in self.lake.list_dir(folder):
