@@ -51,9 +51,11 @@ def collect(lake_dir: Path, repo: Path) -> None:
     from listening_post.lake import Lake
     from listening_post.pipeline import Enricher, ingest_payloads, new_run_id
     from listening_post.scoring.backends import BackendFactory
+    from listening_post.sources import registry
 
-    for module in ("mastodon", "rss", "bluesky", "reddit", "x", "youtube", "gdelt"):
-        __import__(f"listening_post.sources.{module}")
+    registry.platforms()  # every platform module
+    import feedparser  # noqa: F401  (the feed parser imports it when a feed is read)
+
     factory = BackendFactory()
     texts = {
         "en": ("vader", "What a wonderful, hopeful agreement."),

@@ -24,10 +24,11 @@ from listening_post.cursors import LakeCursorStore
 from listening_post.demo import DATA, run_demo
 from listening_post.enrich.pseudonym import DEMO_AUTHOR_KEY, Pseudonymiser
 from listening_post.erasure import LakeErasureLedger, append_without_erased, erase_author
+from listening_post.jobs import Job
 from listening_post.lake import Lake
 from listening_post.pipeline import Enricher, ingest_payloads, read_files
 from listening_post.quarantine import native_author_of
-from listening_post.sources.fetch import FetchedPage, Job
+from listening_post.sources.fetch import FetchedPage
 from listening_post.sources.mastodon import parse
 from tests.helpers import make_post
 

@@ -14,9 +14,10 @@ from listening_post.collect import Collector
 from listening_post.config import parse_config
 from listening_post.cursors import CursorKey, LakeCursorStore
 from listening_post.enrich.pseudonym import Pseudonymiser
+from listening_post.jobs import Job
 from listening_post.lake import Lake
 from listening_post.pipeline import Enricher, ingest_payloads
-from listening_post.sources.fetch import FetchedPage, Job
+from listening_post.sources.fetch import FetchedPage
 from listening_post.sources.mastodon import parse
 from tests.conftest import TEST_KEY
 from tests.helpers import make_post

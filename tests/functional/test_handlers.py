@@ -17,9 +17,10 @@ from moto import mock_aws
 from listening_post.aws.state import DynamoDBCursorStore, Ledger
 from listening_post.cursors import CursorKey
 from listening_post.demo import DATA, run_demo
+from listening_post.jobs import Job
 from listening_post.lake import Lake
 from listening_post.model import posts_to_table
-from listening_post.sources.fetch import FetchedPage, Job
+from listening_post.sources.fetch import FetchedPage
 from listening_post.sources.mastodon import parse as parse_mastodon
 from listening_post.sources.rss import parse as parse_rss
 from tests.functional.handlers import FakeContext, event, load_handler

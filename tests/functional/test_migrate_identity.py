@@ -18,8 +18,10 @@ import pytest
 
 from listening_post.cli import main
 from listening_post.enrich.pseudonym import Pseudonymiser
-from listening_post.identity_migration import bluesky_native, migrate_identity, reddit_url
+from listening_post.identity_migration import migrate_identity
 from listening_post.lake import Lake
+from listening_post.sources.bluesky import legacy_native_id as bluesky_native
+from listening_post.sources.reddit import id_only_url as reddit_url
 from tests.conftest import ROOT, TEST_KEY
 from tests.helpers import make_post
 

@@ -12,13 +12,15 @@ import pytest
 import yaml
 
 from listening_post.config import Config, parse_config
+from listening_post.jobs import Job
 from listening_post.sources.bluesky import BlueskyFetcher, BlueskySession
-from listening_post.sources.fetch import FetchContext, FetchedPage, Fetcher, Job
+from listening_post.sources.fetch import FetchContext, FetchedPage, Fetcher
 from listening_post.sources.gdelt import GdeltFetcher
+from listening_post.sources.google_news import GoogleNewsFetcher
 from listening_post.sources.http import HttpClient, HttpPolicy
 from listening_post.sources.mastodon import MastodonFetcher
 from listening_post.sources.reddit import RedditAuth, RedditFetcher
-from listening_post.sources.rss import GoogleNewsFetcher, RssFetcher
+from listening_post.sources.rss import RssFetcher
 from listening_post.sources.x import XFetcher
 from listening_post.sources.youtube import YoutubeFetcher
 from tests.replay import JSON, FakeClock, ReplayServer, Reply

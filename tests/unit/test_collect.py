@@ -14,12 +14,12 @@ from listening_post.collect import Collector
 from listening_post.config import parse_config
 from listening_post.cursors import CursorKey, LakeCursorStore
 from listening_post.enrich.pseudonym import Pseudonymiser
-from listening_post.jobs import plan
+from listening_post.jobs import Job, plan
 from listening_post.lake import Lake
 from listening_post.pipeline import Enricher
 from listening_post.sources import mastodon
 from listening_post.sources.base import Page
-from listening_post.sources.fetch import FetchedPage, Job
+from listening_post.sources.fetch import FetchedPage
 from tests.conftest import TEST_KEY
 
 CONFIG = {

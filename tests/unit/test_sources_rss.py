@@ -11,7 +11,7 @@ import feedparser
 import pytest
 
 from listening_post.demo import sample_files
-from listening_post.sources import rss
+from listening_post.sources import google_news, rss
 from listening_post.sources.base import PayloadError
 
 
@@ -96,7 +96,7 @@ def test_google_news_titles_lose_the_publisher_suffix() -> None:
     <guid isPermaLink="false">CBMiabc</guid><pubDate>Tue, 17 Nov 2026 14:05:00 GMT</pubDate>
     <description>&lt;a href="https://news.google.com/rss/articles/CBMiabc"&gt;Canada hits back&lt;/a&gt;</description>
     <source url="https://example-times.com">Example Times</source></item></channel></rss>"""
-    (post,) = rss.parse_google_news(feed.encode()).posts
+    (post,) = google_news.parse(feed.encode()).posts
     assert post.source == "google_news" and post.text == "Canada hits back at lumber duties"
     assert post.author_native == "Example Times"
 
@@ -125,6 +125,6 @@ def test_streamed_feeds_parse_as_the_bytes_did(payloads: Path) -> None:
     assert len(bodies) > 10
     for body in bodies:
         streamed = rss.parse(body)
-        with mock.patch.object(rss.feedparser, "parse", lambda stream, _p=feedparser.parse: _p(stream.read())):
+        with mock.patch.object(feedparser, "parse", lambda stream, _p=feedparser.parse: _p(stream.read())):
             reference = rss.parse(body)
         assert streamed.posts == reference.posts and streamed.rejects == reference.rejects

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from listening_post.authors import AuthorFormError
 from listening_post.sources import registry
 from listening_post.sources.base import PayloadError, parse_guarded
+from listening_post.sources.spec import AuthorFormError
 from listening_post.sources.zeeschuimer import MAX_LINE_BYTES, PLATFORM, native_author
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "zeeschuimer"

@@ -27,6 +27,7 @@ from listening_post.deployment import Deployment
 from listening_post.enrich.pseudonym import MissingAuthorKeyError, Pseudonymiser
 from listening_post.layout import PATHS
 from listening_post.settings import DEFAULT_CONFIG, Settings, get_settings
+from listening_post.sources import registry
 from listening_post.weeks import IsoWeek, WeekError
 
 log = logging.getLogger("listening_post")
@@ -90,18 +91,6 @@ def _deployment(settings: Settings, config: Config | None = None) -> Deployment:
 def _pseudonymiser(settings: Settings, config: Config | None) -> Pseudonymiser:
     """The author key in the deployment's one order (deployment.py; README, "The author key")."""
     return _deployment(settings, config).pseudonymiser
-
-
-HANDLE_FORMS = {
-    "mastodon": "user@server, or the profile link",
-    "reddit": "the user name, with or without u/",
-    "bluesky": "the account's did:plc:..., not its handle",
-    "x": "the numeric user id, not the @name",
-    "youtube": "the channel id UC..., not the @name",
-    "gdelt": "the outlet's domain",
-    "rss": "the byline exactly as the feed gives it",
-    "google_news": "the outlet exactly as the feed gives it",
-}
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -421,7 +410,7 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 0
-    forms = HANDLE_FORMS.get(args.source, "as the source gives it")
+    forms = registry.platform(args.source).author_form
     print(
         f"listening-post: nothing matched: no post or quarantined record in {lake.uri} has the pseudonym of "
         f"{args.source} {native!r}. Either the author key (LISTENING_POST_AUTHOR_KEY) is not the one this lake "
@@ -594,8 +583,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--handle",
         required=True,
-        help="as the platform shows it (Mastodon user@server, Reddit name, "
-        "Bluesky DID, X user id, YouTube channel id, feed byline; required)",
+        help="as the platform stores it, by --source: "
+        + "; ".join(f"{spec.name}: {spec.author_form}" for spec in registry.platforms())
+        + " (required)",
     )
     p.add_argument("--lake", help=LAKE_HELP)
     p.add_argument(

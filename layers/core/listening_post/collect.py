@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-from listening_post.config import REQUIRED_SECRETS, SOURCE_NAMES, Config
+from listening_post.config import SOURCE_NAMES, Config
 from listening_post.credentials import MissingSecretError, SecretResolver
 from listening_post.cursors import CursorStore
 from listening_post.erasure import append_without_erased
@@ -28,9 +27,11 @@ from listening_post.model import Post
 from listening_post.pipeline import Enricher, new_run_id
 from listening_post.quarantine import QuarantineBatch
 from listening_post.secrecy import scrub_document
+from listening_post.sources import registry
 from listening_post.sources.base import screen_times
 from listening_post.sources.fetch import FetchContext, Fetcher
 from listening_post.sources.http import HttpClient, HttpPolicy
+from listening_post.sources.spec import FetcherArgs
 
 Progress = Callable[[str], None]
 COUNT_NAMES = ("imported", "duplicates", "quarantined", "erased")  # the counts every command reports
@@ -155,77 +156,38 @@ def build_fetchers(
 ) -> tuple[dict[str, Fetcher], dict[str, str]]:
     """A fetcher per needed source, or why it cannot run (a missing credential: reported, not raised).
 
-    Each platform's module is imported when its source is needed: a collect job reads one source, and the
-    others' modules (feedparser for RSS, ~60 ms) would only lengthen its cold start."""
+    Each platform's fetcher comes from its module's ``PLATFORM.fetcher`` (sources/registry.py); a platform
+    module loads its parsing library (feedparser for RSS, ~60 ms) only when it parses, so the platforms a
+    collect job does not read do not lengthen its cold start."""
     fetchers: dict[str, Fetcher] = {}
     skipped: dict[str, str] = {}
-    s = config.sources
-
-    def context(settings: Any) -> FetchContext:
-        return FetchContext(http, max_pages=settings.max_pages, lookback=timedelta(hours=settings.lookback_hours))
-
-    def secret(source: str, name: str) -> str:
-        ref = getattr(getattr(s, source), name)
-        if ref is None:
-            raise MissingSecretError(f"sources.{source}.{name} names no secret")
-        return secrets.resolve(ref).get_secret_value()
 
     for source in dict.fromkeys(needed):
         try:
-            if source == "rss":
-                from listening_post.sources.rss import RssFetcher
+            spec = registry.platform(source)
+        except registry.UnknownPlatformError:
+            skipped[source] = f"unknown source; known sources: {', '.join(SOURCE_NAMES)}"
+            continue
+        if spec.fetcher is None:
+            skipped[source] = "no fetcher: collection is manual (import saved files)"
+            continue
+        settings = getattr(config.sources, source)
 
-                fetchers[source] = RssFetcher(context(s.rss))
-            elif source == "google_news":
-                from listening_post.sources.rss import GoogleNewsFetcher
+        def secret(name: str, source: str = source, settings: Any = settings) -> str:
+            ref = getattr(settings, name)
+            if ref is None:
+                raise MissingSecretError(f"sources.{source}.{name} names no secret")
+            return secrets.resolve(ref).get_secret_value()
 
-                fetchers[source] = GoogleNewsFetcher(context(s.google_news), s.google_news.base_url)
-            elif source == "mastodon":
-                from listening_post.sources.mastodon import MastodonFetcher
+        def has_secret(name: str, settings: Any = settings) -> bool:
+            return getattr(settings, name, None) is not None
 
-                token = secret("mastodon", "access_token") if s.mastodon.access_token else None
-                fetchers[source] = MastodonFetcher(context(s.mastodon), s.mastodon.instances, access_token=token)
-            elif source == "bluesky":
-                from listening_post.sources.bluesky import BlueskyFetcher, BlueskySession
-
-                session = BlueskySession(
-                    http, s.bluesky.service, secret("bluesky", "identifier"), secret("bluesky", "app_password")
-                )
-                fetchers[source] = BlueskyFetcher(context(s.bluesky), session)
-            elif source == "reddit":
-                from listening_post.sources.reddit import RedditAuth, RedditFetcher
-
-                auth = RedditAuth(
-                    http, s.reddit.auth_base, secret("reddit", "client_id"), secret("reddit", "client_secret")
-                )
-                for base in (s.reddit.api_base, s.reddit.auth_base):
-                    http.set_budget(urlsplit(base).netloc, s.reddit.requests_per_minute)
-                fetchers[source] = RedditFetcher(context(s.reddit), auth, s.reddit.api_base)
-            elif source == "x":
-                from listening_post.sources.x import XFetcher
-
-                fetchers[source] = XFetcher(context(s.x), secret("x", "bearer_token"), s.x.base_url)
-            elif source == "youtube":
-                from listening_post.sources.youtube import YoutubeFetcher
-
-                fetchers[source] = YoutubeFetcher(
-                    context(s.youtube),
-                    secret("youtube", "api_key"),
-                    s.youtube.base_url,
-                    max_videos=s.youtube.max_videos,
-                    video_window=timedelta(days=s.youtube.video_window_days),
-                )
-            elif source == "gdelt":
-                from listening_post.sources.gdelt import GdeltFetcher
-
-                http.set_budget(urlsplit(s.gdelt.base_url).netloc, s.gdelt.requests_per_minute)
-                fetchers[source] = GdeltFetcher(
-                    context(s.gdelt), s.gdelt.base_url, window=timedelta(hours=s.gdelt.window_hours)
-                )
-            else:
-                skipped[source] = f"unknown source; known sources: {', '.join(SOURCE_NAMES)}"
+        context = FetchContext(http, max_pages=settings.max_pages, lookback=timedelta(hours=settings.lookback_hours))
+        args = FetcherArgs(settings, context, http, secret, has_secret)
+        try:
+            fetchers[source] = spec.fetcher(args)
         except MissingSecretError as exc:
-            needs = ", ".join(REQUIRED_SECRETS.get(source, ("access_token",)))
+            needs = ", ".join(spec.secrets or ("access_token",))
             skipped[source] = f"missing credentials ({needs}): {exc}"
     return fetchers, skipped
 

@@ -13,43 +13,30 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import regex
 import yaml
-from pydantic import (
-    AfterValidator,
-    Field,
-    ValidationError,
-    field_validator,
-)
+from pydantic import Field, ValidationError, create_model, field_validator
 
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.query import Query, QuerySyntaxError, lint, parse
 from listening_post.sentiment_catalogue import backend_problem
-from listening_post.sources.spec import SecretRef as SecretRef  # re-exported: the configuration's type
-from listening_post.sources.spec import StrictModel
+from listening_post.sources import registry
+from listening_post.sources.spec import Language, NoCountrySettings, StrictModel
+from listening_post.sources.spec import SecretRef as SecretRef  # credentials and tests import it from here
 
-SourceName = Literal["rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"]
-SOURCE_NAMES: tuple[str, ...] = (
-    "rss",
-    "google_news",
-    "mastodon",
-    "bluesky",
-    "reddit",
-    "x",
-    "youtube",
-    "gdelt",
-)
+# Every platform, from the registry (sources/registry.py); each platform module describes its settings.
+_PLATFORMS = registry.platforms()
+SOURCE_NAMES: tuple[str, ...] = registry.names()
+if TYPE_CHECKING:
+    SourceName = str
+else:
+    SourceName = Literal[SOURCE_NAMES]  # a Literal, so that the error and the JSON schema list the names
 # Which credentials each source needs before it can run (``sources.<name>.<field>`` in the file).
-REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {
-    "reddit": ("client_id", "client_secret"),
-    "bluesky": ("identifier", "app_password"),
-    "x": ("bearer_token",),
-    "youtube": ("api_key",),
-}
+REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {p.name: p.secrets for p in _PLATFORMS if p.secrets}
 # News sources: headlines and articles, whose texts carry no hashtags for a "#term" to match.
-NO_HASHTAG_SOURCES = frozenset({"rss", "google_news", "gdelt"})
+NO_HASHTAG_SOURCES = frozenset(p.name for p in _PLATFORMS if not p.hashtags)
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 
 # What the loader reads at most, so that no file can exhaust a Lambda's memory or time: a configuration is
@@ -65,58 +52,25 @@ _repr.maxstring = _repr.maxother = 60
 _quote = _repr.repr
 
 
-def _check_language(v: str) -> str:
-    if v not in LANGUAGES:
-        hint = f"; did you mean {v.lower()!r}?" if v.lower() in LANGUAGES else ""
-        raise ValueError(f"{v!r} is not an ISO 639-1 language code{hint}")
-    return v
-
-
-Language = Annotated[str, AfterValidator(_check_language)]
-
-
 _Strict = StrictModel
 
 
-class Feed(_Strict):
-    url: str = Field(pattern=r"^https?://\S+$")
-    language: Language | None = None
-    name: str | None = None
+if TYPE_CHECKING:
 
+    class CountrySources(_Strict):
+        def __getattr__(self, name: str) -> Any: ...
 
-class CountryRss(_Strict):
-    feeds: list[Feed] = Field(default_factory=list)
-
-
-class CountryGoogleNews(_Strict):
-    # Editions to search, as language codes; defaults to the country's languages.
-    languages: list[Language] | None = None
-
-
-class CountryMastodon(_Strict):
-    hashtags: list[str] = Field(default_factory=list)
-
-    @field_validator("hashtags")
-    @classmethod
-    def _tags(cls, v: list[str]) -> list[str]:
-        return [t.lstrip("#") for t in v]
-
-
-class CountryReddit(_Strict):
-    subreddits: list[str] = Field(default_factory=list)
-
-
-class CountryYoutube(_Strict):
-    video_ids: list[str] = Field(default_factory=list)
-    region_code: str | None = None
-
-
-class CountrySources(_Strict):
-    rss: CountryRss = Field(default_factory=CountryRss)
-    google_news: CountryGoogleNews = Field(default_factory=CountryGoogleNews)
-    mastodon: CountryMastodon = Field(default_factory=CountryMastodon)
-    reddit: CountryReddit = Field(default_factory=CountryReddit)
-    youtube: CountryYoutube = Field(default_factory=CountryYoutube)
+else:
+    # ``countries[].sources.<name>`` of each platform that has settings per country.
+    CountrySources = create_model(
+        "CountrySources",
+        __base__=_Strict,
+        **{
+            p.name: (p.country_settings, Field(default_factory=p.country_settings))
+            for p in _PLATFORMS
+            if p.country_settings is not NoCountrySettings
+        },
+    )
 
 
 class QueryConfig(_Strict):
@@ -176,9 +130,6 @@ class Topic(_Strict):
         return Query(self.query)
 
 
-_URL = r"^https?://[^\s/]+(/\S*)?$"
-
-
 class HttpSettings(_Strict):
     """The shared HTTP client: timeouts, retries, waits and the size cap of every response."""
 
@@ -193,76 +144,21 @@ class HttpSettings(_Strict):
     contact: str | None = Field(default=None, min_length=3, max_length=200)
 
 
-class _Paged(_Strict):
-    max_pages: int = Field(default=10, ge=1, le=1000, description="requests per (country, query) and run")
-    lookback_hours: int = Field(default=24, ge=1, le=24 * 30, description="how far back a first run reads")
+if TYPE_CHECKING:
 
+    class SourceSettings(_Strict):
+        http: HttpSettings = Field(default_factory=HttpSettings)
 
-class RssSettings(_Paged):
-    pass
+        def __getattr__(self, name: str) -> Any: ...
 
-
-class GoogleNewsSettings(_Paged):
-    base_url: str = Field(default="https://news.google.com", pattern=_URL)
-
-
-class MastodonSettings(_Paged):
-    # Host names (mastodon.social) or base URLs.
-    instances: list[str] = Field(default_factory=lambda: ["mastodon.social"], min_length=1)
-    access_token: SecretRef | None = None
-
-    @field_validator("instances")
-    @classmethod
-    def _instances(cls, v: list[str]) -> list[str]:
-        for instance in v:
-            if not regex.match(r"^(https?://)?[A-Za-z0-9.-]+(:\d+)?/?$", instance):
-                raise ValueError(f"{instance!r} is not a host name or base URL of a Mastodon instance")
-        return v
-
-
-class RedditSettings(_Paged):
-    client_id: SecretRef | None = None
-    client_secret: SecretRef | None = None
-    requests_per_minute: int = Field(default=100, ge=1, le=1000)
-    api_base: str = Field(default="https://oauth.reddit.com", pattern=_URL)
-    auth_base: str = Field(default="https://www.reddit.com", pattern=_URL)
-
-
-class BlueskySettings(_Paged):
-    identifier: SecretRef | None = None
-    app_password: SecretRef | None = None
-    service: str = Field(default="https://bsky.social", pattern=_URL)
-
-
-class XSettings(_Paged):
-    bearer_token: SecretRef | None = None
-    base_url: str = Field(default="https://api.x.com", pattern=_URL)
-
-
-class YoutubeSettings(_Paged):
-    api_key: SecretRef | None = None
-    base_url: str = Field(default="https://www.googleapis.com/youtube/v3", pattern=_URL)
-    max_videos: int = Field(default=10, ge=1, le=50, description="videos a search adds per query")
-    video_window_days: int = Field(default=7, ge=1, le=90, description="how recent searched videos are")
-
-
-class GdeltSettings(_Paged):
-    window_hours: int = Field(default=6, ge=1, le=168)
-    base_url: str = Field(default="https://api.gdeltproject.org/api/v2/doc/doc", pattern=_URL)
-    # GDELT asks for at most one request every five seconds.
-    requests_per_minute: int = Field(default=12, ge=1, le=60)
-
-
-class SourceSettings(_Strict):
-    http: HttpSettings = Field(default_factory=HttpSettings)
-    rss: RssSettings = Field(default_factory=RssSettings)
-    google_news: GoogleNewsSettings = Field(default_factory=GoogleNewsSettings)
-    mastodon: MastodonSettings = Field(default_factory=MastodonSettings)
-    reddit: RedditSettings = Field(default_factory=RedditSettings)
-    bluesky: BlueskySettings = Field(default_factory=BlueskySettings)
-    x: XSettings = Field(default_factory=XSettings)
-    youtube: YoutubeSettings = Field(default_factory=YoutubeSettings)
-    gdelt: GdeltSettings = Field(default_factory=GdeltSettings)
+else:
+    # ``sources``: the shared HTTP client's settings and each platform's own (``sources.<name>``).
+    SourceSettings = create_model(
+        "SourceSettings",
+        __base__=_Strict,
+        http=(HttpSettings, Field(default_factory=HttpSettings)),
+        **{p.name: (p.settings, Field(default_factory=p.settings)) for p in _PLATFORMS},
+    )
 
 
 class Secrets(_Strict):
@@ -737,16 +633,12 @@ def _semantic_problems(data: dict[str, Any], locator: _Locator, name: str) -> It
                             f"missing secret reference: query {qid!r} runs on {source}, "
                             f"which needs sources.{source}.{field} ({{env: NAME}} or {{secretsmanager: NAME}})",
                         )
-                if source == "rss" and not _get(country, "sources", "rss", "feeds"):
+                needs = registry.platform(source).country_needs if source in SOURCE_NAMES else None
+                if needs and not _get(country, "sources", source, needs):
+                    why = registry.platform(source).country_needs_why
                     yield at(
                         (*loc, "sources"),
-                        f"query {qid!r} runs on rss but countries[{i}].sources.rss.feeds is empty",
-                    )
-                if source == "mastodon" and not _get(country, "sources", "mastodon", "hashtags"):
-                    yield at(
-                        (*loc, "sources"),
-                        f"query {qid!r} runs on mastodon but countries[{i}].sources.mastodon"
-                        ".hashtags is empty (Mastodon is read through hashtag timelines)",
+                        f"query {qid!r} runs on {source} but countries[{i}].sources.{source}.{needs} is empty{why}",
                     )
     topic_ids: dict[str, int] = {}
     for i, topic in _items(data.get("topics")):

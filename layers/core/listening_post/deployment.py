@@ -16,7 +16,7 @@ The author key is found in one order, here only (README, "The author key"):
 from __future__ import annotations
 
 import threading
-from functools import cache, cached_property
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from listening_post.settings import Settings, environment, get_settings
@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # imported when first used: the API function reads its config
     from listening_post.scoring.backends import BackendFactory
 
 
-@cache
 def _botocore_session() -> Any:
     import botocore.session
 
@@ -53,6 +52,7 @@ class Deployment:
     def __init__(self, settings: Settings, *, config: Config | None = None) -> None:
         self.settings = settings
         self._clients: dict[str, Any] = {}
+        self._session: Any = None
         self._lock = threading.Lock()  # botocore sessions are not thread-safe; their clients are
         if config is not None:
             self.__dict__["config"] = config  # cached_property's slot: no location is read
@@ -74,7 +74,9 @@ class Deployment:
         return client
 
     def _make_client(self, service: str, purpose: str | None, config: Any) -> Any:
-        session = _botocore_session()
+        # One session per deployment (a CLI run, a function's container), not per process: a session keeps
+        # the credentials it found, and a second deployment in the same process may have none.
+        session = self._session = self._session or _botocore_session()
         if purpose is None:
             return session.create_client(service, region_name=self.settings.aws_region, config=config)
         from botocore.exceptions import BotoCoreError

@@ -41,9 +41,9 @@ MAX_PASSES = 4
 def _other_sources(source: str) -> tuple[str, ...]:
     """Name prefixes of the files that cannot hold ``source``'s authors: appends name their files
     part-<source>-<run id>-<digest>.parquet. Any other file (compaction's, erasure's) is read."""
-    from listening_post.config import SOURCE_NAMES
+    from listening_post.sources import registry
 
-    return tuple(PATHS.part_prefix(s) for s in SOURCE_NAMES if s != source) if source else ()
+    return tuple(PATHS.part_prefix(s) for s in registry.source_names() if s != source) if source else ()
 
 
 class ErasureLedger(Protocol):

@@ -19,9 +19,7 @@ from typing import Any
 
 from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.lake import Lake
-
-_BLUESKY_POST = "app.bsky.feed.post"
-_BLUESKY_REPOST = "app.bsky.feed.repost"
+from listening_post.sources.spec import LegacyRow
 
 
 @dataclass
@@ -44,68 +42,36 @@ class MigrationReport:
         }
 
 
-def bluesky_native(old_id: str) -> str | None:
-    """The native id collection now gives a Bluesky post (its at-uri), from the id the lake held before;
-    None when ``old_id`` is not in the old form (already migrated)."""
-    rest = old_id.removeprefix("bluesky:")
-    if not rest.startswith("did:"):
-        return None
-    parts = rest.split("/")
-    if len(parts) == 2:
-        return f"at://{parts[0]}/{_BLUESKY_POST}/{parts[1]}"
-    if len(parts) == 3 and parts[1] == "repost":
-        return f"at://{parts[0]}/{_BLUESKY_REPOST}/{parts[2]}"
-    if len(parts) == 4 and parts[1] == "repost-of":
-        return f"repost-of:{parts[0]}:at://{parts[2]}/{_BLUESKY_POST}/{parts[3]}"
-    return None
+def _legacy(row: dict[str, Any]) -> LegacyRow | None:
+    """What the platform of ``row`` changes in it (its ``legacy_identity``), or None."""
+    from listening_post.sources import registry
 
-
-def reddit_url(url: str) -> str | None:
-    """The id-only link for a permalink that names a user; None when ``url`` names none."""
-    from urllib.parse import urlsplit
-
-    segments = [s for s in urlsplit(url).path.split("/") if s]
-    if len(segments) < 4 or "comments" not in segments:
+    spec = registry.emitted_by().get(row["source"])
+    if spec is None or spec.legacy_identity is None:
         return None
-    if segments[0] == "r" and not segments[1].lower().startswith("u_"):
-        return None
-    at = segments.index("comments")
-    tail = segments[at + 1 :]
-    if not tail:
-        return None
-    if len(tail) >= 3:  # <submission>/<slug>/<comment>
-        return f"https://www.reddit.com/comments/{tail[0]}/_/{tail[2]}/"
-    return f"https://www.reddit.com/comments/{tail[0]}/"
+    return spec.legacy_identity(row["post_id"], row["url"])
 
 
 def _migrate_row(row: dict[str, Any], pseudonymiser: Pseudonymiser, report: MigrationReport) -> str | None:
     """Rewrite ``row`` in place; returns the reader's link to keep in links/, if any."""
-    source, url = row["source"], row["url"]
-    if source == "bluesky":
-        native = bluesky_native(row["post_id"])
-        if native is not None:
-            row["post_id"] = pseudonymiser.post_id(source, native)
-            report.post_ids_rewritten += 1
-    if source in ("bluesky", "mastodon") and url is not None:
-        row["url"] = None
+    fix = _legacy(row)
+    if fix is None:
+        return None
+    if fix.native_id is not None:
+        row["post_id"] = pseudonymiser.post_id(row["source"], fix.native_id)
+        report.post_ids_rewritten += 1
+    if fix.move_link:
+        url, row["url"] = row["url"], None
         # A repost is never an example: its link is dropped, not kept (as collection does now).
         return None if row["is_repost"] else str(url)
-    if source == "reddit" and url is not None and (fixed := reddit_url(url)) is not None:
-        row["url"] = fixed
+    if fix.url is not None:
+        row["url"] = fix.url
         report.urls_rewritten += 1
     return None
 
 
 def _needs_migration(rows: list[dict[str, Any]]) -> bool:
-    for row in rows:
-        source, url = row["source"], row["url"]
-        if source == "bluesky" and (bluesky_native(row["post_id"]) is not None or url is not None):
-            return True
-        if source == "mastodon" and url is not None:
-            return True
-        if source == "reddit" and url is not None and reddit_url(url) is not None:
-            return True
-    return False
+    return any(_legacy(row) is not None for row in rows)
 
 
 def migrate_identity(lake: Lake, pseudonymiser: Pseudonymiser, *, run_id: str) -> MigrationReport:

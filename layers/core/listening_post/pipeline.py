@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -239,11 +240,13 @@ def ingest_payloads(
     the reason; everything else of the payload is kept.
     """
     from listening_post.erasure import append_without_erased
-    from listening_post.sources.parsers import PARSERS  # every platform module: only when importing
+    from listening_post.sources import registry
+    from listening_post.sources.base import parse_guarded
 
-    parse = PARSERS.get(source)
-    if parse is None:
-        raise ValueError(f"unknown source {source!r}; known sources: {', '.join(sorted(PARSERS))}")
+    if source not in registry.names():
+        raise ValueError(f"unknown source {source!r}; known sources: {', '.join(sorted(registry.names()))}")
+    spec = registry.platform(source)
+    parse = partial(parse_guarded, spec.parse)
     now = now or datetime.now(UTC)
     run_id = run_id or new_run_id(now)
     quarantine = QuarantineBatch(source, run_id, enricher.pseudonymiser)
@@ -265,10 +268,8 @@ def ingest_payloads(
         for reject in screen_times(page, now).rejects:
             quarantine.add(reject.reason, origin, reject.index, reject.record, reject.author_native)
         parsed.extend(page.posts)
-    if source == "youtube":  # reply pages name no video: their thread in the same import does
-        from listening_post.sources.youtube import link_replies
-
-        link_replies(parsed)
+    if spec.after_import is not None:  # replies that name their thread only through it (sources/spec.py)
+        spec.after_import(parsed)
     # All payloads' posts in one batch: each enrichment stage runs once over all of them.
     posts = enricher.enrich_many(parsed, country=country, query_id=query_id, collected_at=now)
     first_seen.flush(now)

@@ -91,26 +91,15 @@ def native_author_of(source: str, record: Any) -> str | None:
     """The author of a raw record that did not parse, in the form its parser stores, when it names one."""
     if not isinstance(record, dict):
         return None
+    from listening_post.sources import registry
+
+    spec = registry.emitted_by().get(source)
+    if spec is None or spec.record_author is None:
+        return None
     try:
-        if source == "mastodon":
-            from listening_post.sources.mastodon import _author as mastodon_author
-
-            return mastodon_author(record.get("account"))
-        if source == "reddit":
-            from listening_post.sources.reddit import _author as reddit_author
-
-            data = record.get("data")
-            return reddit_author(data if isinstance(data, dict) else record)
-        if source == "bluesky":
-            author = record.get("author")
-            did = author.get("did") if isinstance(author, dict) else None
-            return did.lower() if isinstance(did, str) and did else None
-        if source == "x":
-            author = record.get("author_id")
-            return str(author) if isinstance(author, str | int) and str(author) else None
+        return spec.record_author(record)
     except MALFORMED_RECORD:
         return None
-    return None
 
 
 MALFORMED_RECORD = (TypeError, ValueError, AttributeError, KeyError)

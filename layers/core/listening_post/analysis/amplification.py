@@ -39,8 +39,9 @@ from listening_post.analysis.reading import CLEAN, PostsReader
 from listening_post.config import Amplification
 from listening_post.enrich.urls import domain_of
 from listening_post.layout import PATHS
+from listening_post.sources import registry
 
-SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
+SOCIAL_SOURCES = registry.sources_of_kind("social")
 # An edge also needs its co-shares to be this share of the less active account's shares: two accounts
 # sharing hundreds of links each meet a few times by chance; a ring's members share mostly together.
 MIN_EDGE_FRACTION = 0.1

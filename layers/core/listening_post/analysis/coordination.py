@@ -26,8 +26,9 @@ import duckdb
 
 from listening_post.analysis.reading import PostsReader
 from listening_post.config import Coordination
+from listening_post.sources import registry
 
-SOCIAL_SOURCES = ("mastodon", "bluesky", "reddit", "x", "youtube")
+SOCIAL_SOURCES = registry.sources_of_kind("social")
 JACCARD = 0.7
 MINHASH_BANDS, MINHASH_ROWS = 8, 3  # 24 hashes; pairs at J=0.7 collide in some band with p = 0.98
 # MinHash runs on at most this many of the week's candidate posts (a uniform sample beyond, said in the

@@ -18,8 +18,9 @@ import regex
 
 from listening_post.analysis.reading import PostsReader
 from listening_post.query import fold
+from listening_post.sources import registry
 
-NEWS_SOURCES = ("rss", "google_news", "gdelt")
+NEWS_SOURCES = registry.sources_of_kind("press")
 HEADLINES = 8
 OUTLETS = 8
 TITLE_CHARS = 160

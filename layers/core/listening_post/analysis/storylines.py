@@ -52,6 +52,7 @@ import regex
 
 from listening_post.analysis import stats
 from listening_post.layout import PATHS
+from listening_post.sources import registry
 
 MAX_DOCS = 2000
 MAX_DF = 0.3
@@ -71,7 +72,7 @@ TONE_MIN_N = 10
 COGNATE_CHARS = 5
 LABEL_TERMS = 4
 EXAMPLES = 3
-PRESS_SOURCES = ("rss", "google_news", "gdelt")
+PRESS_SOURCES = registry.sources_of_kind("press")
 
 _NUMBER = regex.compile(r"(?<![\p{L}\p{N}])(\d+(?:[.,]\d+)?)\s?(%?)")
 _LINK = regex.compile(r"https?://(?:www\.)?([^\s/]+)(/[^\s?#]*)?")

@@ -1,5 +1,16 @@
-"""Source adapters: one module per platform (``sources/registry.py`` lists them), each turning API responses
-into parsed posts and fetching them live through the shared HTTP client (``sources/http.py``).
+"""Source adapters: one module per platform, each turning API responses into parsed posts and fetching
+them live (``*Fetcher``) through the shared HTTP client (``sources/http.py``). ``sources.registry`` is the
+list of platforms (each module's ``PLATFORM``, ``sources/spec.py``)."""
 
-Nothing is imported here: the configuration reads ``sources/spec.py`` and the registry, and must not load
-pyarrow (through ``sources/base.py``) in the functions that only validate a configuration."""
+from typing import Any
+
+__all__ = ["Page", "PayloadError", "RecordError", "Reject"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: importing ``sources.spec`` (the configuration does) must not load the parsers.
+    if name in __all__:
+        from listening_post.sources import base
+
+        return getattr(base, name)
+    raise AttributeError(name)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from listening_post.model import ParsedPost
+from listening_post.parsed import ParsedPost
 
 
 class PayloadError(ValueError):

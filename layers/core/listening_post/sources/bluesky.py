@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from listening_post.model import ParsedPost
+from pydantic import Field
+
+from listening_post.parsed import ParsedPost
 from listening_post.sources.base import (
     MALFORMED,
     Page,
@@ -31,10 +33,24 @@ from listening_post.sources.base import (
     parse_timestamp,
     reason_of,
 )
-from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, parse_iso
-from listening_post.sources.http import HttpClient, HttpError
-from listening_post.sources.query_syntax import for_bluesky
+from listening_post.sources.errors import HttpError
+from listening_post.sources.fetch import FetchedPage, iso, parse_iso
+from listening_post.sources.query_syntax import branches
 from listening_post.sources.references import optional_time, strings
+from listening_post.sources.spec import (
+    URL_PATTERN,
+    FetcherArgs,
+    LegacyRow,
+    PagedSettings,
+    Platform,
+    Resolver,
+    SecretRef,
+)
+
+if TYPE_CHECKING:
+    from listening_post.query import Query
+    from listening_post.sources.fetch import FetchContext, Job
+    from listening_post.sources.http import HttpClient
 
 SOURCE = "bluesky"
 POST_TYPE = "app.bsky.feed.post"
@@ -317,8 +333,8 @@ class BlueskyFetcher:
             since = self.context.now() - self.context.lookback
         newest = since
         complete = True
-        branches = for_bluesky(job.query.compiled)
-        for branch in branches:
+        searches = query_syntax(job.query.compiled)
+        for branch in searches:
             token: str | None = None
             for number in range(1, self.context.max_pages + 1):
                 params: dict[str, str | int | None] = {
@@ -351,3 +367,81 @@ class BlueskyFetcher:
                 yield FetchedPage(origin, note=f"page limit ({self.context.max_pages}) reached for q={branch!r}")
         if complete:
             yield FetchedPage("bluesky cursor", cursor={"since": iso(max(since, newest - self.OVERLAP))})
+
+
+def query_syntax(query: Query) -> list[str]:
+    """One search per OR branch: Bluesky's search reads ``a b`` AND, ``-a``, ``"phrase"`` but no OR."""
+    return branches(query)
+
+
+class BlueskySettings(PagedSettings):
+    identifier: SecretRef | None = None
+    app_password: SecretRef | None = None
+    service: str = Field(default="https://bsky.social", pattern=URL_PATTERN)
+
+
+def _fetcher(args: FetcherArgs) -> BlueskyFetcher:
+    session = BlueskySession(args.http, args.settings.service, args.secret("identifier"), args.secret("app_password"))
+    return BlueskyFetcher(args.context, session)
+
+
+def native_author(handle: str, resolve: Resolver | None = None) -> str:
+    """Posts are stored by DID: the did:plc:... itself, or a handle a resolver turns into it."""
+    from listening_post.sources.spec import AuthorFormError
+
+    h = handle.strip()
+    if h.lower().startswith("did:"):
+        return h.lower()
+    if resolve is None:
+        raise AuthorFormError("Bluesky posts are stored by DID: give the did:plc:... of the account")
+    return resolve(SOURCE, h.lstrip("@")).lower()
+
+
+def _record_author(record: dict[str, Any]) -> str | None:
+    author = record.get("author")
+    did = author.get("did") if isinstance(author, dict) else None
+    return did.lower() if isinstance(did, str) and did else None
+
+
+REPOST_TYPE = "app.bsky.feed.repost"
+
+
+def legacy_native_id(old_id: str) -> str | None:
+    """The native id collection now gives a Bluesky post (its at-uri), from the id the lake held before;
+    None when ``old_id`` is not in the old form (already migrated)."""
+    rest = old_id.removeprefix(f"{SOURCE}:")
+    if not rest.startswith("did:"):
+        return None
+    parts = rest.split("/")
+    if len(parts) == 2:
+        return f"at://{parts[0]}/{POST_TYPE}/{parts[1]}"
+    if len(parts) == 3 and parts[1] == "repost":
+        return f"at://{parts[0]}/{REPOST_TYPE}/{parts[2]}"
+    if len(parts) == 4 and parts[1] == "repost-of":
+        return f"repost-of:{parts[0]}:at://{parts[2]}/{POST_TYPE}/{parts[3]}"
+    return None
+
+
+def _legacy_identity(post_id: str, url: str | None) -> LegacyRow | None:
+    """Old lakes held ``bluesky:<did>/<rkey>`` ids and bsky.app links, which name the author."""
+    native = legacy_native_id(post_id)
+    if native is None and url is None:
+        return None
+    return LegacyRow(native_id=native, move_link=url is not None)
+
+
+PLATFORM = Platform(
+    name=SOURCE,
+    kind="social",
+    parse=parse,
+    settings=BlueskySettings,
+    fetcher=_fetcher,
+    secrets=("identifier", "app_password"),
+    native_author=native_author,
+    author_form="the account's did:plc:..., not its handle",
+    record_author=_record_author,
+    query_syntax=query_syntax,
+    reader_links=True,
+    legacy_identity=_legacy_identity,
+    docs="searchPosts with an app password, one search per OR branch of the query",
+)

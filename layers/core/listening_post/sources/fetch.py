@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from listening_post.enrich.text import clean_text, html_to_text
-from listening_post.jobs import Job as Job  # the job a fetcher runs is the one job type (jobs.py)
-from listening_post.model import ParsedPost
+from listening_post.parsed import ParsedPost
 from listening_post.query import Query
 from listening_post.sources.base import Page, PayloadError, parse_guarded
-from listening_post.sources.http import Clock, HttpClient
+
+if TYPE_CHECKING:  # the configuration imports every platform module, which imports this one
+    from listening_post.jobs import Job as Job  # the one job type; jobs.py reads the configuration
+    from listening_post.sources.http import Clock, HttpClient
 
 
 @dataclass(slots=True)

@@ -11,16 +11,24 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import regex
+from pydantic import Field
 
 from listening_post.codes import COUNTRIES, LANGUAGES
-from listening_post.model import ParsedPost
+from listening_post.parsed import ParsedPost
+from listening_post.query import fold
 from listening_post.sources.base import MALFORMED, Page, PayloadError, RecordError, Reject, load_json, reason_of
-from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, parse_iso
-from listening_post.sources.http import HttpError
-from listening_post.sources.query_syntax import for_gdelt, gdelt_country
+from listening_post.sources.errors import HttpError
+from listening_post.sources.fetch import FetchedPage, iso, parse_iso
+from listening_post.sources.query_syntax import and_of_ors
+from listening_post.sources.spec import URL_PATTERN, FetcherArgs, PagedSettings, Platform, Resolver
+
+if TYPE_CHECKING:
+    from listening_post.query import Query
+    from listening_post.sources.fetch import FetchContext, Job
 
 SOURCE = "gdelt"
 MAX_RECORDS = 250
@@ -116,7 +124,7 @@ class GdeltFetcher:
         until = parse_iso(cursor.get("until")) if cursor else None
         start = until - self.overlap if until else now - self.context.lookback
         name = job.country.name or COUNTRIES[job.country.code]
-        query = for_gdelt(job.query.compiled, source_country=gdelt_country(name))
+        query = search_query(job.query.compiled, source_country=source_country(name))
         pending = []
         edge = start
         while edge < now:
@@ -160,3 +168,50 @@ class GdeltFetcher:
                 fetched.note = f"250-record cap on a {self.min_window} slice: some articles were not listed"
             fetched.cursor = {"until": iso(hi)}
             yield fetched
+
+
+def search_query(query: Query, *, source_country: str | None = None) -> str:
+    """GDELT's ``a b`` AND, ``(a OR b)`` one level, ``-a``, ``"phrase"``: an AND of OR groups (CNF)."""
+    parts = and_of_ors(query)
+    if source_country:
+        parts.append(f"sourcecountry:{source_country}")
+    return " ".join(dict.fromkeys(parts))
+
+
+def source_country(name: str) -> str:
+    """GDELT names source countries in lower case without spaces or punctuation (``unitedkingdom``)."""
+    return regex.sub(r"[^\p{L}]", "", fold(name.split(",")[0]))
+
+
+class GdeltSettings(PagedSettings):
+    window_hours: int = Field(default=6, ge=1, le=168)
+    base_url: str = Field(default="https://api.gdeltproject.org/api/v2/doc/doc", pattern=URL_PATTERN)
+    # GDELT asks for at most one request every five seconds.
+    requests_per_minute: int = Field(default=12, ge=1, le=60)
+
+
+def _fetcher(args: FetcherArgs) -> GdeltFetcher:
+    s = args.settings
+    args.http.set_budget(urlsplit(s.base_url).netloc, s.requests_per_minute)
+    return GdeltFetcher(args.context, s.base_url, window=timedelta(hours=s.window_hours))
+
+
+def native_author(handle: str, resolve: Resolver | None = None) -> str:
+    """Articles are stored by outlet: ``outlet:<domain>``, from the domain or a link to the site."""
+    h = handle.strip()
+    domain = urlsplit(h).netloc if "://" in h else h.removeprefix("outlet:")
+    return f"outlet:{domain.lower()}"
+
+
+PLATFORM = Platform(
+    name=SOURCE,
+    kind="press",
+    parse=parse,
+    settings=GdeltSettings,
+    fetcher=_fetcher,
+    native_author=native_author,
+    author_form="the outlet's domain",
+    query_syntax=lambda query: [search_query(query)],
+    hashtags=False,
+    docs="GDELT DOC 2.0 article search of the host country's outlets",
+)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import regex
+from pydantic import Field, field_validator
 
-from listening_post.model import ParsedPost
+from listening_post.parsed import ParsedPost
 from listening_post.sources.base import (
     MALFORMED,
     Page,
@@ -34,9 +35,21 @@ from listening_post.sources.base import (
     reason_of,
     require_str,
 )
-from listening_post.sources.fetch import FetchContext, FetchedPage, Job, keep_matching
-from listening_post.sources.http import HttpError
+from listening_post.sources.errors import HttpError
+from listening_post.sources.fetch import FetchedPage, keep_matching
 from listening_post.sources.references import html_links, optional_time, strings
+from listening_post.sources.spec import (
+    FetcherArgs,
+    LegacyRow,
+    PagedSettings,
+    Platform,
+    Resolver,
+    SecretRef,
+    StrictModel,
+)
+
+if TYPE_CHECKING:
+    from listening_post.sources.fetch import FetchContext, Job
 
 SOURCE = "mastodon"
 _SEGMENT = regex.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -325,7 +338,7 @@ class MastodonFetcher:
         marks: dict[str, str] = dict(cursor.get("streams", {})) if cursor else {}
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
         for base in self.instances:
-            for tag in job.country.sources.mastodon.hashtags:
+            for tag in getattr(job.country.sources, SOURCE).hashtags:
                 key = f"{urlsplit(base).netloc}#{tag.lower()}"
                 url = f"{base}/api/v1/timelines/tag/{quote(tag, safe='')}"
                 for fetched, mark in self._stream(job, url, marks.get(key), headers):
@@ -372,3 +385,65 @@ class MastodonFetcher:
                     return
                 params = {"limit": self.page_size, "max_id": next_max}
         yield FetchedPage(f"mastodon {url}", note=f"page limit ({self.context.max_pages}) reached"), None
+
+
+class CountryMastodon(StrictModel):
+    hashtags: list[str] = Field(default_factory=list)
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        return [t.lstrip("#") for t in v]
+
+
+class MastodonSettings(PagedSettings):
+    # Host names (mastodon.social) or base URLs.
+    instances: list[str] = Field(default_factory=lambda: ["mastodon.social"], min_length=1)
+    access_token: SecretRef | None = None
+
+    @field_validator("instances")
+    @classmethod
+    def _instances(cls, v: list[str]) -> list[str]:
+        for instance in v:
+            if not regex.match(r"^(https?://)?[A-Za-z0-9.-]+(:\d+)?/?$", instance):
+                raise ValueError(f"{instance!r} is not a host name or base URL of a Mastodon instance")
+        return v
+
+
+def _fetcher(args: FetcherArgs) -> MastodonFetcher:
+    token = args.secret("access_token") if args.settings.access_token else None
+    return MastodonFetcher(args.context, args.settings.instances, access_token=token)
+
+
+def native_author(handle: str, resolve: Resolver | None = None) -> str:
+    """``user@server`` (or the profile link ``https://server/@user``), as :func:`_author` stores it."""
+    from listening_post.sources.spec import AuthorFormError
+
+    h = handle.strip()
+    if h.startswith(("http://", "https://")):  # a profile link: https://host/@user
+        parts = urlsplit(h)
+        user = parts.path.strip("/").lstrip("@")
+        h = f"{user}@{parts.netloc}"
+    h = h.lstrip("@")
+    if "@" not in h:
+        raise AuthorFormError("a Mastodon handle names its server: user@server (or the profile link)")
+    return h.lower()
+
+
+PLATFORM = Platform(
+    name=SOURCE,
+    kind="social",
+    parse=parse,
+    settings=MastodonSettings,
+    country_settings=CountryMastodon,
+    fetcher=_fetcher,
+    native_author=native_author,
+    author_form="user@server, or the profile link",
+    record_author=lambda record: _author(record.get("account")),
+    reader_links=True,
+    # Old lakes held status links (https://host/@user/id), which name the author: they move to links/.
+    legacy_identity=lambda post_id, url: LegacyRow(move_link=True) if url is not None else None,
+    country_needs="hashtags",
+    country_needs_why=" (Mastodon is read through hashtag timelines)",
+    docs="hashtag timelines of the configured instances, filtered with the query",
+)

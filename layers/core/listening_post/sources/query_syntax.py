@@ -1,4 +1,6 @@
-"""Our query language (``listening_post.query``) in each platform's search syntax.
+"""Our query language (``listening_post.query``) in a platform's search syntax: the generic writers (the
+boolean tree, one search per OR branch, an AND of OR groups) each platform module builds its own
+``query_syntax`` with.
 
 The platforms read different subsets of boolean search:
 
@@ -28,7 +30,6 @@ import regex
 from listening_post.query import And, Node, Not, Query, Term, fold
 
 MAX_BRANCHES = 16
-X_MAX_QUERY_CHARS = 512
 _WORDS = regex.compile(r'[^\s()"“”„«»]+')
 
 
@@ -120,46 +121,29 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def for_x(query: Query) -> str:
-    text = _Writer(query).tree(_nnf(query.node), and_=" ", or_=" OR ", negation="-")
-    if len(text) > X_MAX_QUERY_CHARS:
-        raise QueryTranslationError(f"the query is {len(text)} characters in X syntax; X takes {X_MAX_QUERY_CHARS}")
-    return text
+def boolean(query: Query, *, and_: str, or_: str, negation: str) -> str:
+    """The query as one boolean expression with the platform's operators (NOT pushed down to terms)."""
+    return _Writer(query).tree(_nnf(query.node), and_=and_, or_=or_, negation=negation)
 
 
-def for_google_news(query: Query) -> str:
-    return _Writer(query).tree(_nnf(query.node), and_=" ", or_=" OR ", negation="-")
-
-
-def for_reddit(query: Query) -> str:
-    return _Writer(query).tree(_nnf(query.node), and_=" AND ", or_=" OR ", negation="NOT ")
-
-
-def _branches(query: Query) -> list[str]:
+def branches(query: Query) -> list[str]:
+    """One search per OR branch (DNF), for platforms without OR: each an AND of terms and exclusions."""
     writer = _Writer(query)
-    branches = []
+    found = []
     for conj in _dnf(_nnf(query.node)):
         if all(lit.negated for lit in conj):
             continue  # a branch of exclusions alone finds nothing useful (and the platforms refuse it)
         ordered = sorted(conj, key=lambda lit: lit.negated)  # positive terms first
-        branches.append(" ".join(_unique([writer.literal(lit) for lit in ordered])))
-    branches = _unique(branches)
-    if len(branches) > MAX_BRANCHES:
-        raise QueryTranslationError(f"the query expands into {len(branches)} searches; at most {MAX_BRANCHES}")
-    return branches
+        found.append(" ".join(_unique([writer.literal(lit) for lit in ordered])))
+    found = _unique(found)
+    if len(found) > MAX_BRANCHES:
+        raise QueryTranslationError(f"the query expands into {len(found)} searches; at most {MAX_BRANCHES}")
+    return found
 
 
-def for_bluesky(query: Query) -> list[str]:
-    """One search per OR branch: Bluesky's search has no OR."""
-    return _branches(query)
-
-
-def for_youtube(query: Query) -> str:
-    return " | ".join(_branches(query))
-
-
-def for_gdelt(query: Query, *, source_country: str | None = None) -> str:
-    """AND of one-level OR groups; an exclusion inside an OR group cannot be written and is dropped."""
+def and_of_ors(query: Query) -> list[str]:
+    """AND of one-level OR groups (CNF), ``(a OR b)`` each; an exclusion inside an OR group cannot be
+    written and is dropped."""
     writer = _Writer(query)
     parts: list[str] = []
     for clause in _cnf(_nnf(query.node)):
@@ -171,11 +155,4 @@ def for_gdelt(query: Query, *, source_country: str | None = None) -> str:
             parts.append(positives[0])
         elif positives:
             parts.append("(" + " OR ".join(positives) + ")")
-    if source_country:
-        parts.append(f"sourcecountry:{source_country}")
-    return " ".join(_unique(parts))
-
-
-def gdelt_country(name: str) -> str:
-    """GDELT names source countries in lower case without spaces or punctuation (``unitedkingdom``)."""
-    return regex.sub(r"[^\p{L}]", "", fold(name.split(",")[0]))
+    return _unique(parts)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import regex
+from pydantic import Field
+
 from listening_post.enrich.urls import links_in_text
-from listening_post.model import ParsedPost
+from listening_post.parsed import ParsedPost
 from listening_post.sources.base import (
     MALFORMED,
     Page,
@@ -27,9 +30,24 @@ from listening_post.sources.base import (
     reason_of,
     require_str,
 )
-from listening_post.sources.fetch import FetchContext, FetchedPage, Job
-from listening_post.sources.http import HttpClient, HttpError
-from listening_post.sources.query_syntax import for_reddit
+from listening_post.sources.errors import HttpError
+from listening_post.sources.fetch import FetchedPage
+from listening_post.sources.query_syntax import boolean
+from listening_post.sources.spec import (
+    URL_PATTERN,
+    FetcherArgs,
+    LegacyRow,
+    PagedSettings,
+    Platform,
+    Resolver,
+    SecretRef,
+    StrictModel,
+)
+
+if TYPE_CHECKING:
+    from listening_post.query import Query
+    from listening_post.sources.fetch import FetchContext, Job
+    from listening_post.sources.http import HttpClient
 
 SOURCE = "reddit"
 WITHDRAWN = frozenset({"[deleted]", "[removed]"})
@@ -234,9 +252,9 @@ class RedditFetcher:
         now = self.context.now()
         mark = cursor.get("newest_utc") if cursor else None
         watermark = float(mark) if isinstance(mark, int | float) else (now - self.context.lookback).timestamp()
-        subreddits = job.country.sources.reddit.subreddits
+        subreddits = getattr(job.country.sources, SOURCE).subreddits
         url = f"{self.api_base}/r/{'+'.join(subreddits)}/search" if subreddits else f"{self.api_base}/search"
-        query = for_reddit(job.query.compiled)
+        query = search_query(job.query.compiled)
         newest = watermark
         after: str | None = None
         for number in range(1, self.context.max_pages + 1):
@@ -278,3 +296,77 @@ class RedditFetcher:
                 raise
             token = self.auth.token(renew=True)
             return self.context.http.get(url, params=params, headers={"Authorization": f"bearer {token}"})
+
+
+def search_query(query: Query) -> str:
+    """Reddit's ``AND``, ``OR``, ``NOT``, ``( )``, ``"phrase"``: the tree, NOT pushed to terms."""
+    return boolean(query, and_=" AND ", or_=" OR ", negation="NOT ")
+
+
+class CountryReddit(StrictModel):
+    subreddits: list[str] = Field(default_factory=list)
+
+
+class RedditSettings(PagedSettings):
+    client_id: SecretRef | None = None
+    client_secret: SecretRef | None = None
+    requests_per_minute: int = Field(default=100, ge=1, le=1000)
+    api_base: str = Field(default="https://oauth.reddit.com", pattern=URL_PATTERN)
+    auth_base: str = Field(default="https://www.reddit.com", pattern=URL_PATTERN)
+
+
+def _fetcher(args: FetcherArgs) -> RedditFetcher:
+    s = args.settings
+    auth = RedditAuth(args.http, s.auth_base, args.secret("client_id"), args.secret("client_secret"))
+    for base in (s.api_base, s.auth_base):
+        args.http.set_budget(urlsplit(base).netloc, s.requests_per_minute)
+    return RedditFetcher(args.context, auth, s.api_base)
+
+
+def native_author(handle: str, resolve: Resolver | None = None) -> str:
+    """The user name, with or without ``u/``."""
+    return regex.sub(r"^/?u/|^@", "", handle.strip()).lower()
+
+
+def _record_author(record: dict[str, Any]) -> str | None:
+    data = record.get("data")
+    return _author(data if isinstance(data, dict) else record)
+
+
+def id_only_url(url: str) -> str | None:
+    """The id-only link for a permalink that names a user; None when ``url`` names none."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if len(segments) < 4 or "comments" not in segments:
+        return None
+    if segments[0] == "r" and not segments[1].lower().startswith("u_"):
+        return None
+    at = segments.index("comments")
+    tail = segments[at + 1 :]
+    if not tail:
+        return None
+    if len(tail) >= 3:  # <submission>/<slug>/<comment>
+        return f"https://www.reddit.com/comments/{tail[0]}/_/{tail[2]}/"
+    return f"https://www.reddit.com/comments/{tail[0]}/"
+
+
+def _legacy_identity(post_id: str, url: str | None) -> LegacyRow | None:
+    """Old lakes held permalinks of posts on user profiles (``/r/u_<name>/``, ``/user/<name>/``)."""
+    fixed = id_only_url(url) if url is not None else None
+    return LegacyRow(url=fixed) if fixed is not None else None
+
+
+PLATFORM = Platform(
+    name=SOURCE,
+    kind="social",
+    parse=parse,
+    settings=RedditSettings,
+    country_settings=CountryReddit,
+    fetcher=_fetcher,
+    secrets=("client_id", "client_secret"),
+    native_author=native_author,
+    author_form="the user name, with or without u/",
+    record_author=_record_author,
+    legacy_identity=_legacy_identity,
+    query_syntax=lambda query: [search_query(query)],
+    docs="search of the country's subreddits (OAuth client credentials)",
+)

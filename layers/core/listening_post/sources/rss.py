@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds (news sites), and Google News RSS searches, parsed with feedparser.
+"""RSS 2.0 and Atom feeds (news sites), parsed with feedparser (Google News searches: ``google_news.py``).
 
 feedparser copes with what real feeds do: Latin-1 bytes without an XML declaration, broken markup,
 Atom ``xml:lang``. It does not read localised dates ("Seg, 24 Set 2018 19:42:40 -0300"), so those go
@@ -18,19 +18,18 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
-import math
 import re
 import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_tz
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import feedparser
 import regex
+from pydantic import Field
 
-from listening_post.model import ParsedPost
+from listening_post.parsed import ParsedPost
 from listening_post.query import fold
 from listening_post.sources.base import (
     MALFORMED,
@@ -43,9 +42,12 @@ from listening_post.sources.base import (
     decode_body,
     reason_of,
 )
-from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, keep_matching, parse_iso
-from listening_post.sources.http import HttpError
-from listening_post.sources.query_syntax import for_google_news
+from listening_post.sources.errors import HttpError
+from listening_post.sources.fetch import FetchedPage, keep_matching
+from listening_post.sources.spec import Language, PagedSettings, Platform, StrictModel
+
+if TYPE_CHECKING:
+    from listening_post.sources.fetch import FetchContext, Job
 
 # Month names and abbreviations in the languages of the feeds we read, folded (no case, no accents).
 _MONTHS: dict[str, int] = {}
@@ -119,11 +121,15 @@ def feed_as_utf8(payload: bytes) -> tuple[bytes, int]:
     return text.encode("utf-8"), decoded.replaced
 
 
-def parse(payload: bytes | str, *, source: str = "rss") -> Page:
+def parse(payload: bytes | str, *, source: str = "rss", search_feed: bool = False) -> Page:
+    """A feed's items as posts of ``source``; ``search_feed``: a search engine's feed (Google News), whose
+    titles end with the publisher and whose descriptions only repeat them as links."""
     body, replaced = feed_as_utf8(payload.encode("utf-8") if isinstance(payload, str) else payload)
     # As a stream: given bytes or a string, feedparser first tries them as a local file name (and a string
     # as a URL to fetch), so a response whose body is a path would be read from the local disk.
     stream = io.BytesIO(body)
+    import feedparser  # ~60 ms: loaded when a feed is read, not when a configuration is
+
     try:
         feed = feedparser.parse(stream)
     except (UnicodeError, ValueError) as exc:  # bytes feedparser cannot even decode (NUL, broken encodings)
@@ -136,17 +142,13 @@ def parse(payload: bytes | str, *, source: str = "rss") -> Page:
     feed_date = _feed_date(channel)
     for index, entry in enumerate(feed.entries):
         try:
-            page.posts.append(_entry(entry, channel, source, feed_date))
+            page.posts.append(_entry(entry, channel, source, feed_date, search_feed=search_feed))
         except MALFORMED as exc:
             page.rejects.append(Reject(reason_of(exc), _plain(entry), index))
     return page
 
 
-def parse_google_news(payload: bytes | str) -> Page:
-    return parse(payload, source="google_news")
-
-
-def _entry(entry: Any, channel: Any, source: str, feed_date: datetime | None) -> ParsedPost:
+def _entry(entry: Any, channel: Any, source: str, feed_date: datetime | None, *, search_feed: bool) -> ParsedPost:
     link = entry.get("link") or ""
     title = (entry.get("title") or "").strip()
     # An item with neither guid nor link is known by its text: its title, else its description.
@@ -162,7 +164,7 @@ def _entry(entry: Any, channel: Any, source: str, feed_date: datetime | None) ->
             created_at, created_at_source = datetime.now(UTC).replace(microsecond=0), "first_seen"
     author = entry.get("author") or channel.get("author")
     publisher = (entry.get("source") or {}).get("title")
-    if source == "google_news":
+    if search_feed:
         # Google News titles read "Headline - Publisher"; the description repeats them as links.
         if publisher and title.endswith(f" - {publisher}"):
             title = title[: -len(publisher) - 3].rstrip()
@@ -297,63 +299,29 @@ class RssFetcher:
             yield fetched
 
 
-# Editions whose Google News codes are not simply <language>-<COUNTRY> and <COUNTRY>:<language>.
-_EDITIONS: dict[tuple[str, str], tuple[str, str]] = {
-    ("BR", "pt"): ("pt-BR", "BR:pt-419"),
-    ("PT", "pt"): ("pt-PT", "PT:pt-150"),
-    ("MX", "es"): ("es-419", "MX:es-419"),
-    ("AR", "es"): ("es-419", "AR:es-419"),
-    ("CO", "es"): ("es-419", "CO:es-419"),
-    ("CN", "zh"): ("zh-CN", "CN:zh-Hans"),
-    ("TW", "zh"): ("zh-TW", "TW:zh-Hant"),
-    ("HK", "zh"): ("zh-HK", "HK:zh-Hant"),
-}
+class Feed(StrictModel):
+    url: str = Field(pattern=r"^https?://\S+$")
+    language: Language | None = None
+    name: str | None = None
 
 
-def google_news_edition(country: str, language: str) -> dict[str, str]:
-    """``hl``, ``gl`` and ``ceid`` of the Google News edition of a country in a language."""
-    hl, ceid = _EDITIONS.get((country, language), (f"{language}-{country}", f"{country}:{language}"))
-    return {"hl": hl, "gl": country, "ceid": ceid}
+class CountryRss(StrictModel):
+    feeds: list[Feed] = Field(default_factory=list)
 
 
-def when_operator(elapsed: timedelta) -> str:
-    """Google News' ``when:`` window covering ``elapsed`` (hours up to two days, then days)."""
-    hours = max(1, math.ceil(elapsed.total_seconds() / 3600))
-    return f"when:{hours}h" if hours <= 48 else f"when:{min(30, math.ceil(hours / 24))}d"
+class RssSettings(PagedSettings):
+    pass
 
 
-class GoogleNewsFetcher:
-    """Google News RSS search, one edition per language of the country (q, hl, gl, ceid).
-
-    Google matched the articles on their full text, which the feed does not carry, so there is no local
-    filter. The cursor is ``{"editions": {<ceid>: <ISO time of the last read>}}``; the next search asks
-    only for articles since then, with a ``when:`` window.
-    """
-
-    source = "google_news"
-
-    def __init__(self, context: FetchContext, base_url: str = "https://news.google.com") -> None:
-        self.context, self.base_url = context, base_url.rstrip("/")
-
-    def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
-        read: dict[str, str] = dict(cursor.get("editions", {})) if cursor else {}
-        languages = job.country.sources.google_news.languages or job.country.languages
-        query = for_google_news(job.query.compiled)
-        for language in languages:
-            edition = google_news_edition(job.country.code, language)
-            now = self.context.now()
-            since = parse_iso(read.get(edition["ceid"])) or now - self.context.lookback
-            q = f"{query} {when_operator(now - since + timedelta(minutes=30))}"
-            origin = f"google_news q={q!r} {edition['ceid']}"
-            try:
-                response = self.context.http.get(f"{self.base_url}/rss/search", params={"q": q, **edition})
-            except HttpError as exc:
-                yield FetchedPage(origin, error=str(exc))
-                continue
-            fetched = self.context.parse_page(origin, response.body, parse_google_news)
-            if fetched.page is not None:
-                for post in fetched.page.posts:
-                    post.declared_lang = post.declared_lang or language
-                read[edition["ceid"]] = iso(now)
-                fetched.cursor = {"editions": dict(read)}
-            yield fetched
+PLATFORM = Platform(
+    name="rss",
+    kind="press",
+    parse=parse,
+    settings=RssSettings,
+    country_settings=CountryRss,
+    fetcher=lambda args: RssFetcher(args.context),
+    author_form="the byline exactly as the feed gives it",
+    hashtags=False,
+    country_needs="feeds",
+    docs="RSS 2.0 and Atom feeds of news sites, per country (conditional GET, filtered with the query)",
+)

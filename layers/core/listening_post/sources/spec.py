@@ -5,25 +5,44 @@ A platform module (``sources/<name>.py``) ends with ``PLATFORM = Platform(...)``
 ``countries[].sources.<name>`` sections, collection, erasure's handle forms, quarantine, coordination and
 the query syntax all read the platform from the registry, so adding one touches its own module only.
 
-Importing a platform module must stay light (pydantic and this module): the brief and API functions read
-the registry to validate a configuration, and ship without the fetchers' libraries (feedparser, HTML
-parsers), which a module imports inside its parse and fetch functions.
+Importing a platform module must stay light: the configuration imports every platform, and the plan and
+API functions validate it with neither the fetchers' libraries nor pyarrow in their layers. At its top a
+platform module imports pydantic, this module and the parsers' shared helpers (``sources/base.py``,
+``references.py``, ``fetch.py``, ``errors.py``, ``query_syntax.py``, ``listening_post.parsed``); feedparser,
+HTML parsers and the HTTP client (``sources/http.py``: urllib3, tenacity) only inside its functions, and
+``sources/fetch.Job``, ``FetchContext`` and ``HttpClient`` for type checking only.
+tests/unit/test_platform_registry.py checks it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from listening_post.codes import LANGUAGES
 
 if TYPE_CHECKING:  # the fetch side imports the configuration, which imports this module
-    from listening_post.model import ParsedPost
+    from listening_post.parsed import ParsedPost
     from listening_post.query import Query
     from listening_post.sources.base import Page
     from listening_post.sources.fetch import FetchContext, Fetcher
     from listening_post.sources.http import HttpClient
+
+
+URL_PATTERN = r"^https?://[^\s/]+(/\S*)?$"  # a base URL a setting may point at (a test server's too)
+
+
+def _check_language(v: str) -> str:
+    if v not in LANGUAGES:
+        hint = f"; did you mean {v.lower()!r}?" if v.lower() in LANGUAGES else ""
+        raise ValueError(f"{v!r} is not an ISO 639-1 language code{hint}")
+    return v
+
+
+Language = Annotated[str, AfterValidator(_check_language)]
 
 
 class StrictModel(BaseModel):
@@ -65,6 +84,10 @@ class NoCountrySettings(StrictModel):
     """``countries[].sources.<name>`` of a platform that needs nothing per country."""
 
 
+class AuthorFormError(ValueError):
+    """A handle cannot be turned into the stored author form; the message says what to give instead."""
+
+
 Kind = Literal["social", "press"]
 Resolver = Callable[[str, str], str]  # (platform, handle) -> native id, by asking the platform
 
@@ -84,6 +107,17 @@ class FetcherArgs:
 def as_given(handle: str, resolve: Resolver | None = None) -> str:
     """The stored author form of platforms that store what the person gives (a byline, an outlet)."""
     return handle.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyRow:
+    """What ``migrate-identity`` (identity_migration.py) changes in one row of a lake written before posts
+    were free of author identity: the native id to hash into ``post_id``, a ``url`` that names the author
+    (moved to links/), or a ``url`` rewritten to a form that names nobody."""
+
+    native_id: str | None = None
+    move_link: bool = False
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,5 +143,11 @@ class Platform:
     emits: tuple[str, ...] = ()
     # Run once over everything an import parsed (replies that name their thread only through it).
     after_import: Callable[[list[ParsedPost]], None] | None = None
+    # The field of ``countries[].sources.<name>`` a query on this platform cannot run without (a list that
+    # must not be empty), and why, for the configuration's error.
+    country_needs: str | None = None
+    country_needs_why: str = ""
+    # (post_id, url) of a row of an old lake -> what to change in it (None: nothing); see LegacyRow.
+    legacy_identity: Callable[[str, str | None], LegacyRow | None] | None = None
     docs: str = ""  # one line for the README's table and ``--help``
     extra: dict[str, Any] = field(default_factory=dict)  # anything else a platform must say; documented there

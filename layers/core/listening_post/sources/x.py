@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
+from pydantic import Field
 
-from listening_post.model import ParsedPost
+from listening_post.parsed import ParsedPost
 from listening_post.sources.base import (
     MALFORMED,
     Page,
@@ -33,10 +34,15 @@ from listening_post.sources.base import (
     reason_of,
     require_str,
 )
-from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso
-from listening_post.sources.http import HttpError
-from listening_post.sources.query_syntax import for_x
+from listening_post.sources.errors import HttpError
+from listening_post.sources.fetch import FetchedPage, iso
+from listening_post.sources.query_syntax import QueryTranslationError, boolean
 from listening_post.sources.references import optional_bool, optional_time, strings
+from listening_post.sources.spec import URL_PATTERN, PagedSettings, Platform, Resolver, SecretRef
+
+if TYPE_CHECKING:
+    from listening_post.query import Query
+    from listening_post.sources.fetch import FetchContext, Job
 
 SOURCE = "x"
 TWITTER_EPOCH_MS = 1288834974657
@@ -230,7 +236,7 @@ class XFetcher:
         return f"XFetcher({self.base_url!r}, <token hidden>)"
 
     def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
-        query = for_x(job.query.compiled)
+        query = search_query(job.query.compiled)
         since_id = cursor.get("since_id") if cursor else None
         params: dict[str, str | int | None] = {
             "query": query,
@@ -269,3 +275,54 @@ class XFetcher:
             return
         if newest:
             yield FetchedPage("x cursor", cursor={"since_id": str(newest)})
+
+
+MAX_QUERY_CHARS = 512
+
+
+def search_query(query: Query) -> str:
+    """X's ``a b`` AND, ``OR``, ``-a``, ``( )``, ``"phrase"``, at most 512 characters: the tree."""
+    text = boolean(query, and_=" ", or_=" OR ", negation="-")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTranslationError(f"the query is {len(text)} characters in X syntax; X takes {MAX_QUERY_CHARS}")
+    return text
+
+
+class XSettings(PagedSettings):
+    bearer_token: SecretRef | None = None
+    base_url: str = Field(default="https://api.x.com", pattern=URL_PATTERN)
+
+
+_USER_ID = regex.compile(r"^\d{1,20}$")
+
+
+def native_author(handle: str, resolve: Resolver | None = None) -> str:
+    """Posts are stored by numeric user id: the id itself, or an @name a resolver turns into it."""
+    from listening_post.sources.spec import AuthorFormError
+
+    h = handle.strip()
+    if _USER_ID.match(h):
+        return h
+    if resolve is None:
+        raise AuthorFormError("X posts are stored by numeric user id: give the id of the account")
+    return resolve(SOURCE, h.lstrip("@"))
+
+
+def _record_author(record: dict[str, Any]) -> str | None:
+    author = record.get("author_id")
+    return str(author) if isinstance(author, str | int) and str(author) else None
+
+
+PLATFORM = Platform(
+    name=SOURCE,
+    kind="social",
+    parse=parse,
+    settings=XSettings,
+    fetcher=lambda args: XFetcher(args.context, args.secret("bearer_token"), args.settings.base_url),
+    secrets=("bearer_token",),
+    native_author=native_author,
+    author_form="the numeric user id, not the @name",
+    record_author=_record_author,
+    query_syntax=lambda query: [search_query(query)],
+    docs="recent search (API v2, bearer token)",
+)

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import regex
+from pydantic import Field
 
 from listening_post.enrich.urls import links_in_text
-from listening_post.model import ParsedPost
+from listening_post.parsed import ParsedPost
 from listening_post.sources.base import (
     MALFORMED,
     Page,
@@ -32,10 +35,23 @@ from listening_post.sources.base import (
     reason_of,
     require_str,
 )
-from listening_post.sources.fetch import FetchContext, FetchedPage, Job, iso, keep_matching, parse_iso
-from listening_post.sources.http import HttpError
-from listening_post.sources.query_syntax import for_youtube
+from listening_post.sources.errors import HttpError
+from listening_post.sources.fetch import FetchedPage, iso, keep_matching, parse_iso
+from listening_post.sources.query_syntax import branches
 from listening_post.sources.references import html_links
+from listening_post.sources.spec import (
+    URL_PATTERN,
+    FetcherArgs,
+    PagedSettings,
+    Platform,
+    Resolver,
+    SecretRef,
+    StrictModel,
+)
+
+if TYPE_CHECKING:
+    from listening_post.query import Query
+    from listening_post.sources.fetch import FetchContext, Job
 
 SOURCE = "youtube"
 
@@ -168,11 +184,12 @@ class YoutubeFetcher:
 
     def pages(self, job: Job, cursor: Mapping[str, Any] | None) -> Iterator[FetchedPage]:
         marks: dict[str, str] = dict(cursor.get("videos", {})) if cursor else {}
-        configured = list(job.country.sources.youtube.video_ids)
+        wanted = getattr(job.country.sources, SOURCE)
+        configured = list(wanted.video_ids)
         found: list[str] = []
-        region = job.country.sources.youtube.region_code
+        region = wanted.region_code
         if region:
-            origin = f"youtube search q={for_youtube(job.query.compiled)!r} region {region}"
+            origin = f"youtube search q={search_query(job.query.compiled)!r} region {region}"
             try:
                 found = self._search(job, region)
             except HttpError as exc:
@@ -192,7 +209,7 @@ class YoutubeFetcher:
         params: dict[str, str | int | None] = {
             "part": "snippet",
             "type": "video",
-            "q": for_youtube(job.query.compiled),
+            "q": search_query(job.query.compiled),
             "regionCode": region,
             "order": "date",
             "maxResults": self.max_videos,
@@ -247,3 +264,64 @@ class YoutubeFetcher:
                 return iso(newest)
         yield FetchedPage(origin, note=f"page limit ({self.context.max_pages}) reached on video {video}")
         return None
+
+
+def search_query(query: Query) -> str:
+    """YouTube's ``a b`` AND, ``|`` OR, ``-a``, no parentheses: the OR branches joined by ``|``."""
+    return " | ".join(branches(query))
+
+
+class CountryYoutube(StrictModel):
+    video_ids: list[str] = Field(default_factory=list)
+    region_code: str | None = None
+
+
+class YoutubeSettings(PagedSettings):
+    api_key: SecretRef | None = None
+    base_url: str = Field(default="https://www.googleapis.com/youtube/v3", pattern=URL_PATTERN)
+    max_videos: int = Field(default=10, ge=1, le=50, description="videos a search adds per query")
+    video_window_days: int = Field(default=7, ge=1, le=90, description="how recent searched videos are")
+
+
+def _fetcher(args: FetcherArgs) -> YoutubeFetcher:
+    s = args.settings
+    return YoutubeFetcher(
+        args.context,
+        args.secret("api_key"),
+        s.base_url,
+        max_videos=s.max_videos,
+        video_window=timedelta(days=s.video_window_days),
+    )
+
+
+_CHANNEL = regex.compile(r"^UC[0-9A-Za-z_-]{22}$")
+
+
+def native_author(handle: str, resolve: Resolver | None = None) -> str:
+    """Comments are stored by channel id (UC...); the @name is not it."""
+    from listening_post.sources.spec import AuthorFormError
+
+    h = handle.strip()
+    if _CHANNEL.match(h):
+        return h
+    raise AuthorFormError("YouTube comments are stored by channel id: give the UC... id of the channel")
+
+
+def _link_replies(posts: list[ParsedPost]) -> None:
+    link_replies(posts)
+
+
+PLATFORM = Platform(
+    name=SOURCE,
+    kind="social",
+    parse=parse,
+    settings=YoutubeSettings,
+    country_settings=CountryYoutube,
+    fetcher=_fetcher,
+    secrets=("api_key",),
+    native_author=native_author,
+    author_form="the channel id UC..., not the @name",
+    query_syntax=lambda query: [search_query(query)],
+    after_import=_link_replies,  # reply pages name no video: their thread in the same import does
+    docs="comments on configured videos and on those a search finds in the country's region (API key)",
+)

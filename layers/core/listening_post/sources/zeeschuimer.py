@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from listening_post.sources.spec import Platform, StrictModel
+from listening_post.sources.spec import AuthorFormError, Platform, StrictModel
 
 if TYPE_CHECKING:
     from listening_post.model import ParsedPost
@@ -403,8 +403,6 @@ _READERS = {"tiktok": _tiktok, "instagram": _instagram, "x": _x}
 def native_author(handle: str, resolve: Any = None) -> str:
     """The stored author of a TikTok or Instagram handle: as given, without ``@``, lower-cased (the
     platforms' handles are case-insensitive). X posts are the X platform's: its form applies."""
-    from listening_post.authors import AuthorFormError
-
     stored = _handle(handle)
     if not stored or any(c.isspace() for c in stored) or "/" in stored:
         raise AuthorFormError(f"not a handle: {handle[:60]!r}; give the TikTok or Instagram handle, e.g. @name")

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 from listening_post import __version__
 from listening_post.briefs.mailsafe import without_file_navigation
 from listening_post.codes import COUNTRIES, LANGUAGES
+from listening_post.sources import registry
 from listening_post.web import alerts_page, evidence
 from listening_post.web.overview import SummaryView
 from listening_post.web.store import BriefStore
@@ -53,10 +54,13 @@ SECURITY_HEADERS = {
 Country = Annotated[str, Path(pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2 code, upper case")]
 Week = Annotated[str, Path(pattern=WEEK_PATTERN, description="ISO week, e.g. 2026-W47")]
 Format = Annotated[Literal["html", "json"], Query(description="html (a page) or json")]
-# The fixed sets of the posts schema (model.SENTIMENT_LABELS, config.SOURCE_NAMES), spelled out here so
-# that the API function need not import pyarrow; tests/unit/test_web_evidence.py checks they agree.
+# The fixed sets of the posts schema (model.SENTIMENT_LABELS, spelled out here so that the API function need
+# not import pyarrow; tests/unit/test_web_evidence.py checks they agree) and the registry's platform names.
 Label = Literal["positive", "neutral", "negative", "unscored"]
-Source = Literal["rss", "google_news", "mastodon", "bluesky", "reddit", "x", "youtube", "gdelt"]
+if TYPE_CHECKING:
+    Source = str
+else:
+    Source = Literal[registry.names()]  # names only: no platform module is imported
 TopicId = Annotated[
     str | None, Query(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$", description="a topic id of the week's summary")
 ]

@@ -24,6 +24,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from listening_post.layout import PATHS
+from listening_post.sources import registry
 from listening_post.weeks import IsoWeek
 
 # As in the briefs' examples (analysis/weekly.py); a test checks both mask alike.
@@ -34,7 +35,6 @@ MAX_PAGE = 1000
 # What the API function may copy from S3 to /tmp (512 MiB) for one request: a week of one country's posts
 # is a few MiB; more means the lake is not compacted, and Athena is the tool then.
 MAX_BYTES = 256 * 1024 * 1024
-LINKED_SOURCES = ("mastodon", "bluesky")  # their links live in links/ (listening_post.links)
 
 
 class Files(Protocol):
@@ -180,7 +180,8 @@ def _links(
     con: Any, files: Files, country: str, first: Any, last: Any, scratch: str, rows: list[tuple[Any, ...]]
 ) -> dict[str, str]:
     """The reader's links of the listed Mastodon and Bluesky posts, from ``links/`` (read only when needed)."""
-    wanted = [r[0] for r in rows if r[4] is None and r[1] in LINKED_SOURCES]
+    linked = {spec.name for spec in registry.platforms() if spec.reader_links}  # their links live in links/
+    wanted = [r[0] for r in rows if r[4] is None and r[1] in linked]
     if not wanted:
         return {}
     relative = _partition_files(files, PATHS.LINKS, country, first, last)
