@@ -1,7 +1,7 @@
 """Weekly summary benchmarks on a generated lake (bench/datagen.py): time and peak memory of the full
 ``build_summary`` of one country-week, and its core aggregation against a straightforward pandas version.
 
-    .venv/bin/python bench/summary.py --posts 1000000 [--profile]
+    .venv/bin/python bench/summary.py --posts 1000000 [--profile] [--runs 3]
 
 Each summary runs in a fresh child process (the brief function's situation: one summary per invocation);
 the peak is that process's maximum resident set size, interpreter and imports included.
@@ -10,6 +10,7 @@ the peak is that process's maximum resident set size, interpreter and imports in
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import subprocess
 import sys
@@ -71,8 +72,12 @@ def summary_child(lake_dir: str, profile: bool = False) -> dict[str, Any]:
     else:
         summary = build_summary(lake, s, now=NOW)
     seconds = time.perf_counter() - started
+    from listening_post.briefs.render import render
+
     return {
         "seconds": seconds,
+        # The same lake and ``now`` give the same summary.json: its digest, to compare runs (--runs).
+        "digest": hashlib.sha256(render(summary)["summary.json"].encode()).hexdigest()[:16],
         "peak_mib": peak_rss_mib(),
         "week_posts": summary["volume"]["posts"],
         "clusters": len(summary["coordination"]),
@@ -227,9 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history", type=float, default=0.1)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--pandas", action="store_true", help="also the pandas comparison")
+    parser.add_argument("--runs", type=int, default=1, help="summaries in that many processes: are they the same?")
     args = parser.parse_args(argv)
     lake_dir = lake_for(args.posts, args.history)
-    print(json.dumps(measure_summary(lake_dir, args.profile), indent=2))
+    runs = [measure_summary(lake_dir, args.profile) for _ in range(max(1, args.runs))]
+    distinct = len({r["digest"] for r in runs})
+    print(json.dumps(runs[0] if len(runs) == 1 else {"runs": runs, "distinct_summaries": distinct}, indent=2))
     if args.pandas:
         print(json.dumps(vs_pandas(lake_dir), indent=2))
     return 0

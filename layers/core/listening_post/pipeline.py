@@ -31,6 +31,7 @@ from listening_post.scoring.backends import BackendFactory, build_scorer
 from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, default_scorer
 from listening_post.scoring.topics import TopicMatcher
 from listening_post.sources.base import PayloadError, screen_times
+from listening_post.summary_model import Summary
 from listening_post.weeks import IsoWeek
 
 
@@ -336,7 +337,7 @@ class BriefResult:
     week: str
     lake_paths: list[str]
     out_paths: list[str]
-    summary: dict[str, Any]
+    summary: Summary
 
 
 def brief_prefix(country: str, week: str) -> str:

@@ -35,11 +35,12 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from listening_post.analysis import stats
-from listening_post.analysis.reading import CLEAN, PostsReader
+from listening_post.analysis.reading import CLEAN, PostsReader, exact_sum
 from listening_post.config import Amplification
 from listening_post.enrich.urls import domain_of
 from listening_post.layout import PATHS
 from listening_post.sources import registry
+from listening_post.summary_model import Summary
 
 SOCIAL_SOURCES = registry.sources_of_kind("social")
 # An edge also needs its co-shares to be this share of the less active account's shares: two accounts
@@ -91,7 +92,7 @@ def _tables(posts: PostsReader, settings: Amplification) -> None:
         CREATE OR REPLACE TEMP TABLE amp_authors AS
         SELECT author_id, count(*) AS n,
                count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
-               sum(sentiment) FILTER (WHERE NOT is_repost) AS total,
+               {exact_sum("sentiment", "NOT is_repost")} AS total,
                count(*) FILTER (WHERE author_created_at IS NOT NULL) AS aged,
                count(*) FILTER (WHERE {young}) AS young
         FROM {source} WHERE {where} GROUP BY author_id
@@ -219,7 +220,8 @@ def _clusters(posts: PostsReader, settings: Amplification, window: int) -> list[
     volume = {
         c: (int(n), (float(tot) / int(scored)) if scored else None, int(scored or 0))
         for c, n, tot, scored in con.execute(
-            "SELECT cluster, sum(n), sum(total), sum(scored) FROM amp_authors JOIN amp_members USING (author_id) "
+            f"SELECT cluster, sum(n), {exact_sum('total')}, sum(scored) FROM amp_authors "
+            "JOIN amp_members USING (author_id) "
             "GROUP BY cluster"
         ).fetchall()
     }
@@ -266,10 +268,11 @@ def _account_signals(posts: PostsReader, settings: Amplification, min_n: int) ->
     """From ``amp_authors``, in SQL: a week has up to millions of accounts."""
     con = posts.con
     row = con.execute(
-        """
+        f"""
         SELECT count(*), coalesce(sum(n), 0), coalesce(sum(aged), 0), coalesce(sum(young), 0),
                count(*) FILTER (WHERE young > 0),
-               count(*) FILTER (WHERE scored > 0), sum(total / scored), sum((total / scored) ^ 2),
+               count(*) FILTER (WHERE scored > 0), {exact_sum("total / scored", "scored > 0")},
+               {exact_sum("(total / scored) ^ 2", "scored > 0")},
                median(ln(n)), median(abs(ln(n) - (SELECT median(ln(n)) FROM amp_authors)))
         FROM amp_authors
         """
@@ -414,7 +417,7 @@ def finish(block: dict[str, Any], week: str, previous: list[dict[str, Any]]) -> 
     match_clusters(block["clusters"], previous)
 
 
-def dataset(summary: dict[str, Any]) -> Any:
+def dataset(summary: Summary) -> Any:
     """The amplification dataset of a summary: one row per co-sharing cluster (members as author
     pseudonyms, to match clusters across weeks), then one row of the week's account and outlet signals
     (``cluster_id`` null). Takes the members out of the summary, which names no account."""

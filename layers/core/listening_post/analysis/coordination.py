@@ -20,13 +20,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import cast
 
 import duckdb
 
 from listening_post.analysis.reading import PostsReader
 from listening_post.config import Coordination
 from listening_post.sources import registry
+from listening_post.summary_model import CoordinatedCluster
 
 SOCIAL_SOURCES = registry.sources_of_kind("social")
 JACCARD = 0.7
@@ -64,7 +65,7 @@ def copy_keys(posts: PostsReader, settings: Coordination) -> list[str]:
     return [k for (k,) in rows]
 
 
-def find_clusters(con: duckdb.DuckDBPyConnection, settings: Coordination, week_posts: int) -> list[dict[str, Any]]:
+def find_clusters(con: duckdb.DuckDBPyConnection, settings: Coordination, week_posts: int) -> list[Cluster]:
     """Coordinated clusters in week 0, from table ``texts`` (every post once; the posts of the
     :func:`copy_keys` are among its rows, and the sampled ones, whose reworded copies are looked for)."""
     con.execute(
@@ -132,7 +133,7 @@ def _texts(con: duckdb.DuckDBPyConnection, post_ids: list[str]) -> dict[str, str
     return {pid: text or "" for pid, text in rows}
 
 
-def _describe(burst: list[_Post], authors: set[str], week_posts: int, sample: str) -> dict[str, Any]:
+def _describe(burst: list[_Post], authors: set[str], week_posts: int, sample: str) -> Cluster:
     first, last = burst[0].at, burst[-1].at
     scores = [p.sentiment for p in burst if p.sentiment is not None]
     return {
@@ -148,6 +149,15 @@ def _describe(burst: list[_Post], authors: set[str], week_posts: int, sample: st
     }
 
 
+class Cluster(CoordinatedCluster):
+    post_ids: list[str]  # for the analyses of the week; never written to the summary
+
+
+def without_posts(cluster: Cluster) -> CoordinatedCluster:
+    """The cluster as the summary carries it: every field but its post ids."""
+    return cast(CoordinatedCluster, {k: v for k, v in cluster.items() if k != "post_ids"})
+
+
 def _near_duplicate_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """Pairs of candidate posts whose word and word-pair sets have Jaccard >= JACCARD (MinHash LSH, verified)."""
     hashes = MINHASH_BANDS * MINHASH_ROWS
@@ -155,8 +165,9 @@ def _near_duplicate_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str
         f"""
         CREATE OR REPLACE TEMP TABLE shingles AS
         WITH sampled AS (
+            -- A hash order, not a seeded reservoir: the same posts whatever order the rows come in.
             SELECT post_id, text FROM coord_candidates WHERE text IS NOT NULL
-            USING SAMPLE reservoir({MAX_NEAR_DUP_POSTS} ROWS) REPEATABLE (7)
+            ORDER BY hash(post_id), post_id LIMIT {MAX_NEAR_DUP_POSTS}
         ),
         toks AS (
             SELECT post_id,

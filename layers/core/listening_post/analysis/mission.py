@@ -3,22 +3,26 @@ the brief opens with, whatever happened to them: volume, tone, change and one re
 
 from __future__ import annotations
 
-from typing import Any
+from listening_post.summary_model import AboutUs, Example, Examples, Topic
 
 
-def about_us(topics: list[dict[str, Any]], ids: list[str], representative: dict[str, Any]) -> list[dict[str, Any]]:
+def about_us(topics: list[Topic], ids: list[str], representative: Examples) -> list[AboutUs]:
     """One entry per mission topic, in configuration order, from the summary's ``topics`` and
     ``representative`` examples. The example shown is from the side the topic's tone leans to."""
     by_id = {t["id"]: t for t in topics}
-    out = []
+    out: list[AboutUs] = []
     for tid in ids:
         t = by_id.get(tid)
         if t is None:
             continue
-        mean = t["sentiment"]["mean"].get("value")
+        mean = t["sentiment"]["mean"]["value"]
         sides = representative["by_topic"].get(tid, {})
         order = ("negative", "positive") if mean is not None and mean < 0 else ("positive", "negative")
-        example = next((dict(sides[s][0], side=s) for s in order if sides.get(s)), None)
+        example: Example | None = None
+        for side in order:
+            if sides.get(side):
+                example = {**sides[side][0], "side": side}
+                break
         out.append(
             {
                 "id": tid,

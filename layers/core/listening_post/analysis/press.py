@@ -19,6 +19,7 @@ import regex
 from listening_post.analysis.reading import PostsReader
 from listening_post.query import fold
 from listening_post.sources import registry
+from listening_post.summary_model import Side, SideFigures
 
 NEWS_SOURCES = registry.sources_of_kind("press")
 HEADLINES = 8
@@ -39,8 +40,8 @@ def sides(
     n_keys: int,
     tally: Callable[[Any], dict[str, Any]],
     empty: Callable[[], dict[str, Any]],
-    summarise_side: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
-) -> dict[str, dict[str, Any]]:
+    summarise_side: Callable[[dict[str, Any], dict[str, Any]], SideFigures],
+) -> dict[str, Side]:
     """``{"press": ..., "public": ...}``: each side's volume and tone this week and last, with intervals,
     as ``summarise_side(this, last)`` makes them from the tallies."""
     rows = posts.query(
@@ -63,7 +64,7 @@ def sides(
             {"since": posts.since(0), "news": list(NEWS_SOURCES)},
         )
     )
-    out = {}
+    out: dict[str, Side] = {}
     for name, press in (("press", True), ("public", False)):
         this, last = weeks.get((press, 0)), weeks.get((press, -1))
         out[name] = {

@@ -44,6 +44,17 @@ _IDENTITY = ("author_id", "source", "lang", "sentiment_model", "topics", "dup_gr
 _KEY = "post_id, collected_at, created_at"
 
 
+def exact_sum(expr: str, where: str | None = None) -> str:
+    """SQL for the sum of ``expr`` (FILTER ``where``) as a DOUBLE that is the same whatever order the rows
+    are added in: DuckDB adds doubles on several threads in an order that changes from run to run, so a
+    plain sum differs in its last bits between two runs on the same files. Each value is rounded to 12
+    decimals (tones are given to 4) and added exactly as a DECIMAL; a value that is not finite (no number
+    has a DECIMAL) is left out."""
+    where_sql = f" FILTER (WHERE {where})" if where else ""
+    value = f"CASE WHEN isfinite({expr}) THEN CAST({expr} AS DECIMAL(38, 12)) END"
+    return f"CAST(sum({value}){where_sql} AS DOUBLE)"
+
+
 class PostsReader:
     """The posts of one country created in [lo, hi), as the DuckDB view ``raw`` (plus ``day``, the local
     day number since 1970-01-01, and ``w``, the week relative to ``monday``), with their older copies found.

@@ -15,6 +15,7 @@ from typing import Any
 
 from listening_post.analysis import stats
 from listening_post.analysis.stats import Moments
+from listening_post.summary_model import Spike
 
 BASELINE_DAYS = 28
 MIN_BASELINE_DAYS = 7
@@ -23,7 +24,7 @@ ALPHA = 0.05 / 7  # Bonferroni over the week's days
 MIN_DAY_SCORED = 20
 
 
-def daily_spikes(daily: Mapping[date, Mapping[str, Any]], monday: date) -> list[dict[str, Any]]:
+def daily_spikes(daily: Mapping[date, Mapping[str, Any]], monday: date) -> list[Spike]:
     """Spikes in the week starting ``monday``, from tallies per local day (``posts``, and ``scored``,
     ``total``, ``squares`` of the original posts' sentiment)."""
     first, end = monday - timedelta(days=BASELINE_DAYS), monday + timedelta(days=7)
@@ -38,7 +39,7 @@ def daily_spikes(daily: Mapping[date, Mapping[str, Any]], monday: date) -> list[
         return []
     expected, dispersion = _weekday_model(baseline_days, {d: v[0] for d, v in by_day.items()})
     base_tone = _pooled([daily[d] for d in baseline_days if d in daily and d < monday])
-    spikes: list[dict[str, Any]] = []
+    spikes: list[Spike] = []
     for i in range(7):
         day = monday + timedelta(days=i)
         n, tone = by_day.get(day, (0, Moments.of(0, None, None)))

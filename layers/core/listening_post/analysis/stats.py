@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
 
+from listening_post.summary_model import Estimate, Test
+
 LEVEL = 0.95
 ALPHA = 1 - LEVEL
 _NORMAL = NormalDist()
@@ -101,7 +103,7 @@ class Moments:
         return cls(n, mean, math.sqrt(max(var, 0.0)))
 
 
-def welch_test(a: Moments, b: Moments) -> dict[str, Any] | None:
+def welch_test(a: Moments, b: Moments) -> Test | None:
     """Welch's t-test of a.mean - b.mean; None when either side is too small to test."""
     if a.n < 2 or b.n < 2 or a.mean is None or b.mean is None or a.sd is None or b.sd is None:
         return None
@@ -131,7 +133,7 @@ def welch_test(a: Moments, b: Moments) -> dict[str, Any] | None:
     }
 
 
-def two_proportion_test(k_a: int, n_a: int, k_b: int, n_b: int) -> dict[str, Any] | None:
+def two_proportion_test(k_a: int, n_a: int, k_b: int, n_b: int) -> Test | None:
     """Pooled two-proportion z-test of k_a/n_a - k_b/n_b."""
     if n_a == 0 or n_b == 0:
         return None
@@ -159,27 +161,27 @@ def poisson_rate_test(count: int, expected: float) -> dict[str, Any] | None:
     return {"test": "poisson_anscombe_z", "statistic": z, "p_value": 2 * (1 - _NORMAL.cdf(abs(z)))}
 
 
-def verdict(test: dict[str, Any] | None) -> str:
+def verdict(test: Test | None) -> str:
     if test is None:
         return INSUFFICIENT
     return "significant" if test["p_value"] < ALPHA else "not significant"
 
 
-def mean_estimate(m: Moments, min_n: int) -> dict[str, Any]:
+def mean_estimate(m: Moments, min_n: int) -> Estimate:
     if m.n < min_n or m.mean is None or m.sd is None:
         return {"n": m.n, "value": None, "ci95": None, "status": INSUFFICIENT}
     lo, hi = mean_interval(m.n, m.mean, m.sd)
     return {"n": m.n, "value": m.mean, "ci95": [lo, hi], "sd": m.sd, "status": "ok"}
 
 
-def share_estimate(k: int, n: int, min_n: int) -> dict[str, Any]:
+def share_estimate(k: int, n: int, min_n: int) -> Estimate:
     if n < min_n:
         return {"k": k, "n": n, "value": None, "ci95": None, "status": INSUFFICIENT}
     lo, hi = wilson_interval(k, n)
     return {"k": k, "n": n, "value": k / n, "ci95": [lo, hi], "status": "ok"}
 
 
-def count_change_test(current: int, previous: int) -> dict[str, Any] | None:
+def count_change_test(current: int, previous: int) -> Test | None:
     """Did the count change? Conditional test of two Poisson counts: current ~ Bin(total, 1/2)."""
     total = current + previous
     if total == 0:

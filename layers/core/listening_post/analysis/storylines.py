@@ -53,6 +53,7 @@ import regex
 from listening_post.analysis import stats
 from listening_post.layout import PATHS
 from listening_post.sources import registry
+from listening_post.summary_model import Summary
 
 MAX_DOCS = 2000
 MAX_DF = 0.3
@@ -522,7 +523,7 @@ def history(read_summary: Any, week: Any) -> list[Previous]:
 
 
 def weekly(
-    con: duckdb.DuckDBPyConnection, posts_relation: str, lake: Any, spec: Any, summary: dict[str, Any]
+    con: duckdb.DuckDBPyConnection, posts_relation: str, lake: Any, spec: Any, summary: Summary
 ) -> list[dict[str, Any]]:
     """``summary["storylines"]`` of the week, from tables ``p_text`` and ``texts`` (the week's sampled
     original posts) and ``cluster_posts`` (the coordinated ones); earlier weeks' storylines are read from
@@ -634,7 +635,8 @@ def _describe(
     share = stats.share_estimate(k, n, 1) if n else None
     scale = population / n if n else 0.0
     posts: dict[str, Any] = {"value": round(k * scale), "sample": k}
-    posts["ci95"] = [round(share["ci95"][0] * population), round(share["ci95"][1] * population)] if share else None
+    ci95 = share["ci95"] if share else None
+    posts["ci95"] = [round(ci95[0] * population), round(ci95[1] * population)] if ci95 else None
     scores = [docs[i].sentiment for i in members if docs[i].sentiment is not None]
     total = sum(s for s in scores if s is not None)
     squares = sum(s * s for s in scores if s is not None)
@@ -706,7 +708,7 @@ def _join_urls(
     relation: str,
     lake: Any,
     spec: Any,
-    summary: dict[str, Any],
+    summary: Summary,
     items: list[dict[str, Any]],
 ) -> None:
     """Each example's link: the post's own ``url`` when it names no author, else the reader's link from
@@ -770,7 +772,7 @@ STORYLINES_SCHEMA = pa.schema(
 )
 
 
-def storylines_table(summary: dict[str, Any]) -> pa.Table:
+def storylines_table(summary: Summary) -> pa.Table:
     """One row per storyline of the week, for BI tools (country and week are partition keys in the path)."""
 
     def ci(est: dict[str, Any] | None, i: int) -> Any:

@@ -17,6 +17,8 @@ from typing import Any
 import duckdb
 import stopwordsiso
 
+from listening_post.summary_model import EmergingTerm
+
 # Scripts without spaces between words: a regular-expression tokeniser would return whole sentences.
 UNSPACED_LANGUAGES = ("zh", "ja", "th", "lo", "km", "my", "bo")
 PRIOR_WEIGHT = 500.0  # alpha_0 in pseudo-posts
@@ -100,7 +102,7 @@ def emerging(
     *,
     limit: int = MAX_TERMS,
     organic_only: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[EmergingTerm]:
     """Terms of week 0 against the baseline weeks among the sampled posts (``p_text``) meeting ``condition``
     (constant SQL over its columns; values go in ``params``), strongest first. ``organic_only`` drops terms
     that come mostly from coordinated clusters. Needs :func:`prepare` and the table ``cluster_posts``."""
@@ -154,8 +156,8 @@ def emerging(
     ).fetchall()
     # Terms found in exactly the same posts say one thing: keep the first (hashtags, then bigrams, rank
     # first) and list the others with it. A word already inside a kept bigram adds nothing either.
-    out: list[dict[str, Any]] = []
-    by_posts: dict[int, dict[str, Any]] = {}
+    out: list[EmergingTerm] = []
+    by_posts: dict[int, EmergingTerm] = {}
     kept_words: set[str] = set()
     for term, y_a, y_b, authors, coordinated, posts_key, n_a, n_b, delta, z in rows:
         if posts_key in by_posts:

@@ -9,11 +9,10 @@ plain enough to run on Athena as well.
 
 from __future__ import annotations
 
-import math
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -32,7 +31,7 @@ from listening_post.analysis import (
     storylines,
     terms,
 )
-from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, relation
+from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, exact_sum, relation
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
@@ -40,10 +39,24 @@ from listening_post.lake import Lake, relisting
 from listening_post.scoring.sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from listening_post.scoring.topics import TopicMatcher
 from listening_post.sentiment_catalogue import DEFAULT_BACKENDS, resolve_choices
+from listening_post.summary_model import (
+    SCHEMA_VERSION,
+    Change,
+    CountedOnce,
+    Coverage,
+    Estimate,
+    Example,
+    Examples,
+    Sentiment,
+    SideFigures,
+    Summary,
+    Tone,
+    Topic,
+    TrendWeek,
+    Volume,
+)
 from listening_post.weeks import IsoWeek
 
-# v2 adds (additively) about_us, press, public, headlines, outlets and representative.
-SCHEMA_VERSION = 2
 EXCERPT_CHARS = 280
 EXAMPLES_PER_LABEL = 3
 _MENTION = regex.compile(r"(?<![\w@])@[\w.@-]+")
@@ -104,36 +117,13 @@ class SummaryInput:
         )
 
 
-def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None) -> dict[str, Any]:
+def build_summary(lake: Lake, spec: SummaryInput, *, now: datetime | None = None) -> Summary:
     """summary.json of ``spec``'s country and week, from the lake's posts and run reports."""
     # Compaction may replace files while the scan runs: list them again and start over.
-    return stable_floats(relisting(lambda: _build_summary(lake, spec, now or datetime.now(UTC))))
+    return relisting(lambda: _build_summary(lake, spec, now or datetime.now(UTC)))
 
 
-# DuckDB adds floats on several threads, in an order that changes from run to run, and so do the last bits
-# of every sum, mean and test derived from them (relative differences of about 1e-15). Every float of the
-# summary is rounded to FLOAT_DIGITS significant digits, far below what a brief shows and far above that
-# noise, so that the same lake gives the same summary.json, brief and tables.
-FLOAT_DIGITS = 10
-T = TypeVar("T")
-
-
-def stable_floats(value: T) -> T:
-    """``value`` with every finite float in it rounded to :data:`FLOAT_DIGITS` significant digits (dicts and
-    lists rounded in place, and returned)."""
-    if isinstance(value, float):
-        return cast(T, float(f"{value:.{FLOAT_DIGITS}g}")) if math.isfinite(value) else value
-    if isinstance(value, dict):
-        for k, v in value.items():
-            value[k] = stable_floats(v)
-    elif isinstance(value, list):
-        value[:] = [stable_floats(v) for v in value]
-    elif isinstance(value, tuple):
-        return cast(T, tuple(stable_floats(v) for v in value))
-    return value
-
-
-def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> dict[str, Any]:
+def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> Summary:
     week_start, week_end = spec.week.bounds(spec.timezone)
     trend_weeks = max(spec.analysis.trend_weeks, spec.analysis.baseline_weeks + 1, 5)
     trend_start, _ = spec.week.shift(-(trend_weeks - 1)).bounds(spec.timezone)
@@ -184,7 +174,7 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 def _summarise(
     posts: PostsReader, spec: SummaryInput, now: datetime, week_start: datetime, week_end: datetime
-) -> dict[str, Any]:
+) -> Summary:
     con, min_n = posts.con, spec.analysis.min_n
     daily = daily_tallies(posts)
     weekly = weekly_rows(posts, daily)
@@ -217,7 +207,7 @@ def _summarise(
     sides = press.sides(posts, TALLY_SQL, len(TALLY_KEYS), _tally, _empty_week, lambda a, b: _side(a, b, this, min_n))
     headlines, outlets = press.headlines_and_outlets(posts)
     typical = representative_examples(con, spec)
-    summary: dict[str, Any] = {
+    summary: Summary = {
         "schema_version": SCHEMA_VERSION,
         "country": spec.country,
         "country_name": spec.name or COUNTRIES.get(spec.country, spec.country),
@@ -235,14 +225,15 @@ def _summarise(
         "topics": topics,
         "emerging_terms": terms.emerging(con),
         "spikes": spikes.daily_spikes(daily, spec.week.monday),
-        "coordination": [{k: v for k, v in c.items() if k != "post_ids"} for c in clusters],
+        "coordination": [coordination.without_posts(c) for c in clusters],
         "amplification": amplification.analyse(posts, spec.analysis.amplification, min_n),
         "examples": _examples(con, ranked, _matcher(spec)),
         "coverage": {**_coverage(con, spec, this, daily), "sampling": _sampling(con, spec, weekly, rates)},
         "caveats": [],  # written last, once coverage is complete (build_summary)
         "trend": _trend(weekly, spec.week, spec.analysis.trend_weeks, min_n),
         "about_us": mission.about_us(topics, [t.id for t in spec.topics if t.about_us], typical),
-        **sides,
+        "press": sides["press"],
+        "public": sides["public"],
         "headlines": headlines,
         "outlets": outlets,
         "representative": typical,
@@ -252,12 +243,12 @@ def _summarise(
 
 # --- tallies: counts and sums, which add up across days and from which older copies subtract -------
 
-TALLY_SQL = """
+TALLY_SQL = f"""
     count(*) AS posts,
     count(*) FILTER (WHERE is_repost) AS reposts,
     count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
-    sum(sentiment) FILTER (WHERE NOT is_repost) AS total,
-    sum(sentiment * sentiment) FILTER (WHERE NOT is_repost) AS squares,
+    {exact_sum("sentiment", "NOT is_repost")} AS total,
+    {exact_sum("sentiment * sentiment", "NOT is_repost")} AS squares,
     count(*) FILTER (WHERE sentiment_label = 'positive' AND NOT is_repost) AS positive,
     count(*) FILTER (WHERE sentiment_label = 'neutral' AND NOT is_repost) AS neutral,
     count(*) FILTER (WHERE sentiment_label = 'negative' AND NOT is_repost) AS negative
@@ -295,7 +286,7 @@ def daily_tallies(posts: PostsReader) -> dict[date, dict[str, Any]]:
 def weekly_rows(posts: PostsReader, daily: dict[date, dict[str, Any]]) -> dict[int, dict[str, Any]]:
     """Tallies and distinct authors per week (0 is the summarised week, -1 the one before, ...)."""
     weeks: dict[int, dict[str, Any]] = {}
-    for day, tally in daily.items():
+    for day, tally in sorted(daily.items()):  # in day order: float additions give the same bits every run
         week = weeks.setdefault((day - posts.monday).days // 7, _empty_week())
         for key in TALLY_KEYS:
             week[key] += tally[key]
@@ -345,7 +336,7 @@ def _volume(
     this: dict[str, Any],
     last: dict[str, Any],
     baseline: list[dict[str, Any]],
-) -> dict[str, Any]:
+) -> Volume:
     posts = this["posts"]
     base_mean = sum(w["posts"] for w in baseline) / len(baseline) if baseline else 0.0
     test = stats.count_change_test(posts, last["posts"])
@@ -384,7 +375,7 @@ def _volume(
     }
 
 
-def _tone(week: dict[str, Any], min_n: int) -> dict[str, Any]:
+def _tone(week: dict[str, Any], min_n: int) -> Tone:
     """Mean compound, label shares with Wilson intervals, and net tone, for one group of posts."""
     n = int(week["scored"] or 0)
     shares = {
@@ -393,13 +384,13 @@ def _tone(week: dict[str, Any], min_n: int) -> dict[str, Any]:
     if n >= min_n:
         pos, neg = (week["positive"] or 0) / n, (week["negative"] or 0) / n
         lo, hi = stats.difference_of_shares_interval(pos, neg, n)
-        net: dict[str, Any] = {"n": n, "value": pos - neg, "ci95": [lo, hi], "status": "ok"}
+        net: Estimate = {"n": n, "value": pos - neg, "ci95": [lo, hi], "status": "ok"}
     else:
         net = {"n": n, "value": None, "ci95": None, "status": INSUFFICIENT}
     return {"mean": stats.mean_estimate(_moments(week), min_n), "shares": shares, "net_tone": net}
 
 
-def _change(this: dict[str, Any], last: dict[str, Any], min_n: int) -> dict[str, Any]:
+def _change(this: dict[str, Any], last: dict[str, Any], min_n: int) -> Change:
     a, b = _moments(this), _moments(last)
     if a.n < min_n or b.n < min_n:
         return {"test": None, "verdict": INSUFFICIENT, "difference": None}
@@ -407,23 +398,24 @@ def _change(this: dict[str, Any], last: dict[str, Any], min_n: int) -> dict[str,
     return {"test": test, "verdict": stats.verdict(test), "difference": test["difference"] if test else None}
 
 
-def _sentiment(
-    by_lang: list[tuple[Any, ...]], this: dict[str, Any], last: dict[str, Any], min_n: int
-) -> dict[str, Any]:
+def _sentiment(by_lang: list[tuple[Any, ...]], this: dict[str, Any], last: dict[str, Any], min_n: int) -> Sentiment:
     models = sorted({m for *_, ms in by_lang for m in ms})
     original = this["posts"] - this["reposts"]
+    tone = _tone(this, min_n)
     return {
         "models": models,
         "scored_share": stats.share_estimate(this["scored"], original, 1) if original else None,
-        **_tone(this, min_n),
+        "mean": tone["mean"],
+        "shares": tone["shares"],
+        "net_tone": tone["net_tone"],
         "previous_week": _tone(last, min_n),
         "change": _change(this, last, min_n),
     }
 
 
 def _tone_counting_clusters_once(
-    con: duckdb.DuckDBPyConnection, this: dict[str, Any], clusters: list[dict[str, Any]], min_n: int
-) -> dict[str, Any]:
+    con: duckdb.DuckDBPyConnection, this: dict[str, Any], clusters: list[coordination.Cluster], min_n: int
+) -> CountedOnce:
     """This week's tone with every coordinated cluster reduced to one post (its first), so a campaign
     cannot move the headline by volume."""
     removed = [pid for c in clusters for pid in c["post_ids"][1:]]
@@ -457,11 +449,11 @@ def topic_tallies(posts: PostsReader) -> dict[str, dict[int, dict[str, Any]]]:
     return by_topic
 
 
-def _topics(posts: PostsReader, spec: SummaryInput, this: dict[str, Any], min_n: int) -> list[dict[str, Any]]:
+def _topics(posts: PostsReader, spec: SummaryInput, this: dict[str, Any], min_n: int) -> list[Topic]:
     by_topic = topic_tallies(posts)
     labels = {t.id: t.label for t in spec.topics}
     ids = list(labels) + sorted(set(by_topic) - set(labels))
-    out = []
+    out: list[Topic] = []
     for tid in ids:
         weeks = by_topic.get(tid, {})
         now_, prev = weeks.get(0, _empty_week()), weeks.get(-1, _empty_week())
@@ -491,7 +483,7 @@ def _topics(posts: PostsReader, spec: SummaryInput, this: dict[str, Any], min_n:
             t["change"]["verdict"] = "significant" if adjusted < stats.ALPHA else "not significant"
 
     # What changed most first: a significant tone shift, then by size of the shift, then by volume change.
-    def order(t: dict[str, Any]) -> tuple[int, float, float]:
+    def order(t: Topic) -> tuple[int, float, float]:
         diff = t["change"]["difference"]
         vol = t["volume_change"]
         return (
@@ -575,7 +567,7 @@ def _sampling(
 # --- press and public, representative examples (schema v2) ---------------------------------------------
 
 
-def _side(this: dict[str, Any], last: dict[str, Any], week: dict[str, Any], min_n: int) -> dict[str, Any]:
+def _side(this: dict[str, Any], last: dict[str, Any], week: dict[str, Any], min_n: int) -> SideFigures:
     """Volume (with its share of the week's posts and interval) and tone of one side: press or public."""
     test = stats.count_change_test(this["posts"], last["posts"])
     return {
@@ -592,7 +584,7 @@ def _side(this: dict[str, Any], last: dict[str, Any], week: dict[str, Any], min_
     }
 
 
-def representative_examples(con: duckdb.DuckDBPyConnection, spec: SummaryInput) -> dict[str, Any]:
+def representative_examples(con: duckdb.DuckDBPyConnection, spec: SummaryInput) -> Examples:
     """Per side, the posts typical of the posts behind the figure (:mod:`.representative`), with the sentence
     that matched the topic, overall and per topic."""
     from listening_post.scoring.topics import TopicMatcher
@@ -609,8 +601,8 @@ def representative_examples(con: duckdb.DuckDBPyConnection, spec: SummaryInput) 
     }
     matcher = TopicMatcher([(t.id, t.query) for t in spec.topics if t.query])
 
-    def items(rows: list[tuple[str, float, float]], topic: str | None) -> list[dict[str, Any]]:
-        out = []
+    def items(rows: list[tuple[str, float, float]], topic: str | None) -> list[Example]:
+        out: list[Example] = []
         for pid, typicality, tone in rows:
             text, url, source, created, engagement = detail[pid]
             sentence = representative.matched_sentence(text, matcher, topic) if matcher.topic_ids else None
@@ -698,7 +690,7 @@ def _matcher(spec: SummaryInput) -> TopicMatcher:
     return TopicMatcher((t.id, t.query) for t in spec.topics if t.query)
 
 
-def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]], matcher: TopicMatcher) -> dict[str, Any]:
+def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]], matcher: TopicMatcher) -> Examples:
     """The ranked examples with excerpt, source, link and engagement (texts from table ``texts``); a topic's
     example also with ``matched``, its sentences about the topic (whose tone ``sentiment`` is), or None
     when that is the whole post."""
@@ -712,12 +704,12 @@ def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]], matc
             {"ids": sorted({r["post_id"] for r in ranked})},
         ).fetchall()
     }
-    overall: dict[str, list[dict[str, Any]]] = {}
-    by_topic: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    overall: dict[str, list[Example]] = {}
+    by_topic: dict[str, dict[str, list[Example]]] = {}
     # The topic breaks ties: a post ranked under several topics keeps one order (rows come in any order).
     for r in sorted(ranked, key=lambda r: (-r["engagement"], r["post_id"], r["topic"] is not None, r["topic"] or "")):
         text, url, source, created = detail.get(r["post_id"], ("", None, None, None))
-        item = {
+        item: Example = {
             "post_id": r["post_id"],  # for the join with links/; removed before the summary is written
             "excerpt": excerpt(text or ""),
             "source": source,
@@ -736,7 +728,7 @@ def _examples(con: duckdb.DuckDBPyConnection, ranked: list[dict[str, Any]], matc
     return {"overall": overall, "by_topic": by_topic}
 
 
-def join_example_links(lake: Lake, country: str, start: datetime, end: datetime, *groups: dict[str, Any]) -> None:
+def join_example_links(lake: Lake, country: str, start: datetime, end: datetime, *groups: Examples) -> None:
     """Give each example (of ``examples``, and of ``representative``) whose post has no author-free ``url``
     the reader's link from ``links/``: the only place a link naming the author is read
     (:mod:`listening_post.links`)."""
@@ -770,7 +762,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 def _coverage(
     con: duckdb.DuckDBPyConnection, spec: SummaryInput, this: dict[str, Any], daily: dict[date, dict[str, Any]]
-) -> dict[str, Any]:
+) -> Coverage:
     unscored = con.execute(
         "SELECT CASE WHEN chars = 0 THEN '' ELSE lang END AS l, count(*) FROM texts "
         "WHERE w = 0 AND NOT is_repost AND sentiment IS NULL GROUP BY l ORDER BY 2 DESC, 1"
@@ -825,8 +817,8 @@ def _unscored_reason(lang: str, spec: SummaryInput) -> str:
     return "its backend returned no score (a failed cloud call, or text it rejects)"
 
 
-def _trend(weekly: dict[int, dict[str, Any]], week: IsoWeek, n_weeks: int, min_n: int) -> list[dict[str, Any]]:
-    out = []
+def _trend(weekly: dict[int, dict[str, Any]], week: IsoWeek, n_weeks: int, min_n: int) -> list[TrendWeek]:
+    out: list[TrendWeek] = []
     for k in range(-(n_weeks - 1), 1):
         row = weekly.get(k, _empty_week())
         out.append(
@@ -840,7 +832,7 @@ def _trend(weekly: dict[int, dict[str, Any]], week: IsoWeek, n_weeks: int, min_n
     return out
 
 
-def _caveats(summary: dict[str, Any], min_n: int) -> list[str]:
+def _caveats(summary: Summary, min_n: int) -> list[str]:
     caveats = [CAVEAT_POPULATION]
     volume, sentiment = summary["volume"], summary["sentiment"]
     if volume["posts"] == 0:
@@ -942,29 +934,26 @@ TOPICS_SCHEMA = pa.schema(
 )
 
 
-def topics_table(summary: dict[str, Any]) -> pa.Table:
+def topics_table(summary: Summary) -> pa.Table:
     """Per-topic weekly statistics for BI tools (country and week are partition keys in the path)."""
-
-    def ci(est: dict[str, Any] | None, i: int) -> float | None:
-        return est["ci95"][i] if est and est.get("ci95") else None
 
     rows = []
     mission = {a["id"] for a in summary.get("about_us") or []}
     for t in summary["topics"]:
-        mean, shares, test = t["sentiment"]["mean"], t["sentiment"]["shares"], t["change"]["test"] or {}
+        mean, shares, test = t["sentiment"]["mean"], t["sentiment"]["shares"], t["change"]["test"]
         rows.append(
             {
                 "topic_id": t["id"],
                 "label": t["label"],
                 "posts": t["posts"],
                 "authors": t["authors"],
-                "share_of_voice": (t["share_of_voice"] or {}).get("value"),
-                "share_of_voice_lo": ci(t["share_of_voice"], 0),
-                "share_of_voice_hi": ci(t["share_of_voice"], 1),
+                "share_of_voice": t["share_of_voice"]["value"] if t["share_of_voice"] else None,
+                "share_of_voice_lo": _ci(t["share_of_voice"], 0),
+                "share_of_voice_hi": _ci(t["share_of_voice"], 1),
                 "scored": mean["n"],
                 "mean_sentiment": mean["value"],
-                "mean_lo": ci(mean, 0),
-                "mean_hi": ci(mean, 1),
+                "mean_lo": _ci(mean, 0),
+                "mean_hi": _ci(mean, 1),
                 "positive_share": shares["positive"]["value"],
                 "neutral_share": shares["neutral"]["value"],
                 "negative_share": shares["negative"]["value"],
@@ -972,8 +961,8 @@ def topics_table(summary: dict[str, Any]) -> pa.Table:
                 "previous_posts": t["previous_week_posts"],
                 "previous_mean_sentiment": t["previous_week"]["mean"]["value"],
                 "change": t["change"]["difference"],
-                "p_value": test.get("p_value"),
-                "p_adjusted": test.get("p_adjusted"),
+                "p_value": test["p_value"] if test else None,
+                "p_adjusted": test.get("p_adjusted") if test else None,
                 "verdict": t["change"]["verdict"],
                 "generated_at": datetime.fromisoformat(summary["generated_at"]),
                 "about_us": t["id"] in mission,
@@ -1008,33 +997,37 @@ SIDES_SCHEMA = pa.schema(
 )
 
 
-def sides_table(summary: dict[str, Any]) -> pa.Table:
+def _ci(est: Estimate | None, i: int) -> float | None:
+    ci95 = est["ci95"] if est else None
+    return ci95[i] if ci95 else None
+
+
+def sides_table(summary: Summary) -> pa.Table:
     """Press (news sources) and public (social sources) per week for BI tools: one row each."""
     rows = []
-    for side in ("press", "public"):
-        x = summary.get(side)
+    for side, x in (("press", summary.get("press")), ("public", summary.get("public"))):
         if x is None:
             continue
-        mean, share = x["sentiment"]["mean"], x["share"] or {}
+        mean, share, volume_test, test = x["sentiment"]["mean"], x["share"], x["volume_test"], x["change"]["test"]
         rows.append(
             {
                 "side": side,
                 "sources": x["sources"],
                 "posts": x["posts"],
                 "authors": x["authors"],
-                "share": share.get("value"),
-                "share_lo": (share.get("ci95") or [None, None])[0],
-                "share_hi": (share.get("ci95") or [None, None])[1],
+                "share": share["value"] if share else None,
+                "share_lo": _ci(share, 0),
+                "share_hi": _ci(share, 1),
                 "previous_posts": x["previous_week_posts"],
-                "volume_p_value": (x["volume_test"] or {}).get("p_value"),
+                "volume_p_value": volume_test["p_value"] if volume_test else None,
                 "volume_verdict": x["volume_verdict"],
                 "scored": mean["n"],
                 "mean_sentiment": mean["value"],
-                "mean_lo": (mean.get("ci95") or [None, None])[0],
-                "mean_hi": (mean.get("ci95") or [None, None])[1],
+                "mean_lo": _ci(mean, 0),
+                "mean_hi": _ci(mean, 1),
                 "previous_mean_sentiment": x["previous_week"]["mean"]["value"],
                 "change": x["change"]["difference"],
-                "p_value": (x["change"]["test"] or {}).get("p_value"),
+                "p_value": test["p_value"] if test else None,
                 "verdict": x["change"]["verdict"],
                 "generated_at": datetime.fromisoformat(summary["generated_at"]),
             }

@@ -16,6 +16,8 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from listening_post.summary_model import Estimate, Spike, Topic, TrendWeek
+
 INK, MUTED, LINE, ACCENT = "#1d2330", "#4b5563", "#d9dde4", "#0b4f8a"
 POS, NEG, BAND, SPIKE, BAR = "#0072b2", "#c2410c", "#cfe3f3", "#e69f00", "#8fb8de"
 MINUS = "\u2212"
@@ -88,7 +90,14 @@ def _count_ticks(top: int) -> list[int]:
     return [int(t) for t in nice_ticks(0, max(top, 1), 4)]
 
 
-def trend_chart(trend: list[dict[str, Any]], layout: Layout = WIDE) -> str:
+def _known(e: Estimate) -> tuple[float, float, float] | None:
+    """(value, lo, hi) of an estimate with enough posts; None without (its value and interval are None
+    together)."""
+    value, ci95 = e["value"], e["ci95"]
+    return (value, ci95[0], ci95[1]) if value is not None and ci95 is not None else None
+
+
+def trend_chart(trend: list[TrendWeek], layout: Layout = WIDE) -> str:
     """Weekly volume (bars, with a scale) and mean tone with its 95% interval (line and band)."""
     width, left, right = layout.width, layout.left, 12
     font, fs = _font(layout), layout.font
@@ -98,9 +107,9 @@ def trend_chart(trend: list[dict[str, Any]], layout: Layout = WIDE) -> str:
     step = (width - left - right) / n
     xs = [left + step * (i + 0.5) for i in range(n)]
     body: list[str] = []
-    estimates = [row["sentiment"] for row in trend]
-    known = [e for e in estimates if e.get("value") is not None]
-    ticks = _tone_ticks([v for e in known for v in (e["ci95"][0], e["ci95"][1])] or [0.0])
+    estimates = [_known(row["sentiment"]) for row in trend]
+    points = {i: e for i, e in enumerate(estimates) if e is not None}
+    ticks = _tone_ticks([v for _, a, b in points.values() for v in (a, b)] or [0.0])
     lo, hi = ticks[0], ticks[-1]
 
     def ty(v: float) -> float:
@@ -116,19 +125,19 @@ def trend_chart(trend: list[dict[str, Any]], layout: Layout = WIDE) -> str:
         )
     segments: list[list[int]] = [[]]
     for i, e in enumerate(estimates):
-        if e.get("value") is None:
+        if e is None:
             if segments[-1]:
                 segments.append([])
         else:
             segments[-1].append(i)
     for seg in (s for s in segments if s):
-        upper = " ".join(f"{_fmt(xs[i])},{_fmt(ty(estimates[i]['ci95'][1]))}" for i in seg)
-        lower = " ".join(f"{_fmt(xs[i])},{_fmt(ty(estimates[i]['ci95'][0]))}" for i in reversed(seg))
+        upper = " ".join(f"{_fmt(xs[i])},{_fmt(ty(points[i][2]))}" for i in seg)
+        lower = " ".join(f"{_fmt(xs[i])},{_fmt(ty(points[i][1]))}" for i in reversed(seg))
         body.append(f'<polygon points="{upper} {lower}" fill="{BAND}" data-series="tone-band"/>')
-        line = " ".join(f"{_fmt(xs[i])},{_fmt(ty(estimates[i]['value']))}" for i in seg)
+        line = " ".join(f"{_fmt(xs[i])},{_fmt(ty(points[i][0]))}" for i in seg)
         body.append(f'<polyline points="{line}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
         for i in seg:
-            v = estimates[i]["value"]
+            v = points[i][0]
             body.append(
                 f'<circle cx="{_fmt(xs[i])}" cy="{_fmt(ty(v))}" r="3.5" fill="{POS if v >= 0 else NEG}">'
                 f"<title>{escape(trend[i]['week'])}: {_tick(v) if abs(v) < 1e-9 else f'{v:+.2f}'}</title></circle>"
@@ -169,17 +178,18 @@ def trend_chart(trend: list[dict[str, Any]], layout: Layout = WIDE) -> str:
     return _svg(layout, height, "trend", title, desc, body)
 
 
-def topics_chart(topics: list[dict[str, Any]], layout: Layout = WIDE) -> str:
+def topics_chart(topics: list[Topic], layout: Layout = WIDE) -> str:
     """Mean tone per topic this week with its 95% interval (whiskers); last week as a hollow dot. In the
     narrow layout each topic's name sits above its row instead of beside it."""
-    rows = [t for t in topics if t["sentiment"]["mean"].get("value") is not None]
+    known = [(t, _known(t["sentiment"]["mean"])) for t in topics]
+    rows = [(t, e) for t, e in known if e is not None]
     narrow = layout is NARROW
     width, right, fs = layout.width, 16, layout.font
     left = 16 if narrow else 210
     row_h = 44 if narrow else 28
     height = 34 + row_h * max(len(rows), 1) + 8
-    bounds = [v for t in rows for v in t["sentiment"]["mean"]["ci95"]]
-    bounds += [t["previous_week"]["mean"]["value"] for t in rows if t["previous_week"]["mean"].get("value") is not None]
+    bounds = [v for _, (_, a, b) in rows for v in (a, b)]
+    bounds += [v for t, _ in rows if (v := t["previous_week"]["mean"]["value"]) is not None]
     ticks = _tone_ticks(bounds or [0.0])
     lo, hi = ticks[0], ticks[-1]
     font = _font(layout)
@@ -195,11 +205,9 @@ def topics_chart(topics: list[dict[str, Any]], layout: Layout = WIDE) -> str:
         body.append(f'<text x="{_fmt(x)}" y="{fs + 2}" text-anchor="middle" fill="{MUTED}" {font}>{_tick(tick)}</text>')
     if not rows:
         body.append(f'<text x="{left}" y="50" fill="{MUTED}" {font}>No topic has enough scored posts this week.</text>')
-    for i, t in enumerate(rows):
+    for i, (t, (value, a, b)) in enumerate(rows):
         y = 34 + row_h * i + (row_h * 0.68 if narrow else row_h / 2)
-        mean = t["sentiment"]["mean"]
-        a, b = mean["ci95"]
-        colour = POS if mean["value"] >= 0 else NEG
+        colour = POS if value >= 0 else NEG
         if narrow:
             body.append(f'<text x="{left}" y="{_fmt(y - 10)}" fill="{INK}" {font}>{escape(t["label"][:40])}</text>')
         else:
@@ -216,31 +224,31 @@ def topics_chart(topics: list[dict[str, Any]], layout: Layout = WIDE) -> str:
                 f'<line x1="{_fmt(tx(end))}" x2="{_fmt(tx(end))}" y1="{_fmt(y - 5)}" y2="{_fmt(y + 5)}" '
                 f'stroke="{colour}" stroke-width="2"/>'
             )
-        prev = t["previous_week"]["mean"].get("value")
+        prev = t["previous_week"]["mean"]["value"]
         if prev is not None:
             body.append(
                 f'<circle cx="{_fmt(tx(prev))}" cy="{_fmt(y)}" r="4.5" fill="white" stroke="{INK}" '
                 f'stroke-width="1.5"><title>last week {prev:+.2f}</title></circle>'
             )
         body.append(
-            f'<circle cx="{_fmt(tx(mean["value"]))}" cy="{_fmt(y)}" r="5.5" fill="{colour}">'
-            f"<title>{escape(t['label'])}: {mean['value']:+.2f} ({a:+.2f} to {b:+.2f})</title></circle>"
+            f'<circle cx="{_fmt(tx(value))}" cy="{_fmt(y)}" r="5.5" fill="{colour}">'
+            f"<title>{escape(t['label'])}: {value:+.2f} ({a:+.2f} to {b:+.2f})</title></circle>"
         )
     desc = "; ".join(
-        f"{t['label']}: {t['sentiment']['mean']['value']:+.2f} (95% interval {t['sentiment']['mean']['ci95'][0]:+.2f} "
-        f"to {t['sentiment']['mean']['ci95'][1]:+.2f})"
+        f"{t['label']}: {value:+.2f} (95% interval {a:+.2f} "
+        f"to {b:+.2f})"
         + (
             f", last week {t['previous_week']['mean']['value']:+.2f}"
-            if t["previous_week"]["mean"].get("value") is not None
+            if t["previous_week"]["mean"]["value"] is not None
             else ""
         )
-        for t in rows
+        for t, (value, a, b) in rows
     )
     title = "Mean tone per topic with 95% intervals; hollow dots: last week"
     return _svg(layout, height, "topics", title, desc or "No topic has enough scored posts this week.", body)
 
 
-def spike_arrow(spike: dict[str, Any]) -> str:
+def spike_arrow(spike: Spike) -> str:
     """▲ or ▼ as the spike's own figures go: volume against its expectation, tone against its baseline."""
     if spike["kind"] == "volume":
         up = spike["posts"] > spike["expected"]
@@ -249,7 +257,7 @@ def spike_arrow(spike: dict[str, Any]) -> str:
     return "▲" if up else "▼"
 
 
-def daily_chart(daily: list[dict[str, Any]], spikes: list[dict[str, Any]], monday: date, layout: Layout = WIDE) -> str:
+def daily_chart(daily: list[dict[str, Any]], spikes: list[Spike], monday: date, layout: Layout = WIDE) -> str:
     """Posts per local day of the week, with a scale; days flagged as spikes are highlighted and labelled
     with the direction of each spike (▲ more posts or more positive, ▼ fewer or more negative)."""
     width, left, fs, right = layout.width, layout.left, layout.font, 12
@@ -258,7 +266,7 @@ def daily_chart(daily: list[dict[str, Any]], spikes: list[dict[str, Any]], monda
     font = _font(layout)
     counts = {row["date"]: row["posts"] for row in daily}
     days = [date.fromordinal(monday.toordinal() + i) for i in range(7)]
-    flagged: dict[str, list[dict[str, Any]]] = {}
+    flagged: dict[str, list[Spike]] = {}
     for s in spikes:
         flagged.setdefault(s["date"], []).append(s)
     scale = _count_ticks(max([*counts.values(), 1]))

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from listening_post.analysis.stats import INSUFFICIENT
+from listening_post.summary_model import AboutUs, EmergingTerm, Sentiment, Spike, Summary, Topic
 
 MINUS = "\u2212"
 
@@ -87,7 +88,7 @@ def arrow(difference: float | None, verdict: str | None) -> str:
     return "▲" if difference > 0 else "▼"
 
 
-def findings(summary: dict[str, Any]) -> list[str]:
+def findings(summary: Summary) -> list[str]:
     volume, sentiment = summary["volume"], summary["sentiment"]
     name = summary.get("country_name") or summary["country"]
     about = [_about_us_sentence(a) for a in summary.get("about_us") or []]
@@ -125,15 +126,15 @@ def findings(summary: dict[str, Any]) -> list[str]:
     return about + out[:5]
 
 
-def _about_us_sentence(a: dict[str, Any]) -> str:
+def _about_us_sentence(a: AboutUs) -> str:
     posts, before = a["posts"], a["previous_week_posts"]
     if not posts:
         return f"{a['label']}: nothing notable, no posts this week (last week {before:,})."
     text = f"{a['label']}: {_count(posts, 'post')} ({_volume_words(posts, before)})"
-    mean, change = a["sentiment"], a["change"]
-    if mean.get("value") is None:
+    value, change = a["sentiment"]["value"], a["change"]
+    if value is None:
         return text + ", too few to say how the tone is."
-    text += f", tone {tone_word(mean['value'])} ({signed(mean['value'])})"
+    text += f", tone {tone_word(value)} ({signed(value)})"
     prev = (a.get("previous_week") or {}).get("value")
     if change["verdict"] == "significant":
         moved = direction_word(change["difference"], change["verdict"])
@@ -153,13 +154,13 @@ def _volume_words(posts: int, before: int) -> str:
     return f"{'up' if posts > before else 'down'} from {before:,} last week"
 
 
-def _volume_sentence(summary: dict[str, Any]) -> str:
+def _volume_sentence(summary: Summary) -> str:
     volume = summary["volume"]
     prev = volume["previous_week"]
     text = f"{_count(volume['posts'], 'post')} from {_count(volume['authors'], 'author')} this week"
     if prev["posts"]:
         change = prev["change"]
-        if prev["verdict"] == "significant":
+        if prev["verdict"] == "significant" and change is not None:  # a verdict needs last week's posts
             direction = "more" if change > 0 else "fewer"
             text += f": {pct(abs(change))} {direction} than last week's {prev['posts']:,}, {sure(prev['verdict'])}"
         else:
@@ -167,11 +168,13 @@ def _volume_sentence(summary: dict[str, Any]) -> str:
     return text + "."
 
 
-def _tone_sentence(sentiment: dict[str, Any]) -> str:
+def _tone_sentence(sentiment: Sentiment) -> str:
     mean = sentiment["mean"]
     shares = sentiment["shares"]
     change, prev = sentiment["change"], sentiment["previous_week"]["mean"]
-    text = f"Tone was {tone_word(mean['value'])} ({signed(mean['value'])} on a scale from −1 to +1)"
+    value = mean["value"]
+    assert value is not None, "called for a tone with enough posts (status ok)"
+    text = f"Tone was {tone_word(value)} ({signed(value)} on a scale from −1 to +1)"
     if change["verdict"] == "significant":
         moved = direction_word(change["difference"], change["verdict"])
         text += f", {moved} last week ({signed(prev['value'])}), {sure(change['verdict'])}"
@@ -198,13 +201,14 @@ def _storyline_sentence(storylines: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def _topic_shift_sentence(topics: list[dict[str, Any]]) -> str | None:
+def _topic_shift_sentence(topics: list[Topic]) -> str | None:
     for t in topics:
         change = t["change"]
-        if change["verdict"] != "significant":
+        difference = change["difference"]
+        if change["verdict"] != "significant" or difference is None:  # a verdict has its difference
             continue
         before, after = t["previous_week"]["mean"]["value"], t["sentiment"]["mean"]["value"]
-        word = "more positive" if change["difference"] > 0 else "more negative"
+        word = "more positive" if difference > 0 else "more negative"
         text = f"Tone on {t['label']} turned {word}, from {signed(before)} to {signed(after)}, {sure('significant')}"
         drivers = t.get("drivers") or []
         if drivers:
@@ -213,19 +217,20 @@ def _topic_shift_sentence(topics: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def _share_of_voice_sentence(topics: list[dict[str, Any]]) -> str | None:
+def _share_of_voice_sentence(topics: list[Topic]) -> str | None:
     ranked = [t for t in topics if t["posts"] and t["share_of_voice"]]
     if not ranked:
         return None
     top = max(ranked, key=lambda t: t["posts"])
     share = top["share_of_voice"]
-    text = f"{top['label']} drew the most attention: {pct(share['value'])} of posts ({top['posts']:,})"
+    value = share["value"] if share else None
+    text = f"{top['label']} drew the most attention: {pct(value)} of posts ({top['posts']:,})"
     if top["volume_change"] is not None:
         text += f", {pct_change(top['volume_change'])} on last week"
     return text + "."
 
 
-def _coordination_sentence(summary: dict[str, Any]) -> str | None:
+def _coordination_sentence(summary: Summary) -> str | None:
     clusters = summary["coordination"]
     if not clusters:
         return None
@@ -244,7 +249,7 @@ def _coordination_sentence(summary: dict[str, Any]) -> str | None:
     return text + "."
 
 
-def _emerging_sentence(terms: list[dict[str, Any]]) -> str | None:
+def _emerging_sentence(terms: list[EmergingTerm]) -> str | None:
     organic = [t for t in terms if t.get("coordinated_share", 0) < 0.5]
     if not organic:
         return None
@@ -253,7 +258,7 @@ def _emerging_sentence(terms: list[dict[str, Any]]) -> str | None:
     return f"Talked about far more than in the previous weeks: {listed}."
 
 
-def spike_words(spike: dict[str, Any]) -> str:
+def spike_words(spike: Spike) -> str:
     """A spike in plain words, from its figures (its ``description`` carries the statistic)."""
     day = date.fromisoformat(spike["date"])
     if spike["kind"] == "volume":
@@ -268,7 +273,7 @@ def spike_words(spike: dict[str, Any]) -> str:
     )
 
 
-def _spike_sentence(spikes: list[dict[str, Any]]) -> str | None:
+def _spike_sentence(spikes: list[Spike]) -> str | None:
     volume = [s for s in spikes if s["kind"] == "volume" and s["z"] > 0]
     if not volume:
         return None
@@ -277,28 +282,28 @@ def _spike_sentence(spikes: list[dict[str, Any]]) -> str | None:
     return f"Volume spiked: {text}."
 
 
-def method_notes(summary: dict[str, Any]) -> list[str]:
+def method_notes(summary: Summary) -> list[str]:
     """How the findings' verdicts were reached, with the tests' names and figures: for the method note,
     not for the findings."""
     notes = []
     prev = summary["volume"]["previous_week"]
-    if prev.get("test"):
-        test = prev["test"]
+    test = prev["test"]
+    if test:
         notes.append(
             f"Volume against last week: {test['test']}, statistic {test['statistic']:+.2f}, "
             f"p = {test['p_value']:.3g} ({prev['verdict']})."
         )
     change = summary["sentiment"]["change"]
-    if change.get("test"):
-        test = change["test"]
+    test = change["test"]
+    if test:
         notes.append(
             f"Tone against last week: {test['test']}, difference {signed(test['difference'])}, "
             f"p = {test['p_value']:.3g} ({change['verdict']})."
         )
     for a in summary.get("about_us") or []:
         t = next((t for t in summary["topics"] if t["id"] == a["id"]), None)
-        if t and t["change"].get("test"):
-            test = t["change"]["test"]
+        test = t["change"]["test"] if t else None
+        if t and test:
             notes.append(
                 f"{a['label']}, tone against last week: {test['test']}, p = {test['p_value']:.3g}"
                 + (f", Holm-adjusted p = {test['p_adjusted']:.3g}" if test.get("p_adjusted") is not None else "")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from functools import lru_cache
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -14,6 +13,7 @@ from listening_post.briefs import charts
 from listening_post.briefs import findings as f
 from listening_post.layout import PATHS
 from listening_post.sentiment_catalogue import mark_unvalidated
+from listening_post.summary_model import Estimate, Summary, TrendWeek
 from listening_post.weeks import IsoWeek
 
 BRIEF_FILES = ("summary.json", "brief.html", "brief.md")
@@ -54,19 +54,19 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def _interval(est: dict[str, Any] | None, kind: str = "signed") -> str:
-    if not est or est.get("value") is None:
+def _interval(est: Estimate | None, kind: str = "signed") -> str:
+    if not est or est["value"] is None or est["ci95"] is None:  # value and interval come together
         return "insufficient data"
     fmt = {"signed": f.signed, "pct": f.pct, "signed_pct": f.signed_pct}[kind]
     lo, hi = est["ci95"]
     return f"{fmt(est['value'])} ({fmt(lo)} to {fmt(hi)})"
 
 
-def _share(est: dict[str, Any] | None) -> str:
+def _share(est: Estimate | None) -> str:
     return _interval(est, "pct")
 
 
-def _net(est: dict[str, Any] | None) -> str:
+def _net(est: Estimate | None) -> str:
     return _interval(est, "signed_pct")
 
 
@@ -98,14 +98,14 @@ def _md_escape(text: str) -> str:
     return " ".join(text.split())
 
 
-def shown_trend(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def shown_trend(summary: Summary) -> list[TrendWeek]:
     """The trend from the first week with posts: weeks before collection began are not silent weeks."""
-    trend: list[dict[str, Any]] = summary["trend"]
+    trend = summary["trend"]
     first = next((i for i, row in enumerate(trend) if row["posts"]), len(trend) - 1)
     return trend[first:]
 
 
-def neighbours(summary: dict[str, Any]) -> dict[str, dict[str, str] | None]:
+def neighbours(summary: Summary) -> dict[str, dict[str, str] | None]:
     """Links to the previous and next week's briefs, relative to this brief's folder in the lake
     (``briefs/country=CC/week=W/``), so that they work on disk, from S3 and when copied as a folder. The
     previous week is linked when it held posts, the next one once this week is over."""
@@ -120,7 +120,7 @@ def neighbours(summary: dict[str, Any]) -> dict[str, dict[str, str] | None]:
     return {"prev": link(week.shift(-1)) if before else None, "next": link(week.shift(1)) if over else None}
 
 
-def render(summary: dict[str, Any]) -> dict[str, str]:
+def render(summary: Summary) -> dict[str, str]:
     """The three brief files, by name."""
     trend = shown_trend(summary)
     monday = date.fromisoformat(summary["period"]["local_start"])
@@ -131,7 +131,9 @@ def render(summary: dict[str, Any]) -> dict[str, str]:
         "method": f.method_notes(summary),
         "nav": neighbours(summary),
         "trend": trend,
-        "topic_share_total": sum((t["share_of_voice"] or {}).get("value") or 0 for t in summary["topics"]),
+        "topic_share_total": sum(
+            (t["share_of_voice"]["value"] if t["share_of_voice"] else None) or 0 for t in summary["topics"]
+        ),
         "charts": [
             {
                 "id": "trend",

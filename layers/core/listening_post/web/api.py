@@ -31,6 +31,7 @@ from listening_post import __version__
 from listening_post.briefs.mailsafe import without_file_navigation
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.sources import registry
+from listening_post.summary_model import as_read
 from listening_post.web import alerts_page, evidence
 from listening_post.web.overview import SummaryView
 from listening_post.web.store import BriefStore
@@ -187,7 +188,7 @@ def create_app(store: BriefStore, configured: Configured = None) -> APIGatewayHt
             data = json.loads(body) if body is not None else None
         except ValueError:  # a damaged file: shown as a week without figures, never a 500
             return None
-        return SummaryView(data) if isinstance(data, dict) else None
+        return SummaryView(as_read(data)) if isinstance(data, dict) else None
 
     def render(template: str, **values: Any) -> Response[str]:
         html = pages().get_template(template).render(version=__version__, **values)

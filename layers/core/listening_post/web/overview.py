@@ -10,9 +10,12 @@ missing is simply absent, so a page reads old and new summaries alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-OPTIONAL_SECTIONS = ("about_us", "press", "public", "headlines", "outlets")
+from listening_post.summary_model import Summary
+
+OptionalSection = Literal["about_us", "press", "public", "headlines", "outlets"]
+OPTIONAL_SECTIONS: tuple[OptionalSection, ...] = ("about_us", "press", "public", "headlines", "outlets")
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,10 @@ class ToneArrow:
 
 @dataclass(frozen=True)
 class SummaryView:
-    data: dict[str, Any]
+    """A summary.json as read from the lake: typed as the summary, read with ``.get`` because an older
+    version or a damaged file may lack any part of it."""
+
+    data: Summary
 
     @property
     def week(self) -> str:
