@@ -8,11 +8,14 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from listening_post.sources import registry
-from listening_post.sources.base import PayloadError, parse_guarded
+from listening_post.sources.base import Page, PayloadError, parse_guarded
 from listening_post.sources.spec import AuthorFormError
 from listening_post.sources.zeeschuimer import MAX_LINE_BYTES, PLATFORM, native_author
 
@@ -247,3 +250,61 @@ def test_importing_the_module_loads_nothing_but_the_spec() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['listening_post.sources.zeeschuimer']"
+
+
+# Mutated real lines: whatever a capture holds, the outcome is posts and rejects, or the whole file refused
+# with the reason; never an exception (the parser is run bare, without parse_guarded's net).
+_junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+)
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            out += _paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value[:3]):
+            out += _paths(inner, (*prefix, i))
+    return out
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_mutated_real_lines_never_raise_but_payload_error(data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from([TIKTOK, TWITTER, INSTAGRAM]))
+    item = json.loads(data.draw(st.sampled_from(lines(name))))
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(_paths(item)))
+        if not path:
+            item = data.draw(_junk)
+            continue
+        parent: Any = item
+        for key in path[:-1]:
+            parent = parent[key]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif isinstance(parent, list) and isinstance(path[-1], int) and data.draw(st.booleans()):
+            parent.pop(path[-1])
+        else:
+            parent[path[-1]] = data.draw(_junk)
+    page = _page_or_reason(json.dumps(item).encode())
+    if isinstance(page, str):
+        assert page  # the file refused, saying why
+        return
+    assert len(page.posts) + len(page.rejects) + page.withdrawn >= 1
+    assert all(r.reason for r in page.rejects)
+
+
+def _page_or_reason(body: bytes) -> Page | str:
+    try:
+        return PLATFORM.parse(body)
+    except PayloadError as exc:
+        return str(exc)
