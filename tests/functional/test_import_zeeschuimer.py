@@ -214,3 +214,21 @@ def test_a_captured_post_quarantined_for_its_date_is_erased_with_its_author(
     assert author_id is not None
     report = erase_author(Lake.from_uri(str(lake)), author_id, run_id="erase1", source="tiktok")
     assert report.quarantined_removed == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="web/api.py: the posts page's source filter takes registry.names() (platform names), so the sources "
+    "a capture platform writes (tiktok, instagram) are a 400",
+)
+def test_the_posts_page_filters_by_a_captured_platform(tmp_path: Path) -> None:
+    from listening_post.lake import Lake
+    from listening_post.web.api import create_app
+    from listening_post.web.server import to_event
+    from listening_post.web.store import BriefStore
+
+    lake = Lake.from_uri(str(tmp_path / "lake"))
+    lake.write_json("briefs/country=TR/week=2026-W47/summary.json", {"country": "TR", "week": "2026-W47"})
+    app = create_app(BriefStore(lake), {"TR": "Türkiye"})
+    event = to_event("GET", "/countries/TR/weeks/2026-W47/posts?format=json&source=tiktok", {}, b"")
+    assert app.resolve(event, None)["statusCode"] == 200
