@@ -14,16 +14,18 @@ talks to a platform.
 Per platform:
 - tiktok.com: the web API's video item. Author: the handle (``author.uniqueId``), lower-cased. Its page
   ``tiktok.com/@<handle>/video/<id>`` names the author, so it is a reader link (``links/``), never the
-  post's ``url``. Hashtags and mentions from ``textExtra``; a duet quotes the video it answers.
+  post's ``url``. Hashtags and mentions from ``textExtra``. Not read, for want of a recorded example: a
+  duet's original (``duetInfo``), the region (``locationCreated``); X's ``place`` likewise.
 - instagram.com: the web API's media item (the "item list" form of 4CAT). Post id: the shortcode
   (``/p/<code>``, which names nobody; ``id`` holds the owner's user id and is not used). Author: the
   username, lower-cased. Hashtags and mentions read from the caption, as 4CAT does.
 - twitter.com / x.com: the web GraphQL ``Tweet`` result. Posts carry ``source`` "x" with the same native
   id, author (the numeric user id) and link as the X API reader writes, so a post captured in a browser
-  and the same post read from the API are one post. A retweet becomes the original plus a repost row.
+  and the same post read from the API are one post.
 
-Not read, quarantined with the reason: X retweets, Threads and LinkedIn items (no recorded capture was found to check
-a mapping against), TikTok comments, Instagram's older "graph" items, every other ``source_platform``.
+Not read, quarantined with the reason: X retweets and results other than a plain ``Tweet``, Threads and
+LinkedIn items (no recorded capture was found
+to check a mapping against), TikTok comments, Instagram's older "graph" items, every other ``source_platform``.
 A malformed line, or one longer than :data:`MAX_LINE_BYTES`, is quarantined and the rest of the file kept.
 Quarantined records hold the line number, the platform and the item's field names, never the item: its
 identity fields (owners, user ids, mentioned handles) take other names on every platform.
@@ -119,9 +121,6 @@ def parse(payload: bytes | str) -> Page:
         except MALFORMED as exc:
             page.rejects.append(Reject(f"line {number} ({platform}): {reason_of(exc)}", record, index))
             continue
-        if posts is None:
-            page.withdrawn += 1  # a deleted or withheld post (X's tombstones): no opinion to keep
-            continue
         page.posts.extend(posts)
     if not envelopes and first_shape is not None:
         raise PayloadError(
@@ -209,8 +208,6 @@ def _tiktok(item: dict[str, Any]) -> list[ParsedPost]:
     mentions = [
         e["userUniqueId"].lower() for e in extras if isinstance(e.get("userUniqueId"), str) and e["userUniqueId"]
     ]
-    duet = as_dict(item.get("duetInfo")).get("duetFromId")
-    region = item.get("locationCreated")
     author = item.get("author")
     return [
         ParsedPost(
@@ -224,11 +221,9 @@ def _tiktok(item: dict[str, Any]) -> list[ParsedPost]:
             likes=optional_int(stats.get("diggCount")),
             reposts=optional_int(stats.get("shareCount")),
             replies=optional_int(stats.get("commentCount")),
-            country=region.upper() if isinstance(region, str) and len(region) == 2 and region.isalpha() else None,
             links=[],
             hashtags=hashtags,
             mentions_native=mentions,
-            quoted_native=str(duet) if isinstance(duet, str | int) and str(duet) not in ("", "0") else None,
             author_followers=optional_int(author_stats.get("followerCount")),
             author_posts=optional_int(author_stats.get("videoCount")),
             author_is_verified=author.get("verified")
@@ -290,32 +285,20 @@ def _instagram(item: dict[str, Any]) -> list[ParsedPost]:
 # --- X (twitter.com, x.com) -------------------------------------------------------------------------
 
 
-def _x(item: dict[str, Any]) -> list[ParsedPost] | None:
+def _x(item: dict[str, Any]) -> list[ParsedPost]:
     from listening_post.sources.base import RecordError
 
-    tweet = _tweet(item)
-    if tweet is None:
-        return None
-    if "retweeted_status_result" in tweet["legacy"]:
+    # Only a plain ``Tweet`` result is read: the wrappers and tombstones of other GraphQL responses
+    # (``TweetWithVisibilityResults``, ``TweetTombstone``) have no recorded capture to check against, and
+    # lack ``legacy`` here, so they are quarantined with that reason.
+    if not isinstance(item.get("legacy"), dict):
+        kind = item.get("__typename")
+        raise RecordError(f"not a Tweet result with legacy fields (__typename {str(kind)[:40]!r})")
+    if "retweeted_status_result" in item["legacy"]:
         # Its text is "RT @name: " and a cut copy, its counts the original's: read as a post it would count
         # an amplification as a second opinion. Quarantined until a recorded capture shows the shape.
         raise RecordError("a retweet: not read (no recorded capture of one was available to check a mapping)")
-    return [_x_post(tweet)]
-
-
-def _tweet(result: Any) -> dict[str, Any] | None:
-    """The tweet of a GraphQL result: unwrapped from ``TweetWithVisibilityResults``; None for a tombstone."""
-    from listening_post.sources.base import RecordError
-
-    if isinstance(result, dict) and result.get("__typename") == "TweetWithVisibilityResults":
-        result = result.get("tweet")
-    if not isinstance(result, dict):
-        return None
-    if result.get("__typename") in ("TweetTombstone", "TweetUnavailable"):
-        return None
-    if not isinstance(result.get("legacy"), dict):
-        raise RecordError("missing legacy (not a Tweet result)")
-    return result
+    return [_x_post(item)]
 
 
 def _x_post(tweet: dict[str, Any]) -> ParsedPost:
@@ -339,7 +322,6 @@ def _x_post(tweet: dict[str, Any]) -> ParsedPost:
     entities = as_dict(legacy.get("entities"))
     urls, mentions = map(as_dict, as_list(entities.get("urls"))), map(as_dict, as_list(entities.get("user_mentions")))
     lang = legacy.get("lang")
-    place = as_dict(legacy.get("place")).get("country_code")
     verified = user.get("is_blue_verified", user_legacy.get("verified"))
     return ParsedPost(
         source="x",
@@ -352,7 +334,6 @@ def _x_post(tweet: dict[str, Any]) -> ParsedPost:
         likes=optional_int(legacy.get("favorite_count")),
         reposts=optional_int(legacy.get("retweet_count")),
         replies=optional_int(legacy.get("reply_count")),
-        country=place.upper() if isinstance(place, str) and len(place) == 2 else None,
         links=[u["expanded_url"] for u in urls if isinstance(u.get("expanded_url"), str)],
         hashtags=[h["text"] for h in map(as_dict, as_list(entities.get("hashtags"))) if isinstance(h.get("text"), str)],
         mentions_native=[m["id_str"] for m in mentions if isinstance(m.get("id_str"), str)],
