@@ -24,8 +24,8 @@ Per platform:
   and the same post read from the API are one post.
 
 Not read, quarantined with the reason: X retweets and results other than a plain ``Tweet``, Threads and
-LinkedIn items (no recorded capture was found
-to check a mapping against), TikTok comments, Instagram's older "graph" items, every other ``source_platform``.
+LinkedIn items (no recorded capture was found to check a mapping against), TikTok comments, Instagram's
+older "graph" items, every other ``source_platform``.
 A malformed line, or one longer than :data:`MAX_LINE_BYTES`, is quarantined and the rest of the file kept.
 Quarantined records hold the line number, the platform and the item's field names, never the item: its
 identity fields (owners, user ids, mentioned handles) take other names on every platform.
