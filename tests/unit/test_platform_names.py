@@ -101,7 +101,10 @@ def template_mentions(text: str, names: tuple[str, ...]) -> Iterator[tuple[int, 
 
 
 def _allowed(relative: str, name: str) -> bool:
-    return relative in (f"sources/{name}.py", "sources/registry.py") or name in ALSO_ALLOWED.get(relative, ())
+    if relative in (f"sources/{name}.py", "sources/registry.py") or name in ALSO_ALLOWED.get(relative, ()):
+        return True
+    # A capture export's module names the platforms whose posts it writes (its PLATFORM.emits).
+    return any(name in spec.emits and relative == f"sources/{spec.name}.py" for spec in registry.platforms())
 
 
 def _modules() -> Iterator[tuple[str, Path]]:

@@ -25,6 +25,7 @@ PLATFORM_MODULES: dict[str, str] = {
     "gdelt": "listening_post.sources.gdelt",
     "telegram": "listening_post.sources.telegram",
     "threads": "listening_post.sources.threads",
+    "zeeschuimer": "listening_post.sources.zeeschuimer",
 }
 
 
