@@ -143,11 +143,6 @@ def test_a_captured_tiktok_author_is_erased_by_handle(
     assert "tiktok:7288995634328177926" not in {link["post_id"] for link in links}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py erase-author: --source takes registry.names() (platform names), not registry.source_names(), "
-    "so the posts a capture platform writes (tiktok, instagram) cannot be named; the library erases them (above)",
-)
 def test_erase_author_on_the_command_line_takes_a_captured_platform(
     tmp_path: Path, author_key: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -190,11 +185,6 @@ def test_collect_says_collection_is_manual_and_reads_nothing(
     assert out["imported"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline.ingest_payloads pseudonymises a post screened out by its date (sources/base.screen_times) "
-    "under the import's source (zeeschuimer), while its posts and erasure use the post's own (tiktok)",
-)
 def test_a_captured_post_quarantined_for_its_date_is_erased_with_its_author(
     tmp_path: Path, author_key: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -216,11 +206,6 @@ def test_a_captured_post_quarantined_for_its_date_is_erased_with_its_author(
     assert report.quarantined_removed == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/api.py: the posts page's source filter takes registry.names() (platform names), so the sources "
-    "a capture platform writes (tiktok, instagram) are a 400",
-)
 def test_the_posts_page_filters_by_a_captured_platform(tmp_path: Path) -> None:
     from listening_post.lake import Lake
     from listening_post.web.api import create_app

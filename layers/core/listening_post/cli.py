@@ -410,7 +410,7 @@ def cmd_erase_author(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 0
-    forms = registry.platform(args.source).author_form
+    forms = registry.emitted_by()[args.source].author_form
     print(
         f"listening-post: nothing matched: no post or quarantined record in {lake.uri} has the pseudonym of "
         f"{args.source} {native!r}. Either the author key (LISTENING_POST_AUTHOR_KEY) is not the one this lake "
@@ -579,7 +579,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = command("erase-author", cmd_erase_author, "remove every post of one author from the lake (right to erasure)")
-    p.add_argument("--source", required=True, choices=SOURCE_NAMES, help="the platform of the author (required)")
+    # Every source the lake may hold: a capture export's posts are erased under their own platform (tiktok).
+    p.add_argument(
+        "--source", required=True, choices=registry.source_names(), help="the platform of the author (required)"
+    )
     p.add_argument(
         "--handle",
         required=True,

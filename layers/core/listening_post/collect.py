@@ -268,7 +268,14 @@ class Collector:
                     report.replaced_characters += fetched.page.replaced_characters or 0
                     self.first_seen.settle(fetched.page.posts, country=job.country.code, now=collected_at)
                     for reject in screen_times(fetched.page, collected_at).rejects:
-                        quarantine.add(reject.reason, fetched.origin, reject.index, reject.record, reject.author_native)
+                        quarantine.add(
+                            reject.reason,
+                            fetched.origin,
+                            reject.index,
+                            reject.record,
+                            reject.author_native,
+                            reject.author_source,
+                        )
                     # A page at a time, so that a cloud sentiment backend scores it in batches.
                     posts.extend(
                         self.enricher.enrich_many(

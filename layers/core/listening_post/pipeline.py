@@ -267,7 +267,9 @@ def ingest_payloads(
         first_seen.settle(page.posts, country=country, now=now)
         result.withdrawn += page.withdrawn
         for reject in screen_times(page, now).rejects:
-            quarantine.add(reject.reason, origin, reject.index, reject.record, reject.author_native)
+            quarantine.add(
+                reject.reason, origin, reject.index, reject.record, reject.author_native, reject.author_source
+            )
         parsed.extend(page.posts)
     if spec.after_import is not None:  # replies that name their thread only through it (sources/spec.py)
         spec.after_import(parsed)

@@ -20,6 +20,7 @@ from listening_post.secrecy import scrub
 
 if TYPE_CHECKING:
     from listening_post.enrich.pseudonym import Pseudonymiser
+    from listening_post.sources.base import Reject
 
 # Keys that hold who wrote something, across the platforms' payloads.
 IDENTITY_KEYS = frozenset(
@@ -124,12 +125,24 @@ class QuarantineBatch:
     entries: list[QuarantineEntry] = field(default_factory=list)
 
     def add(
-        self, reason: str, origin: str, index: int | None = None, record: Any = None, author: str | None = None
+        self,
+        reason: str,
+        origin: str,
+        index: int | None = None,
+        record: Any = None,
+        author: str | None = None,
+        author_source: str | None = None,
     ) -> None:
+        """``author_source``: the platform of ``author`` when it is not the batch's (a capture export)."""
         author_id = None
         if self.pseudonymiser is not None and (author or index is not None):  # not for a whole payload
-            author_id = self.pseudonymiser.author_id(self.source, author or native_author_of(self.source, record))
+            native = author or native_author_of(self.source, record)
+            author_id = self.pseudonymiser.author_id(author_source or self.source, native)
         self.entries.append(QuarantineEntry(reason, origin, index, record, author_id))
+
+    def add_reject(self, reject: Reject, origin: str) -> None:
+        """A record a parser or the date screen refused (``sources/base.Reject``)."""
+        self.add(reject.reason, origin, reject.index, reject.record, reject.author_native, reject.author_source)
 
     def path(self, day: str) -> str:
         return PATHS.quarantine(self.source, day, self.run_id)

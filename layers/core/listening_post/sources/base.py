@@ -57,6 +57,9 @@ class Reject:
     record: Any
     index: int | None = None
     author_native: str | None = None  # who wrote it, when known: quarantine keeps only its pseudonym
+    # The platform the author belongs to when it is not the payload's (a capture export's posts are tiktok,
+    # instagram...): the pseudonym must be the one erasure computes for that platform.
+    author_source: str | None = None
 
 
 @dataclass(slots=True)
@@ -93,7 +96,9 @@ def screen_times(page: Page, now: datetime) -> Page:
         # An id that names the author is left out: quarantine holds no identity (the pseudonym is added
         # from author_native, so that erasure finds the record).
         post_id = None if post.id_names_author else post.post_id
-        page.rejects.append(Reject(reason, {"post_id": post_id, "url": post.url}, None, post.author_native))
+        page.rejects.append(
+            Reject(reason, {"post_id": post_id, "url": post.url}, None, post.author_native, post.source)
+        )
     page.posts = kept
     return page
 
