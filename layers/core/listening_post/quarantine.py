@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 import regex
@@ -66,6 +67,15 @@ _HANDLE_IN_URL = regex.compile(r"(?<=/)@[\w.-]+|(?<=/users/)[\w.-]+")
 _ACCOUNT_ID = regex.compile(r"did:(?:plc|web):[A-Za-z0-9._:%-]+|(?<=/profile/)[^/\s\"']+|(?<=/channel/)[\w-]+")
 
 
+@cache
+def _platform_accounts() -> regex.Pattern[str] | None:
+    """Every platform's own forms of an account in raw text (``Platform.account_patterns``), as one pattern."""
+    from listening_post.sources import registry
+
+    patterns = [p for spec in registry.platforms() for p in spec.account_patterns]
+    return regex.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
 def redact(value: Any, depth: int = 0) -> Any:
     if depth > 32:
         return REDACTED
@@ -85,6 +95,8 @@ def redact_text(text: str) -> str:
     text = scrub(text)
     text = _IDENTITY_IN_TEXT.sub(lambda m: m.group(1) + f'"{REDACTED}"', text)
     text = _ACCOUNT_ID.sub(REDACTED, text)
+    if (accounts := _platform_accounts()) is not None:
+        text = accounts.sub(lambda m: "@" + REDACTED if m.group().startswith("@") else REDACTED, text)
     return _HANDLE_IN_URL.sub(lambda m: "@" + REDACTED if m.group().startswith("@") else REDACTED, text)
 
 

@@ -141,6 +141,9 @@ class Platform:
     reader_links: bool = False  # a post's public link names its author: kept in links/, not in posts
     # Other ``source`` names this platform's posts carry (a browser-capture export of several platforms).
     emits: tuple[str, ...] = ()
+    # Regular expressions (``regex`` syntax) matching what names an account in this platform's raw text: a
+    # record that cannot be parsed is quarantined with every match replaced (quarantine.redact_text).
+    account_patterns: tuple[str, ...] = ()
     # Run once over everything an import parsed (replies that name their thread only through it).
     after_import: Callable[[list[ParsedPost]], None] | None = None
     # The field of ``countries[].sources.<name>`` a query on this platform cannot run without (a list that

@@ -827,6 +827,14 @@ PLATFORM = Platform(
     query_syntax=None,  # the preview cannot search: the query filters each channel's posts
     hashtags=True,
     reader_links=True,
+    # In a page or export that cannot be parsed: t.me links, data-post ids, the channel's title, bare @names
+    # (not e-mail addresses).
+    account_patterns=(
+        r"(?<=\bt\.me/(?:s/)?)(?!s/)[A-Za-z0-9_]{3,64}",
+        r'(?<=data-post=")[A-Za-z0-9_]+(?=/)',
+        r'(?<=message_owner_name"[^>]{0,200}>\s*<span dir="auto">)[^<]{1,256}',
+        r"(?<![\w.@])@[A-Za-z0-9_]{4,32}\b",
+    ),
     country_needs="channels",
     country_needs_why=" (Telegram is read through each channel's web preview)",
     docs="Telegram public channels' web previews (t.me/s/<channel>), no key; Desktop and Telethon exports",
