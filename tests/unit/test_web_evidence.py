@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import get_args
 
 import pytest
 
 from listening_post.analysis import weekly
 from listening_post.analysis.weekly import excerpt
-from listening_post.config import SOURCE_NAMES
 from listening_post.model import SENTIMENT_LABELS
-from listening_post.web.api import Label, Source
+from listening_post.sources import registry
+from listening_post.web.api import Label, create_app
 from listening_post.web.evidence import MENTION, Page, mask
 from listening_post.web.overview import SummaryView
 from listening_post.web.server import to_event
 
 
-def test_the_apis_labels_and_sources_are_the_schemas() -> None:
+def test_the_apis_labels_are_the_schemas_and_its_sources_the_registrys(tmp_path: Path) -> None:
     assert get_args(Label) == SENTIMENT_LABELS
-    assert get_args(Source) == SOURCE_NAMES
+    from listening_post.lake import Lake
+    from listening_post.web.store import BriefStore
+
+    lake = Lake.from_uri(str(tmp_path / "lake"))
+    lake.write_json("briefs/country=TR/week=2026-W47/summary.json", {"country": "TR", "week": "2026-W47"})
+    app = create_app(BriefStore(lake), {"TR": "Türkiye"})
+    for source, status in (("mastodon", 200), ("tiktok", 200), ("nosuchplatform", 400)):
+        assert (source in registry.source_names()) == (status == 200)
+        event = to_event("GET", f"/countries/TR/weeks/2026-W47/posts?format=json&source={source}", {}, b"")
+        assert app.resolve(event, None)["statusCode"] == status, source
 
 
 @pytest.mark.parametrize(
