@@ -16,7 +16,7 @@ from listening_post.enrich.pseudonym import Pseudonymiser
 from listening_post.lake import Lake
 from listening_post.model import FILE_SCHEMA, ParsedPost, Post
 from listening_post.pipeline import Enricher
-from listening_post.scoring.sentiment import default_scorer
+from listening_post.scoring.backends import default_scorer
 from listening_post.scoring.topics import TopicMatcher
 from listening_post.weeks import IsoWeek
 

@@ -41,7 +41,7 @@ def test_clean_text_keeps_emoji_sequences_and_truncates_giants() -> None:
 
 
 def test_typographic_apostrophes_become_ascii_so_negations_read() -> None:
-    from listening_post.scoring.sentiment import default_scorer
+    from listening_post.scoring.backends import default_scorer
 
     assert clean_text("I don’t like it") == "I don't like it"
     scorer = default_scorer()

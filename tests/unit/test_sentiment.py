@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from listening_post.enrich.text import clean_text
+from listening_post.scoring.backends import default_scorer
 from listening_post.scoring.sentiment import (
     UNSCORED,
     Scores,
     SentimentScorer,
     VaderBackend,
-    default_scorer,
     label_for,
 )
 

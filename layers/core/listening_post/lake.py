@@ -22,10 +22,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from listening_post.layout import PATHS, LakeLayout
+from listening_post.listing import RELIST_ATTEMPTS as RELIST_ATTEMPTS
+from listening_post.listing import relisting as relisting
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -351,7 +353,7 @@ class Lake:
         import pyarrow.dataset as ds
 
         if erased is None:
-            from listening_post.erasure import LakeErasureLedger
+            from listening_post.erasure_ledger import LakeErasureLedger
 
             erased = LakeErasureLedger(self).authors
         table = ds.dataset([self.path(f) for f in files], schema=FILE_SCHEMA, format="parquet", filesystem=self.fs)
@@ -384,22 +386,6 @@ class Lake:
     def read_frame(self, country: str, start: date, end: date) -> Any:
         """The analyst's view: a pandas DataFrame of a country and period (needs the ``analyst`` extra)."""
         return self.read_posts(country, start, end).to_pandas()
-
-
-T = TypeVar("T")
-RELIST_ATTEMPTS = 4
-
-
-def relisting(read: Callable[[], T]) -> T:
-    """Run a read that lists files first; if a file vanished in between (compaction replaced it), list
-    again. Compaction writes the new file before deleting the old ones, so a fresh listing is complete."""
-    for attempt in range(RELIST_ATTEMPTS):
-        try:
-            return read()
-        except FileNotFoundError:
-            if attempt == RELIST_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def deduplicate(table: pa.Table) -> pa.Table:

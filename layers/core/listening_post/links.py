@@ -80,7 +80,7 @@ def read_links(lake: Lake, country: str, start: date, end: date, post_ids: Itera
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
-    from listening_post.lake import relisting
+    from listening_post.listing import relisting
 
     wanted = sorted(set(post_ids))
     if not wanted:

@@ -27,8 +27,8 @@ from listening_post.model import ParsedPost, Post
 from listening_post.quarantine import QuarantineBatch
 from listening_post.query import Term, fold
 from listening_post.runs import new_run_id as new_run_id  # moved to runs.py; still importable from here
-from listening_post.scoring.backends import BackendFactory, build_scorer
-from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer, default_scorer
+from listening_post.scoring.backends import BackendFactory, build_scorer, default_scorer
+from listening_post.scoring.sentiment import UNSCORED, Scores, SentimentScorer
 from listening_post.scoring.topics import TopicMatcher
 from listening_post.sources.base import PayloadError, screen_times
 from listening_post.summary_model import Summary
@@ -357,6 +357,7 @@ def summarise(
 ) -> BriefResult:
     """Build summary.json, brief.html and brief.md of one (country, ISO week) into the lake (and out_dir)."""
     # Imported here: the collect function ships without DuckDB, and collection never summarises.
+    from listening_post.alerts.brief import week_alerts
     from listening_post.analysis import amplification
     from listening_post.analysis.storylines import storylines_table
     from listening_post.analysis.weekly import SummaryInput, build_summary, sides_table, topics_table
@@ -364,6 +365,9 @@ def summarise(
 
     spec = SummaryInput.from_config(config, country, week)
     summary = build_summary(lake, spec, now=now)
+    # The week's alerts are added here, not by the analysis: the alert rules read analysis/, so analysis
+    # reading the alerts back would make the two packages import each other.
+    summary["alerts"] = week_alerts(lake, spec.country, *spec.week.bounds(spec.timezone))
     amplification_table = amplification.dataset(summary)  # takes the clusters' members out of the summary
     files = render(summary)
     prefix = brief_prefix(country, str(week))

@@ -631,7 +631,7 @@ def _describe(
     spec: Any,
     min_n: int,
 ) -> dict[str, Any]:
-    from listening_post.analysis.weekly import excerpt
+    from listening_post.analysis.excerpts import excerpt
 
     k = len(members)
     share = stats.share_estimate(k, n, 1) if n else None

@@ -18,7 +18,6 @@ import duckdb
 import pyarrow as pa
 import regex
 
-from listening_post.alerts.brief import week_alerts
 from listening_post.analysis import (
     amplification,
     coordination,
@@ -31,6 +30,11 @@ from listening_post.analysis import (
     storylines,
     terms,
 )
+
+# Re-exported: the excerpt rule is its own module, which storylines share without importing this one.
+from listening_post.analysis.excerpts import _MENTION as _MENTION
+from listening_post.analysis.excerpts import EXCERPT_CHARS as EXCERPT_CHARS
+from listening_post.analysis.excerpts import excerpt as excerpt
 from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, exact_sum, relation
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
@@ -57,9 +61,7 @@ from listening_post.summary_model import (
 )
 from listening_post.weeks import IsoWeek
 
-EXCERPT_CHARS = 280
 EXAMPLES_PER_LABEL = 3
-_MENTION = regex.compile(r"(?<![\w@])@[\w.@-]+")
 _VANISHED = regex.compile(r"No files found that match|No such file or directory")
 
 CAVEAT_POPULATION = (
@@ -146,7 +148,6 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> Summary:
     amplification.finish(summary["amplification"], str(spec.week), previous)
     join_example_links(lake, spec.country, week_start, week_end, summary["examples"], summary["representative"])
     summary["caveats"] = _caveats(summary, spec.analysis.min_n)
-    summary["alerts"] = week_alerts(lake, spec.country, week_start, week_end)
     return summary
 
 
@@ -749,15 +750,6 @@ def join_example_links(lake: Lake, country: str, start: datetime, end: datetime,
         post_id = item.pop("post_id")
         if item["url"] is None:
             item["url"] = found.get(post_id)
-
-
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """A quotable excerpt: mentions of other accounts masked, cut at a word boundary."""
-    text = _MENTION.sub("@…", text or "")
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + " …"
 
 
 def _coverage(

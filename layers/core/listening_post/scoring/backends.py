@@ -200,3 +200,8 @@ def backend_lines(config: Config, avg_chars: int = 150) -> Iterator[str]:
             f"  {name}: about ${cost:,.0f} per million posts of {avg_chars} characters "
             f"(${info.price.usd:g} per {info.price.per}; {info.price.source}, read {info.price.read_on})"
         )
+
+
+def default_scorer() -> SentimentScorer:
+    """The local backend of every language that has one."""
+    return build_scorer({})

@@ -116,10 +116,3 @@ class SentimentScorer:
             for i, result in zip(positions, scores, strict=True):
                 out[i] = result
         return out
-
-
-def default_scorer() -> SentimentScorer:
-    """The local backend of every language that has one (``scoring/backends.py``)."""
-    from listening_post.scoring.backends import build_scorer
-
-    return build_scorer({})

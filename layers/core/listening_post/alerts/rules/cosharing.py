@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from listening_post.alerts.rules import Signal, rule, severity_of
+from listening_post.alerts.rules.base import Signal, rule, severity_of
 from listening_post.alerts.window import Window
 from listening_post.analysis import amplification
 

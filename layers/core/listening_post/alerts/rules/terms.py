@@ -4,7 +4,7 @@ weekly 3: it is tested every hour) in at least ``terms_min_posts`` posts."""
 
 from __future__ import annotations
 
-from listening_post.alerts.rules import Signal, rule, severity_of
+from listening_post.alerts.rules.base import Signal, rule, severity_of
 from listening_post.alerts.rules.coordination import clusters
 from listening_post.alerts.window import Window
 from listening_post.analysis import terms

@@ -4,7 +4,7 @@ by Welch's t-test (analysis/stats.py, as the weekly spikes), beyond ``tone_alpha
 
 from __future__ import annotations
 
-from listening_post.alerts.rules import Signal, rule, severity_of
+from listening_post.alerts.rules.base import Signal, rule, severity_of
 from listening_post.alerts.window import Window
 from listening_post.analysis import stats
 from listening_post.analysis.spikes import _signed

@@ -11,7 +11,7 @@ import math
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from listening_post.alerts.rules import Signal, rule, severity_of
+from listening_post.alerts.rules.base import Signal, rule, severity_of
 from listening_post.alerts.window import Window
 from listening_post.analysis import stats
 from listening_post.analysis.spikes import MIN_BASELINE_DAYS, _weekday_model
