@@ -1,8 +1,13 @@
-"""Local servers for integration tests: moto's S3 (and later DynamoDB, SQS) on 127.0.0.1 only."""
+"""Local servers for integration tests, on 127.0.0.1 only: moto's S3 (and later DynamoDB, SQS), and an SMTP
+server whose mailbox the alert tests read."""
 
 from __future__ import annotations
 
+import email
+import socket
 from collections.abc import Iterator
+from email.message import Message
+from typing import Any
 
 import pytest
 
@@ -45,3 +50,38 @@ def bucket(aws_env: str, request: pytest.FixtureRequest) -> str:
     s3 = boto3.client("s3", endpoint_url=aws_env)
     s3.create_bucket(Bucket=name)
     return name
+
+
+class Mailbox:
+    """What the local SMTP server received, as parsed messages."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def bodies(self) -> list[dict[str, str]]:
+        """Each message's parts by content type (text/plain, text/html)."""
+        return [
+            {p.get_content_type(): p.get_payload(decode=True).decode() for p in m.walk() if not p.is_multipart()}
+            for m in self.messages
+        ]
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    """An SMTP server on a free port of 127.0.0.1, and its mailbox."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    with socket.socket() as probe:  # a free port: the controller checks its server by connecting to it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield box, port
+    finally:
+        controller.stop()

@@ -5,17 +5,12 @@ co-sharing alert."""
 
 from __future__ import annotations
 
-import email
 import shutil
-import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from listening_post.alerts import store
 from listening_post.alerts.delivery import channels_for
@@ -25,6 +20,7 @@ from listening_post.config import AlertRecipients, Alerts, AlertSmtp
 from listening_post.credentials import SecretResolver
 from listening_post.demo import DemoResult, demo_config, run_demo
 from listening_post.lake import Lake
+from tests.integration.conftest import Mailbox
 
 pytestmark = pytest.mark.integration
 FIRST_ROUND = datetime(2026, 11, 12, 20, tzinfo=UTC)  # the first round after the ring's third push (19:10)
@@ -40,36 +36,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
 def lake(demo: DemoResult, tmp_path: Path) -> Lake:
     shutil.copytree(demo.lake.root, tmp_path / "lake", ignore=shutil.ignore_patterns("alerts"))
     return Lake.from_uri(str(tmp_path / "lake"))
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    with socket.socket() as probe:  # a free port: the controller checks its server by connecting to it
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
-
-
-def bodies(box: Mailbox) -> list[dict[str, str]]:
-    return [
-        {p.get_content_type(): p.get_payload(decode=True).decode() for p in m.walk() if not p.is_multipart()}
-        for m in box.messages
-    ]
 
 
 def test_the_ring_is_mailed_once_and_quiet_rounds_mail_no_cosharing_alert(
@@ -89,13 +55,13 @@ def test_the_ring_is_mailed_once_and_quiet_rounds_mail_no_cosharing_alert(
 
     quiet = [*round_("CA", FIRST_ROUND - timedelta(days=7)), *round_("DE", FIRST_ROUND)]
     assert not [a for a in quiet if any(s["rule"] == "cosharing" for s in a["signals"])]
-    assert not [b for b in bodies(box) if WHAT in b["text/plain"]]
+    assert not [b for b in box.bodies() if WHAT in b["text/plain"]]
     assert not [a for a in round_("CA", FIRST_ROUND - timedelta(hours=1)) if "cosharing" in str(a["identities"])]
 
     raised = [a for a in round_("CA", FIRST_ROUND) if any(s["rule"] == "cosharing" for s in a["signals"])]
     assert len(raised) == 1 and raised[0]["state"] == "new"
     ring = raised[0]
-    mails = [b for b in bodies(box) if WHAT in b["text/plain"]]
+    mails = [b for b in box.bodies() if WHAT in b["text/plain"]]
     assert len(mails) == 1
     (mail,) = mails
     assert mail_safety_problems(mail["text/html"]) == []
@@ -112,6 +78,6 @@ def test_the_ring_is_mailed_once_and_quiet_rounds_mail_no_cosharing_alert(
         later = round_("CA", FIRST_ROUND + timedelta(hours=hours))
         assert [a["state"] for a in later if a["event_id"] == ring["event_id"]] == ["updated"]
         assert not [a for a in later if a["state"] == "new" and "cosharing" in str(a["identities"])]
-    assert len([b for b in bodies(box) if WHAT in b["text/plain"]]) == 1
+    assert len([b for b in box.bodies() if WHAT in b["text/plain"]]) == 1
     stored = store.find(lake, "CA", ring["event_id"])
     assert stored["updates"] == 2 and "6 accounts" in stored["latest"]

@@ -4,21 +4,17 @@ being raised or sent twice."""
 
 from __future__ import annotations
 
-import email
 import json
 import shutil
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from aiosmtpd.controller import Controller
 from moto import mock_aws
 
 from listening_post.alerts import store
@@ -29,6 +25,7 @@ from listening_post.config import AlertRecipients, Alerts, AlertSmtp, AlertWebho
 from listening_post.credentials import SecretResolver
 from listening_post.demo import DemoResult, demo_config, run_demo
 from listening_post.lake import Lake
+from tests.integration.conftest import Mailbox
 
 pytestmark = pytest.mark.integration
 CAMPAIGN_ROUND = datetime(2026, 11, 18, 0, tzinfo=UTC)  # the first round after the demo's campaign began
@@ -43,29 +40,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
 def lake(demo: DemoResult, tmp_path: Path) -> Lake:
     shutil.copytree(demo.lake.root, tmp_path / "lake", ignore=shutil.ignore_patterns("alerts"))
     return Lake.from_uri(str(tmp_path / "lake"))
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    with socket.socket() as probe:  # a free port: the controller checks its server by connecting to it
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
 
 
 class Hooks:
