@@ -191,6 +191,22 @@ def test_telethon_private_conversations_forwards_and_utf16_offsets() -> None:
     }
     post = telegram.telethon_message(emoji)
     assert post is not None and post.links == ["https://brasil.io/"]
+    # Every entity class reads as the Desktop export's entity of the same meaning.
+    text = "see docs #vote @some_channel Ana"
+    entities = [
+        {"_": "MessageEntityTextUrl", "offset": 4, "length": 4, "url": "https://example.org/docs"},
+        {"_": "MessageEntityHashtag", "offset": 9, "length": 5},
+        {"_": "MessageEntityMention", "offset": 15, "length": 13},
+        {"_": "MessageEntityMentionName", "offset": 29, "length": 3, "user_id": 99},
+        {"_": "MessageEntityBold", "offset": 0, "length": 3},
+    ]
+    post = telegram.telethon_message({**record, "message": text, "entities": entities})
+    assert post is not None
+    assert (post.links, post.hashtags, post.mentions_native) == (
+        ["https://example.org/docs"],
+        ["vote"],
+        ["some_channel", "user99"],
+    )
 
 
 # --- what is not a Telegram response -----------------------------------------------------------------

@@ -645,14 +645,22 @@ def _telethon_author(record: Any) -> str | None:
     return None
 
 
+# Telethon's entity classes, as the Desktop export's entity types: one reader for both (_entity_references).
+_TELETHON_KINDS = {
+    "MessageEntityUrl": "link",
+    "MessageEntityTextUrl": "text_link",
+    "MessageEntityHashtag": "hashtag",
+    "MessageEntityMention": "mention",
+    "MessageEntityMentionName": "mention_name",
+}
+
+
 def _telethon_references(message: str, entities: Any) -> tuple[list[str], list[str], list[str]]:
     """Entities' offsets and lengths count UTF-16 code units (MTProto's rule), not Python characters."""
-    links: list[str] = []
-    hashtags: list[str] = []
-    mentions: list[str] = []
     if not isinstance(entities, list):
-        return links, hashtags, mentions
+        return [], [], []
     units = message.encode("utf-16-le")
+    shaped: list[dict[str, Any]] = []
     for entity in entities:
         if not isinstance(entity, dict):
             continue
@@ -660,19 +668,9 @@ def _telethon_references(message: str, entities: Any) -> tuple[list[str], list[s
         if offset is None or length is None:
             continue
         shown = units[2 * offset : 2 * (offset + length)].decode("utf-16-le", errors="replace")
-        kind = entity.get("_")
-        if kind == "MessageEntityUrl" and shown:
-            links.append(shown if "://" in shown else f"https://{shown}")
-        elif kind == "MessageEntityTextUrl" and isinstance(entity.get("url"), str):
-            links.append(entity["url"])
-        elif kind == "MessageEntityHashtag" and shown.startswith("#") and len(shown) > 1:
-            hashtags.append(shown[1:])
-        elif kind == "MessageEntityMention" and shown.startswith("@"):
-            with contextlib.suppress(ValueError):  # an @name that is no username: no mention
-                mentions.append(channel_name(shown))
-        elif kind == "MessageEntityMentionName" and _int(entity.get("user_id")) is not None:
-            mentions.append(f"user{entity['user_id']}")
-    return links, hashtags, mentions
+        kind = _TELETHON_KINDS.get(str(entity.get("_")))
+        shaped.append({"type": kind, "text": shown, "href": entity.get("url"), "user_id": entity.get("user_id")})
+    return _entity_references(shaped)
 
 
 def _scrubbed(record: Any) -> Any:
