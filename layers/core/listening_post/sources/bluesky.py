@@ -39,6 +39,7 @@ from listening_post.sources.query_syntax import branches
 from listening_post.sources.references import optional_time, strings
 from listening_post.sources.spec import (
     URL_PATTERN,
+    AuthorFormError,
     FetcherArgs,
     LegacyRow,
     PagedSettings,
@@ -387,8 +388,6 @@ def _fetcher(args: FetcherArgs) -> BlueskyFetcher:
 
 def native_author(handle: str, resolve: Resolver | None = None) -> str:
     """Posts are stored by DID: the did:plc:... itself, or a handle a resolver turns into it."""
-    from listening_post.sources.spec import AuthorFormError
-
     h = handle.strip()
     if h.lower().startswith("did:"):
         return h.lower()

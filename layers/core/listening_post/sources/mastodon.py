@@ -39,6 +39,7 @@ from listening_post.sources.errors import HttpError
 from listening_post.sources.fetch import FetchedPage, keep_matching
 from listening_post.sources.references import html_links, optional_time, strings
 from listening_post.sources.spec import (
+    AuthorFormError,
     FetcherArgs,
     LegacyRow,
     PagedSettings,
@@ -417,8 +418,6 @@ def _fetcher(args: FetcherArgs) -> MastodonFetcher:
 
 def native_author(handle: str, resolve: Resolver | None = None) -> str:
     """``user@server`` (or the profile link ``https://server/@user``), as :func:`_author` stores it."""
-    from listening_post.sources.spec import AuthorFormError
-
     h = handle.strip()
     if h.startswith(("http://", "https://")):  # a profile link: https://host/@user
         parts = urlsplit(h)

@@ -145,7 +145,7 @@ class Platform:
     # record that cannot be parsed is quarantined with every match replaced (quarantine.redact_text).
     account_patterns: tuple[str, ...] = ()
     # Run once over everything an import parsed (replies that name their thread only through it).
-    after_import: Callable[[list[ParsedPost]], None] | None = None
+    after_import: Callable[[list[ParsedPost]], object] | None = None  # its result, if any, is not read
     # The field of ``countries[].sources.<name>`` a query on this platform cannot run without (a list that
     # must not be empty), and why, for the configuration's error.
     country_needs: str | None = None

@@ -38,7 +38,7 @@ from listening_post.sources.errors import HttpError
 from listening_post.sources.fetch import FetchedPage, iso
 from listening_post.sources.query_syntax import QueryTranslationError, boolean
 from listening_post.sources.references import optional_bool, optional_time, strings
-from listening_post.sources.spec import URL_PATTERN, PagedSettings, Platform, Resolver, SecretRef
+from listening_post.sources.spec import URL_PATTERN, AuthorFormError, PagedSettings, Platform, Resolver, SecretRef
 
 if TYPE_CHECKING:
     from listening_post.query import Query
@@ -298,8 +298,6 @@ _USER_ID = regex.compile(r"^\d{1,20}$")
 
 def native_author(handle: str, resolve: Resolver | None = None) -> str:
     """Posts are stored by numeric user id: the id itself, or an @name a resolver turns into it."""
-    from listening_post.sources.spec import AuthorFormError
-
     h = handle.strip()
     if _USER_ID.match(h):
         return h

@@ -41,6 +41,7 @@ from listening_post.sources.query_syntax import branches
 from listening_post.sources.references import html_links
 from listening_post.sources.spec import (
     URL_PATTERN,
+    AuthorFormError,
     FetcherArgs,
     PagedSettings,
     Platform,
@@ -299,16 +300,10 @@ _CHANNEL = regex.compile(r"^UC[0-9A-Za-z_-]{22}$")
 
 def native_author(handle: str, resolve: Resolver | None = None) -> str:
     """Comments are stored by channel id (UC...); the @name is not it."""
-    from listening_post.sources.spec import AuthorFormError
-
     h = handle.strip()
     if _CHANNEL.match(h):
         return h
     raise AuthorFormError("YouTube comments are stored by channel id: give the UC... id of the channel")
-
-
-def _link_replies(posts: list[ParsedPost]) -> None:
-    link_replies(posts)
 
 
 PLATFORM = Platform(
@@ -322,6 +317,6 @@ PLATFORM = Platform(
     native_author=native_author,
     author_form="the channel id UC..., not the @name",
     query_syntax=lambda query: [search_query(query)],
-    after_import=_link_replies,  # reply pages name no video: their thread in the same import does
+    after_import=link_replies,  # reply pages name no video: their thread in the same import does
     docs="comments on configured videos and on those a search finds in the country's region (API key)",
 )
