@@ -26,10 +26,10 @@ def test_clusters_continue_last_weeks_when_they_keep_enough_members() -> None:
 
 
 def test_a_listed_domain_covers_its_subdomains_only() -> None:
-    assert amplification._listed("news.northwire.example", {"northwire.example"})
-    assert amplification._listed("northwire.example", {"northwire.example"})
-    assert not amplification._listed("notnorthwire.example", {"northwire.example"})
-    assert not amplification._listed("example", {"example"})
+    assert amplification.on_list("news.northwire.example", {"northwire.example"})
+    assert amplification.on_list("northwire.example", {"northwire.example"})
+    assert not amplification.on_list("notnorthwire.example", {"northwire.example"})
+    assert not amplification.on_list("example", {"example"})
 
 
 def _outliers(counts: list[int]) -> tuple[int, int]:

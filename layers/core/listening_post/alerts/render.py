@@ -28,9 +28,13 @@ of {{ a.posts }} posts.{% if evidence %} <a href="{{ evidence }}">The posts behi
 {%- if e.link %} · <a href="{{ e.link }}">open</a>{% endif %}</small></blockquote>
 {% endfor %}{% endif %}
 <p style="color: #555; font-size: 12px">First seen {{ a.opened_at[:16] | replace('T', ' ') }} UTC.
-Event {{ a.event_id }}: updates to this event are not sent again. Handles are masked.</p>
+Event {{ a.event_id }}: updates to this event are not sent again. {{ privacy }}</p>
 </body></html>
 """
+
+
+# Said under every alert: the quoted texts mask handles, but a post's link on some platforms names its author.
+PRIVACY = "Handles in the quoted texts are masked; a post's link names its author where the platform's links do."
 
 
 def _env() -> jinja2.Environment:
@@ -47,7 +51,11 @@ def evidence_url(alert: dict[str, Any], base: str | None) -> str | None:
 
 
 def html(alert: dict[str, Any], base: str | None = None) -> str:
-    return _env().from_string(_HTML).render(a=alert, subject=subject(alert), evidence=evidence_url(alert, base))
+    return (
+        _env()
+        .from_string(_HTML)
+        .render(a=alert, subject=subject(alert), evidence=evidence_url(alert, base), privacy=PRIVACY)
+    )
 
 
 def text(alert: dict[str, Any], base: str | None = None) -> str:
@@ -64,7 +72,7 @@ def text(alert: dict[str, Any], base: str | None = None) -> str:
             f"> {e['text']}",
             f"  {e['source']}, {e['created_at'][:16]} UTC" + (f", {e['link']}" if e["link"] else ""),
         ]
-    lines += ["", f"Event {alert['event_id']}: updates to this event are not sent again. Handles are masked."]
+    lines += ["", f"Event {alert['event_id']}: updates to this event are not sent again. {PRIVACY}"]
     return "\n".join(lines) + "\n"
 
 

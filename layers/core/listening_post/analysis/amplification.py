@@ -372,7 +372,7 @@ def _outlets(posts: PostsReader, settings: Amplification) -> dict[str, Any]:
     by_category: Counter[str] = Counter()
     named: list[dict[str, Any]] = []
     for domain, n, accounts in sorted(rows, key=lambda r: (-r[1], r[0])):
-        cats = [cat for cat in CATEGORIES if _listed(domain, lists[cat])]
+        cats = [cat for cat in CATEGORIES if on_list(domain, lists[cat])]
         for cat in cats or ["unlisted"]:
             by_category[cat] += int(n)
         # Named only when several accounts shared it: an outlet's account linking its own site would
@@ -391,7 +391,9 @@ def _outlets(posts: PostsReader, settings: Amplification) -> dict[str, Any]:
     }
 
 
-def _listed(domain: str, listed: set[str]) -> bool:
+def on_list(domain: str, listed: set[str]) -> bool:
+    """Whether ``domain`` or a parent domain of it is in ``listed`` (news.example.org is on a list naming
+    example.org). One rule for the week's domain shares, the storylines' outlet shares and the alerts."""
     parts = domain.split(".")
     return any(".".join(parts[i:]) in listed for i in range(len(parts) - 1))
 

@@ -712,14 +712,14 @@ def _outlet_shares(members: list[Doc], outlets: Any) -> dict[str, Any] | None:
     """The share of a storyline's posts linking to an outlet of the configuration's low-quality (and
     state-affiliated) lists (``analysis.amplification.outlets``; a domain covers its subdomains); None
     when neither list is configured."""
-    from listening_post.analysis.amplification import _listed
+    from listening_post.analysis.amplification import on_list
 
     lists = {"low_quality": set(outlets.low_quality), "state_affiliated": set(outlets.state_affiliated)}
     if not any(lists.values()):
         return None
     out: dict[str, Any] = {"posts_with_links": sum(1 for d in members if d.domains)}
     for name, listed in lists.items():
-        k = sum(1 for d in members if any(_listed(domain, listed) for domain in d.domains))
+        k = sum(1 for d in members if any(on_list(domain, listed) for domain in d.domains))
         out[name] = stats.share_estimate(k, len(members), 1) if members else None
     return out
 

@@ -28,7 +28,10 @@ def cosharing_clusters(win: Window) -> list[Signal]:
         win.con, "posts_w", "t >= $lo", {"lo": win.epoch_at - hours * 3600}, settings.young_account_days, post_ids=True
     )
     window, _ = amplification.estimate_window(win.con, settings)
-    flagged = [*settings.outlets.low_quality, *settings.outlets.state_affiliated]
+    lists = {
+        "low-quality": set(settings.outlets.low_quality),
+        "state-affiliated": set(settings.outlets.state_affiliated),
+    }
     out: list[Signal] = []
     shared: set[str] = set()
     for c in amplification.find_clusters(win.con, settings, window):
@@ -39,7 +42,8 @@ def cosharing_clusters(win: Window) -> list[Signal]:
             continue
         shared.update(ids)
         domains = [d["domain"] for d in c["domains"]]
-        listed = [d for d in domains if amplification._listed(d, set(flagged))]
+        on_lists = {name: [d for d in domains if amplification.on_list(d, on)] for name, on in lists.items()}
+        listed = sorted({d for found in on_lists.values() for d in found}, key=domains.index)
         objects = _objects(c)
         out.append(
             Signal(
@@ -52,7 +56,7 @@ def cosharing_clusters(win: Window) -> list[Signal]:
                 what=f"{c['accounts']} accounts repeatedly shared the same {objects} within {window} seconds "
                 f"of each other: {c['coordinated_shares']} coordinated shares in the last {hours} hours"
                 + (f", linking to {', '.join(domains)}" if domains else "")
-                + (f" ({', '.join(listed)} listed low-quality or state-affiliated)" if listed else ""),
+                + "".join(f" (listed {name}: {', '.join(found)})" for name, found in on_lists.items() if found),
                 figures={
                     "accounts": c["accounts"],
                     "posts": c["posts"],
