@@ -152,7 +152,9 @@ def core_duckdb(lake_dir: Path) -> Any:
     con = weekly.connect()
     try:
         posts = PostsReader(con, lake, s.country, trend_start, week_end, timezone=s.timezone, monday=s.week.monday)
-        weeks = weekly.weekly_rows(posts, weekly.daily_tallies(posts))
+        daily = weekly.daily_tallies(posts)
+        weekly.author_table(posts, s.analysis.amplification.young_account_days)
+        weeks = weekly.weekly_rows(posts, daily)
         topics = weekly.topic_tallies(posts)
     finally:
         con.close()

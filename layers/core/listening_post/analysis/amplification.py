@@ -59,7 +59,7 @@ MIN_ACCOUNTS_TO_NAME = 3  # a domain in the summary's list was shared by at leas
 def analyse(posts: PostsReader, settings: Amplification, min_n: int) -> dict[str, Any]:
     """The ``amplification`` block of summary.json for week 0 of ``posts``, with ``members`` in each
     cluster (taken out before the summary is written: :func:`dataset`)."""
-    _tables(posts, settings)
+    _tables(posts)
     window, estimated_from = estimate_window(posts.con, settings)
     clusters = find_clusters(posts.con, settings, window)
     return {
@@ -77,25 +77,32 @@ def analyse(posts: PostsReader, settings: Amplification, min_n: int) -> dict[str
     }
 
 
-def _tables(posts: PostsReader, settings: Amplification) -> None:
-    """``amp_authors`` and ``amp_shares`` of week 0 (:func:`share_tables`)."""
-    # Each post once: these tables are read directly, not through PostsReader.query, so the older copies of
+def _tables(posts: PostsReader) -> None:
+    """``amp_authors`` and ``amp_shares`` of week 0: the first from the week's per-account table
+    (``week_authors``, :func:`listening_post.analysis.weekly.author_table`), the second by
+    :func:`shares_table`."""
+    posts.con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE amp_authors AS
+        SELECT author_id, CAST(sum(n) AS BIGINT) AS n, CAST(sum(scored) AS BIGINT) AS scored,
+               CAST(sum(total) AS DOUBLE) AS total, CAST(sum(aged) AS BIGINT) AS aged,
+               CAST(sum(young) AS BIGINT) AS young
+        FROM week_authors WHERE author_id IS NOT NULL AND list_contains($sources, source) GROUP BY author_id
+        """,
+        {"sources": list(SOCIAL_SOURCES)},
+    )
+    # Each post once: amp_shares is read directly, not through PostsReader.query, so the older copies of
     # re-collected posts are left out here (``kept``) rather than subtracted afterwards.
-    source = "raw" if posts.mode == CLEAN else "kept"
-    share_tables(posts.con, source, "w = 0", {}, settings.young_account_days)
+    shares_table(posts.con, "raw" if posts.mode == CLEAN else "kept", "w = 0", {})
 
 
 def share_tables(
     con: Any, relation: str, where: str, params: dict[str, Any], young_days: int, *, post_ids: bool = False
 ) -> None:
     """Two tables from one scan each of the social posts of ``relation`` matching ``where``: ``amp_authors``
-    (per account: posts, tone sums, posts while younger than ``young_days``) and ``amp_shares`` (each
-    account's first share of each link or reposted post; older copies of a post share the same things, so
-    the first share is the same). ``post_ids``: ``amp_shares`` also names the post of that first share
-    (the alerts quote it)."""
+    (per account: posts, tone sums, posts while younger than ``young_days``) and ``amp_shares``
+    (:func:`shares_table`)."""
     young = f"created_at - author_created_at < INTERVAL {int(young_days)} DAY"
-    params = {**params, "sources": list(SOCIAL_SOURCES)}
-    where = f"{where} AND author_id IS NOT NULL AND list_contains($sources, source)"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE amp_authors AS
@@ -104,10 +111,19 @@ def share_tables(
                {exact_sum("sentiment", "NOT is_repost")} AS total,
                count(*) FILTER (WHERE author_created_at IS NOT NULL) AS aged,
                count(*) FILTER (WHERE {young}) AS young
-        FROM {relation} WHERE {where} GROUP BY author_id
+        FROM {relation} WHERE {_social(where)} GROUP BY author_id
         """,
-        params,
+        {**params, "sources": list(SOCIAL_SOURCES)},
     )
+    shares_table(con, relation, where, params, post_ids=post_ids)
+
+
+def shares_table(con: Any, relation: str, where: str, params: dict[str, Any], *, post_ids: bool = False) -> None:
+    """``amp_shares``: each account's first share of each link or reposted post among the social posts of
+    ``relation`` matching ``where`` (older copies of a post share the same things, so the first share is
+    the same). ``post_ids``: it also names the post of that first share (the alerts quote it)."""
+    where = _social(where)
+    params = {**params, "sources": list(SOCIAL_SOURCES)}
     post, first = (", post_id", ", arg_min(post_id, t) AS post_id") if post_ids else ("", "")
     con.execute(
         f"""
@@ -127,6 +143,10 @@ def share_tables(
         """,
         params,
     )
+
+
+def _social(where: str) -> str:
+    return f"{where} AND author_id IS NOT NULL AND list_contains($sources, source)"
 
 
 def estimate_window(con: Any, settings: Amplification) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import duckdb
 import regex
 
 from listening_post.analysis.reading import PostsReader
@@ -36,33 +37,41 @@ _AGGREGATORS = {"news.google.com": "via Google News"}
 
 def sides(
     posts: PostsReader,
-    tally_sql: str,
-    n_keys: int,
+    sums_sql: str,
     tally: Callable[[Any], dict[str, Any]],
     empty: Callable[[], dict[str, Any]],
     summarise_side: Callable[[dict[str, Any], dict[str, Any]], SideFigures],
 ) -> dict[str, Side]:
     """``{"press": ..., "public": ...}``: each side's volume and tone this week and last, with intervals,
-    as ``summarise_side(this, last)`` makes them from the tallies."""
-    rows = posts.query(
-        f"""
-        SELECT list_contains($news, source) AS press, w, {tally_sql}, count(DISTINCT author_id) AS authors
-        FROM {{posts}} WHERE created_at >= $since
-        GROUP BY ALL
-        """,
-        {"since": posts.since(-1), "news": list(NEWS_SOURCES)},
-        keys=2,
-        additive=range(2, 2 + n_keys),
-    )
+    as ``summarise_side(this, last)`` makes them from the tallies: ``sums_sql`` over table ``tallies``
+    (per day, source, language and model), distinct authors of this week from table ``week_authors`` and
+    of last week from one scan of that week."""
+    con, news = posts.con, {"news": list(NEWS_SOURCES)}
+    rows = con.execute(
+        f"SELECT list_contains($news, source) AS press, w, {sums_sql} FROM tallies WHERE w >= -1 GROUP BY ALL", news
+    ).fetchall()
+    authors = {
+        (bool(press), 0): int(n)
+        for press, n in con.execute(
+            "SELECT list_contains($news, source), count(DISTINCT author_id) FROM week_authors GROUP BY ALL", news
+        ).fetchall()
+    }
+    for press, n in posts.query(
+        "SELECT list_contains($news, source), count(DISTINCT author_id) FROM {posts} "
+        "WHERE created_at >= $since AND created_at < $until GROUP BY ALL",
+        {**news, "since": posts.since(-1), "until": posts.since(0)},
+        keys=1,
+    ):
+        authors[(bool(press), -1)] = int(n)
     weeks: dict[tuple[bool, int], dict[str, Any]] = {}
     for press, w, *values in rows:
-        weeks[(bool(press), int(w))] = {**tally(values[:-1]), "authors": int(values[-1])}
+        weeks[(bool(press), int(w))] = {**tally(values), "authors": authors.get((bool(press), int(w)), 0)}
     sources = dict(
-        posts.query(
-            "SELECT list_contains($news, source), list(DISTINCT source) FROM {posts} "
-            "WHERE created_at >= $since GROUP BY ALL",
-            {"since": posts.since(0), "news": list(NEWS_SOURCES)},
-        )
+        con.execute(
+            "SELECT list_contains($news, source), list(DISTINCT source) FROM tallies WHERE w = 0 AND posts > 0 "
+            "GROUP BY ALL",
+            news,
+        ).fetchall()
     )
     out: dict[str, Side] = {}
     for name, press in (("press", True), ("public", False)):
@@ -120,24 +129,51 @@ def story_key(title: str) -> str:
     return " ".join(words[:6])
 
 
-def headlines_and_outlets(posts: PostsReader) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The week's top stories (the ones most outlets ran, then the most engaged, then the latest) and the
-    outlets with the most articles."""
-    rows = posts.con.execute(
+def latest_articles(posts: PostsReader) -> list[tuple[Any, ...]]:
+    """The week's latest news posts (at most :data:`MAX_ARTICLES` rows, older copies included, latest copy
+    of a post first), without their texts: ``post_id, source, created_at (epoch ms), sentiment,
+    engagement``. Their texts and links are read with the summary's other texts (table ``texts``), in its
+    one scan of the text column, rather than in a second one (:func:`headlines_and_outlets`)."""
+    return posts.con.execute(
         f"""
-        SELECT post_id, source, url, text, epoch_ms(created_at), sentiment,
-               coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0), epoch_ms(collected_at)
+        SELECT post_id, source, epoch_ms(created_at), sentiment,
+               coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0)
         FROM {posts.posts}
         WHERE created_at >= $since AND w = 0 AND NOT is_repost AND list_contains($news, source)
-        ORDER BY created_at DESC, collected_at DESC
+        ORDER BY created_at DESC, collected_at DESC, post_id
         LIMIT {MAX_ARTICLES}
         """,
         {"since": posts.since(0), "news": list(NEWS_SOURCES)},
     ).fetchall()
+
+
+def headlines_and_outlets(
+    con: duckdb.DuckDBPyConnection, articles: list[tuple[Any, ...]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The week's top stories (the ones most outlets ran, then the most engaged, then the latest) and the
+    outlets with the most articles, from :func:`latest_articles` and their texts in table ``texts``."""
+    texts = dict(
+        con.execute(
+            "SELECT post_id, [text, url] FROM texts WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": sorted({a[0] for a in articles})},
+        ).fetchall()
+    )
+    rows = [
+        (
+            pid,
+            source,
+            (texts.get(pid) or [None, None])[1],
+            (texts.get(pid) or [None, None])[0],
+            created,
+            sentiment,
+            engagement,
+        )
+        for pid, source, created, sentiment, engagement in articles
+    ]
     seen: set[str] = set()
     stories: dict[str, dict[str, Any]] = {}
     outlets: Counter[str] = Counter()
-    for post_id, source, url, text, created, sentiment, engagement, _ in rows:
+    for post_id, source, url, text, created, sentiment, engagement in rows:
         if post_id in seen:  # an older copy (the latest copy comes first)
             continue
         seen.add(post_id)

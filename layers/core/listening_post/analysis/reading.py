@@ -37,7 +37,7 @@ EPOCH = date(1970, 1, 1)
 # What the summary reads of a post besides its text and link.
 COLUMNS = (
     "post_id, source, lang, author_id, is_repost, sentiment, sentiment_label, sentiment_model, topics, dup_group, "
-    "likes, reposts, replies, created_at, collected_at, topic_sentiment"
+    "likes, reposts, replies, created_at, collected_at, topic_sentiment, author_created_at"
 )
 # An older copy that agrees with the kept copy on these adds nothing to a distinct count (see above).
 _IDENTITY = ("author_id", "source", "lang", "sentiment_model", "topics", "dup_group", "is_repost", "day")
@@ -50,9 +50,14 @@ def exact_sum(expr: str, where: str | None = None) -> str:
     plain sum differs in its last bits between two runs on the same files. Each value is rounded to 12
     decimals (tones are given to 4) and added exactly as a DECIMAL; a value that is not finite (no number
     has a DECIMAL) is left out."""
+    return f"CAST({exact_total(expr, where)} AS DOUBLE)"
+
+
+def exact_total(expr: str, where: str | None = None) -> str:
+    """:func:`exact_sum` left as the DECIMAL: partial sums (a table of them) that add up exactly later."""
     where_sql = f" FILTER (WHERE {where})" if where else ""
     value = f"CASE WHEN isfinite({expr}) THEN CAST({expr} AS DECIMAL(38, 12)) END"
-    return f"CAST(sum({value}){where_sql} AS DOUBLE)"
+    return f"sum({value}){where_sql}"
 
 
 class PostsReader:
@@ -114,6 +119,27 @@ class PostsReader:
             for c in additive:
                 out[i][c] = (out[i][c] or 0) - (older[c] or 0)
         return [tuple(row) for row in out]
+
+    def table(
+        self, name: str, sql: str, params: dict[str, Any] | None = None, *, keys: Sequence[str], additive: Sequence[str]
+    ) -> None:
+        """Temporary table ``name`` of ``sql`` (a template over ``{posts}``) with every post counted once,
+        for several questions to read instead of a scan each.
+
+        ``keys`` are its grouping columns, ``additive`` its counts and sums (exact ones: DECIMAL, see
+        :func:`exact_total`), from which the older copies' own rows are subtracted in SQL, exactly. Every
+        other column must be unchanged by older copies (as in :meth:`query`). A group keeps its row: an
+        older copy agrees with the kept one on the identity columns, which any key is made of.
+        """
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql.replace('{posts}', self.posts)}", params or {})
+        if self.mode != SUBTRACT:
+            return
+        older = f"{name}_older"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {older} AS {sql.replace('{posts}', 'stale')}", params or {})
+        minus = ", ".join(f"{c} = coalesce({name}.{c}, 0) - coalesce(o.{c}, 0)" for c in additive)
+        same = " AND ".join(f"{name}.{k} IS NOT DISTINCT FROM o.{k}" for k in keys)
+        self.con.execute(f"UPDATE {name} SET {minus} FROM {older} o WHERE {same}")
+        self.con.execute(f"DROP TABLE {older}")
 
     def _find_older_copies(self, lake: Lake, partitions: dict[str, list[tuple[str, int]]]) -> str:
         """Table ``stale``: the older copies created in the window (empty when there are none); the mode."""

@@ -35,7 +35,7 @@ from listening_post.analysis import (
 from listening_post.analysis.excerpts import _MENTION as _MENTION
 from listening_post.analysis.excerpts import EXCERPT_CHARS as EXCERPT_CHARS
 from listening_post.analysis.excerpts import excerpt as excerpt
-from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, exact_sum, relation
+from listening_post.analysis.reading import PostsReader, day_of, drop_older_copies, exact_sum, exact_total, relation
 from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
@@ -178,6 +178,7 @@ def _summarise(
 ) -> Summary:
     con, min_n = posts.con, spec.analysis.min_n
     daily = daily_tallies(posts)
+    author_table(posts, spec.analysis.amplification.young_account_days)
     weekly = weekly_rows(posts, daily)
     this, last = weekly.get(0, _empty_week()), weekly.get(-1, _empty_week())
     baseline_weeks = [weekly.get(-k, _empty_week()) for k in range(1, spec.analysis.baseline_weeks + 1)]
@@ -186,7 +187,9 @@ def _summarise(
     ranked = _rank_examples(posts)
     copy_keys = coordination.copy_keys(posts, spec.analysis.coordination)
     rates = _sampling_rates(spec, weekly)
-    _load_texts(posts, spec, rates, wanted=[r["post_id"] for r in ranked], copy_keys=copy_keys)
+    articles = press.latest_articles(posts)
+    wanted = [r["post_id"] for r in ranked] + [a[0] for a in articles]
+    _load_texts(posts, spec, rates, wanted=wanted, copy_keys=copy_keys)
     languages = sorted({*spec.languages, *(row["lang"] for row in volume["by_language"])})
     terms.prepare(con, languages)
     clusters = coordination.find_clusters(con, spec.analysis.coordination, this["posts"])
@@ -205,8 +208,8 @@ def _summarise(
             # Phrases and hashtags say what a post is about better than single words.
             drivers.sort(key=lambda t: (t["kind"] == "word", -t["z"]))
             topic["drivers"] = [t["term"] for t in drivers[:3]]
-    sides = press.sides(posts, TALLY_SQL, len(TALLY_KEYS), _tally, _empty_week, lambda a, b: _side(a, b, this, min_n))
-    headlines, outlets = press.headlines_and_outlets(posts)
+    sides = press.sides(posts, TALLY_SUMS_SQL, _tally, _empty_week, lambda a, b: _side(a, b, this, min_n))
+    headlines, outlets = press.headlines_and_outlets(con, articles)
     typical = representative_examples(con, spec)
     summary: Summary = {
         "schema_version": SCHEMA_VERSION,
@@ -255,6 +258,16 @@ TALLY_SQL = f"""
     count(*) FILTER (WHERE sentiment_label = 'negative' AND NOT is_repost) AS negative
 """
 TALLY_KEYS = ("posts", "reposts", "scored", "total", "squares", "positive", "neutral", "negative")
+# The same tallies as partial sums (table ``tallies``, :func:`daily_tallies`) and their sums over its rows:
+# DECIMAL partial sums add up to the very sums TALLY_SQL gives.
+_TALLY_PARTS_SQL = TALLY_SQL.replace(exact_sum("sentiment", "NOT is_repost"), exact_total("sentiment", "NOT is_repost"))
+_TALLY_PARTS_SQL = _TALLY_PARTS_SQL.replace(
+    exact_sum("sentiment * sentiment", "NOT is_repost"), exact_total("sentiment * sentiment", "NOT is_repost")
+)
+TALLY_SUMS_SQL = ", ".join(
+    f"CAST(sum({k}) AS DOUBLE) AS {k}" if k in ("total", "squares") else f"CAST(sum({k}) AS BIGINT) AS {k}"
+    for k in TALLY_KEYS
+)
 
 
 # A post's tone about ``topic``: its ``topic_sentiment`` entry (the sentences about the topic), labelled with
@@ -277,21 +290,57 @@ def _empty_week() -> dict[str, Any]:
 
 
 def daily_tallies(posts: PostsReader) -> dict[date, dict[str, Any]]:
-    """Tallies per local day of the whole window (the trend, the weekly baselines and the daily spikes)."""
-    rows = posts.query(
-        f"SELECT day, {TALLY_SQL} FROM {{posts}} GROUP BY day", keys=1, additive=range(1, 1 + len(TALLY_KEYS))
+    """Tallies per local day of the whole window (the trend, the weekly baselines and the daily spikes).
+
+    Made from table ``tallies``, which it makes: the window's tallies per local day, source, language and
+    model, from one scan; the press and public sides and the source and language breakdown read it too."""
+    posts.table(
+        "tallies",
+        f"SELECT day, w, source, lang, sentiment_model, {_TALLY_PARTS_SQL} FROM {{posts}} GROUP BY ALL",
+        keys=("day", "w", "source", "lang", "sentiment_model"),
+        additive=TALLY_KEYS,
     )
+    rows = posts.con.execute(f"SELECT day, {TALLY_SUMS_SQL} FROM tallies GROUP BY day").fetchall()
     return {day_of(row[0]): _tally(row[1:]) for row in rows}
 
 
+def author_table(posts: PostsReader, young_days: int) -> None:
+    """Table ``week_authors``: week 0's posts per account, source and language (posts, scored originals and
+    their exact tone sum, posts with an account age and posts while the account was younger than
+    ``young_days``). Distinct accounts of the week, per source, language or side, and amplification's
+    per-account table (``amp_authors``) are counted from it rather than from a scan of the week each."""
+    posts.table(
+        "week_authors",
+        f"""
+        SELECT author_id, source, lang, count(*) AS n,
+               count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
+               {exact_total("sentiment", "NOT is_repost")} AS total,
+               count(*) FILTER (WHERE author_created_at IS NOT NULL) AS aged,
+               count(*) FILTER (WHERE created_at - author_created_at < INTERVAL {int(young_days)} DAY) AS young
+        FROM {{posts}} WHERE created_at >= $since
+        GROUP BY ALL
+        """,
+        {"since": posts.since(0)},
+        keys=("author_id", "source", "lang"),
+        additive=("n", "scored", "total", "aged", "young"),
+    )
+
+
 def weekly_rows(posts: PostsReader, daily: dict[date, dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """Tallies and distinct authors per week (0 is the summarised week, -1 the one before, ...)."""
+    """Tallies and distinct authors per week (0 is the summarised week, -1 the one before, ...); week 0's
+    authors from table ``week_authors`` (:func:`author_table`)."""
     weeks: dict[int, dict[str, Any]] = {}
     for day, tally in sorted(daily.items()):  # in day order: float additions give the same bits every run
         week = weeks.setdefault((day - posts.monday).days // 7, _empty_week())
         for key in TALLY_KEYS:
             week[key] += tally[key]
-    for w, authors in posts.query("SELECT w, count(DISTINCT author_id) FROM {posts} GROUP BY w", keys=1):
+    earlier = posts.query(
+        "SELECT w, count(DISTINCT author_id) FROM {posts} WHERE created_at < $since GROUP BY w",
+        {"since": posts.since(0)},
+        keys=1,
+    )
+    now = posts.con.execute("SELECT 0, count(DISTINCT author_id) FROM week_authors").fetchall()
+    for w, authors in [*earlier, *(row for row in now if row[1])]:
         weeks.setdefault(int(w), _empty_week())["authors"] = int(authors)
     return weeks
 
@@ -305,28 +354,29 @@ def _pct_change(current: float, previous: float) -> float | None:
 
 
 def _breakdown(posts: PostsReader) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """This week by source (posts, authors) and by language (original posts, scored, models): one scan."""
-    rows = posts.query(
-        """
-        SELECT source, lang,
-               count(*) AS posts,
-               count(*) FILTER (WHERE NOT is_repost) AS originals,
-               count(sentiment) FILTER (WHERE NOT is_repost) AS scored,
-               count(DISTINCT author_id) AS authors,
-               list(DISTINCT sentiment_model) FILTER (WHERE NOT is_repost AND sentiment_model IS NOT NULL) AS models
-        FROM {posts} WHERE created_at >= $since
-        GROUP BY GROUPING SETS ((source), (lang))
-        """,
-        {"since": posts.since(0)},
-        keys=2,
-        additive=(2, 3, 4),
-    )
+    """This week by source (posts, authors) and by language (original posts, scored, models), from tables
+    ``tallies`` and ``week_authors``."""
+    con = posts.con
+    authors = {
+        source: int(n)
+        for source, n in con.execute(
+            "SELECT source, count(DISTINCT author_id) FROM week_authors GROUP BY source"
+        ).fetchall()
+    }
+    sources = con.execute("SELECT source, CAST(sum(posts) AS BIGINT) FROM tallies WHERE w = 0 GROUP BY source")
     by_source = sorted(
-        ((s, n, a) for s, lang, n, _, _, a, _ in rows if s is not None and n), key=lambda r: (-r[1], r[0])
+        ((s, n, authors.get(s, 0)) for s, n in sources.fetchall() if s is not None and n),
+        key=lambda r: (-r[1], r[0]),
+    )
+    languages = con.execute(
+        """
+        SELECT lang, CAST(sum(posts - reposts) AS BIGINT), CAST(sum(scored) AS BIGINT),
+               list(DISTINCT sentiment_model) FILTER (WHERE posts > reposts AND sentiment_model IS NOT NULL)
+        FROM tallies WHERE w = 0 GROUP BY lang
+        """
     )
     by_lang = sorted(
-        ((lang, o, k, sorted(m or [])) for s, lang, _, o, k, _, m in rows if s is None and o),
-        key=lambda r: (-r[1], r[0]),
+        ((lang, o, k, sorted(m or [])) for lang, o, k, m in languages.fetchall() if o), key=lambda r: (-r[1], r[0])
     )
     return by_source, by_lang
 
