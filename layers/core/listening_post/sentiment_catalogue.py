@@ -260,7 +260,7 @@ BACKENDS: dict[str, BackendInfo] = {
 DEFAULT_BACKENDS: dict[str, str] = {
     "en": "vader",
     "fr": "vader-fr",
-    "pt": "leia",
+    "pt": "vader-afinn",
     "de": "vader-sentiws",
     "ar": "vader-afinn",
     "es": "vader-afinn",
