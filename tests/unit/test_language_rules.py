@@ -12,7 +12,15 @@ from bench.language_choices import GRID, best_thresholds, f1_at
 from listening_post.enrich.text import clean_text
 from listening_post.scoring import lexicons
 from listening_post.scoring.backends import build_scorer
-from listening_post.scoring.language_rules import PLAIN, READINGS, Reading, function_words, plain_form, reading
+from listening_post.scoring.language_rules import (
+    PLAIN,
+    READINGS,
+    Reading,
+    function_words,
+    label_sql,
+    plain_form,
+    reading,
+)
 from listening_post.scoring.sentiment import VaderBackend
 from listening_post.scoring.vader_fast import _NEGATE, FastVader
 from listening_post.sentiment_catalogue import BACKENDS, BENCHMARKED, DEFAULT_BACKENDS
@@ -152,3 +160,31 @@ def test_eight_language_average_on_umsab(benchmarks: Path) -> None:
     print({lang: round(f, 1) for lang, f in f1s.items()})
     assert set(f1s) == set(DEFAULT_BACKENDS)
     assert sum(f1s.values()) / 8 >= 51.4
+
+
+def test_stored_scores_are_labelled_in_sql_as_their_backend_labels_them() -> None:
+    """Topic tone labels a stored per-topic score in SQL (analysis/weekly.py): with the thresholds of the
+    backend and language that scored the post, as the backend labels a whole post."""
+    import duckdb
+
+    rows = []
+    for name, lang, backend in [
+        ("vader-sentiws", "de", lexicons.sentiws_backend()),
+        ("vader-afinn", "es", lexicons.afinn_backend("es")),
+        ("vader-afinn-hinglish", "hi", lexicons.hinglish_backend()),
+        ("vader-afinn", "hi", lexicons.afinn_backend("hi")),
+        ("vader-fr", "fr", lexicons.VaderFrBackend()),
+        ("vader", "en", VaderBackend()),
+        ("vader-afinn", "ru", lexicons.afinn_backend("ru")),  # no reading: +-0.05
+    ]:
+        read = reading(name, lang)
+        for compound in (read.negative, read.negative + 0.005, 0.0, 0.04, 0.08, read.positive - 0.005, read.positive):
+            rows.append((round(compound, 4), lang, backend.model, read.label(round(compound, 4))))
+    values = ", ".join(f"({c}, '{lang}', '{model}', '{want}')" for c, lang, model, want in rows)
+    got = duckdb.sql(
+        f"SELECT want, {label_sql('c')} AS got FROM (VALUES {values}) t(c, lang, sentiment_model, want)"
+    ).fetchall()
+    assert [g for _, g in got] == [w for w, _ in got]
+    assert {w for w, _ in got} == {"negative", "neutral", "positive"}
+    # 0.08 is positive for English VADER and neutral for German's reading (positive from 0.11).
+    assert Reading().label(0.08) == "positive" and reading("vader-sentiws", "de").label(0.08) == "neutral"

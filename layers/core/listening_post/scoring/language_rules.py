@@ -119,6 +119,38 @@ def reading(backend: str, lang: str) -> Reading:
     return READINGS.get((backend, lang), PLAIN)
 
 
+# A substring of the ``sentiment_model`` each local backend writes, most specific first ("+afinn-" is also in
+# the Hinglish backend's), so a stored score can be labelled with its backend's thresholds.
+MODEL_MARKERS: tuple[tuple[str, str], ...] = (
+    ("vader-afinn-hinglish", "+afinn-hi-hinglish-"),
+    ("vader-afinn", "+afinn-"),
+    ("vader-sentiws", "+sentiws-"),
+    ("vader-mpqa-ar", "+mpqa-ar-"),
+    ("vader-fr", "vader-fr-"),
+    ("leia", "leia-"),
+)
+
+
+def label_sql(compound: str, lang: str = "lang", model: str = "sentiment_model") -> str:
+    """SQL labelling the expression ``compound`` as the backend that scored the row labels its scores: the
+    thresholds of its reading of the row's language (matched by ``lang`` and a marker in ``model``),
+    VADER's +-0.05 for every other row."""
+
+    def case(read: Reading) -> str:
+        return (
+            f"CASE WHEN {compound} >= {read.positive!r} THEN 'positive' "
+            f"WHEN {compound} <= {read.negative!r} THEN 'negative' ELSE 'neutral' END"
+        )
+
+    whens = [
+        f"WHEN {lang} = '{code}' AND strpos({model}, '{marker}') > 0 THEN {case(READINGS[(name, code)])}"
+        for name, marker in MODEL_MARKERS
+        for (backend, code) in READINGS
+        if backend == name
+    ]
+    return f"CASE {' '.join(whens)} ELSE {case(PLAIN)} END" if whens else case(PLAIN)
+
+
 @lru_cache(maxsize=32)
 def function_words(lang: str) -> frozenset[str]:
     """The language's stop-words (stopwordsiso), lower-cased, less its negation words; empty if it has none."""
