@@ -8,8 +8,9 @@ Sentiment labels come from the command line itself: every (language, backend) pa
 user of the command gets. The "routed" column runs ``listening-post score`` with no language: each line
 is detected and scored by the default backend of the language found (unscored lines count as neutral);
 its "% scored" is the coverage. texts/s is each backend alone on one core, in this process, on the set's
-cleaned texts. The labels use VADER's published thresholds (+-0.05), fixed in advance: nothing here is
-tuned on these test sets.
+cleaned texts. The labels are the backends' own: VADER's published thresholds (+-0.05) for English, and for
+the other languages the thresholds bench/language_choices.py chose on UMSAB's train and validation splits:
+nothing here is tuned on these test sets.
 Data are read from ../shared/data beside the repository, never copied.
 """
 

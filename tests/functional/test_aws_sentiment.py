@@ -207,5 +207,6 @@ def test_enricher_sends_a_country_s_posts_to_its_chosen_cloud_backend_in_one_bat
     # Germany chose nothing: its German posts get the local default, no cloud client is made for them.
     german = ParsedPost(source="x", native_id="9", created_at=now, text="Das ist eine Katastrophe", author_native="b")
     post = enricher.enrich(german, country="DE", query_id=None, collected_at=now)
-    assert post.sentiment_model == "vader-3.3.2+sentiws-gersent-0.0.6" and post.sentiment_label == "negative"
+    assert post.sentiment_model == "vader-3.3.2+sentiws-gersent-0.0.6+rules:function_words,fallback"
+    assert post.sentiment_label == "negative"
     assert asked == ["comprehend"]

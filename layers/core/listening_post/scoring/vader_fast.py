@@ -19,6 +19,7 @@ import importlib.metadata
 import logging
 import math
 import string
+from collections.abc import Iterable
 from importlib.resources import files
 from typing import Protocol
 
@@ -56,11 +57,16 @@ def installed_version() -> str | None:
 _warned_versions: set[str | None] = set()
 
 
-def make_analyzer(version: str | None = None) -> PolarityScorer:
-    """The fast scorer when the installed vaderSentiment is the verified one, else the reference."""
+def make_analyzer(
+    version: str | None = None, negations: Iterable[str] = (), contrasts: Iterable[str] = ()
+) -> PolarityScorer:
+    """The fast scorer when the installed vaderSentiment is the verified one, else the reference.
+
+    ``negations`` and ``contrasts``: another language's words that VADER's rules for "not" and "but" read
+    too; the reference analyzer reads only English's, so they are ignored there (with the version warning)."""
     version = installed_version() if version is None else version
     if version == VERIFIED_VERSION:
-        return FastVader()
+        return FastVader(negations, contrasts)
     if version not in _warned_versions:
         _warned_versions.add(version)
         log.warning(
@@ -76,7 +82,11 @@ def make_analyzer(version: str | None = None) -> PolarityScorer:
 class FastVader:
     """vaderSentiment's SentimentIntensityAnalyzer.polarity_scores, restructured for speed."""
 
-    def __init__(self) -> None:
+    def __init__(self, negations: Iterable[str] = (), contrasts: Iterable[str] = ()) -> None:
+        # VADER's negation words plus another language's (lower-cased, as tokens are compared); another
+        # language's words for "but", which VADER's "but" rule then reads too.
+        self._negate = _NEGATE.union(w.lower() for w in negations)
+        self._contrasts = frozenset(w.lower() for w in contrasts) - {"but"}
         package = files("vaderSentiment")
         # Read and parsed exactly as the reference's codecs.open + make_lex_dict / make_emoji_dict do
         # (bytes decoded, so no newline translation).
@@ -130,6 +140,11 @@ class FastVader:
                 values.append(self._valence(words, lowers, i, cap_diff))
         if "but" in lowers:
             _but_check(lowers.index("but"), hits, values)
+        elif self._contrasts:
+            # Another language's "but" (only when no English "but" came first, as VADER reads the first one).
+            first = next((k for k, lw in enumerate(lowers) if lw in self._contrasts), None)
+            if first is not None:
+                _but_check(first, hits, values)
         return _score(values, n, text)
 
     def _describe_emoji(self, text: str) -> str:
@@ -203,8 +218,8 @@ class FastVader:
                 valence = valence + 0.0  # the reference adds a zero scalar (turns -0.0 into 0.0)
             # Every negation-check branch needs a negation word at distance start_i + 1, except the
             # distance-3 one that also fires on "so"/"this" right before the word.
-            if _negated(lowers[j]) or (start_i == 2 and lowers[i - 1] in ("so", "this")):
-                valence = _negation_check(valence, lowers, start_i, i)
+            if _negated(lowers[j], self._negate) or (start_i == 2 and lowers[i - 1] in ("so", "this")):
+                valence = _negation_check(valence, lowers, start_i, i, self._negate)
             if start_i == 2:
                 valence = _special_idioms_check(valence, lowers, i)
         if i > 0 and lowers[i - 1] == "least":
@@ -220,9 +235,9 @@ def _allcap_differential(words: list[str], text: str) -> bool:
     return 0 < len(words) - allcaps < len(words)
 
 
-def _negated(word_lower: str) -> bool:
+def _negated(word_lower: str, negate: frozenset[str] = _NEGATE) -> bool:
     # The reference's negated([word]) lower-cases again; lower() is idempotent, so the lowered token serves.
-    return word_lower in _NEGATE or "n't" in word_lower
+    return word_lower in negate or "n't" in word_lower
 
 
 def _scalar_inc_dec(word: str, word_lower: str, valence: float, cap_diff: bool) -> float:
@@ -240,16 +255,16 @@ def _scalar_inc_dec(word: str, word_lower: str, valence: float, cap_diff: bool) 
     return scalar
 
 
-def _negation_check(valence: float, w: list[str], start_i: int, i: int) -> float:
+def _negation_check(valence: float, w: list[str], start_i: int, i: int, negate: frozenset[str] = _NEGATE) -> float:
     if start_i == 0:
-        if _negated(w[i - 1]):
+        if _negated(w[i - 1], negate):
             valence = valence * _N_SCALAR
     elif start_i == 1:
         if w[i - 2] == "never" and (w[i - 1] == "so" or w[i - 1] == "this"):
             valence = valence * 1.25
         elif w[i - 2] == "without" and w[i - 1] == "doubt":
             pass
-        elif _negated(w[i - 2]):
+        elif _negated(w[i - 2], negate):
             valence = valence * _N_SCALAR
     else:
         # Quirk kept: the reference's `a and b or c` means "so"/"this" right before the word boosts it
@@ -260,7 +275,7 @@ def _negation_check(valence: float, w: list[str], start_i: int, i: int) -> float
             valence = valence * 1.25
         elif w[i - 3] == "without" and (w[i - 2] == "doubt" or w[i - 1] == "doubt"):
             pass
-        elif _negated(w[i - 3]):
+        elif _negated(w[i - 3], negate):
             valence = valence * _N_SCALAR
     return valence
 
