@@ -93,7 +93,9 @@ def _tables(posts: PostsReader) -> None:
     )
     # Each post once: amp_shares is read directly, not through PostsReader.query, so the older copies of
     # re-collected posts are left out here (``kept``) rather than subtracted afterwards.
-    shares_table(posts.con, "raw" if posts.mode == CLEAN else "kept", "w = 0", {})
+    # The week by its time, which the Parquet reader filters on (``w`` is computed from it, row by row).
+    week = "created_at >= $since"
+    shares_table(posts.con, "raw" if posts.mode == CLEAN else "kept", week, {"since": posts.since(0)})
 
 
 def share_tables(

@@ -197,8 +197,10 @@ def drop_older_copies(con: duckdb.DuckDBPyConnection, table: str, reader: PostsR
         f"DELETE FROM {table} t USING stale_keys k "
         "WHERE t.post_id = k.post_id AND t.collected_at = k.collected_at AND t.created_at = k.created_at"
     )
+    # Only a post with an older copy in the window can still have two rows (twins: the same collection
+    # written twice): the window function runs over those posts' rows, not over every row of the table.
     con.execute(
-        f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} "
+        f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE post_id IN (SELECT post_id FROM stale) "
         "QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC, created_at DESC) > 1)"
     )
 
