@@ -156,13 +156,16 @@ def core_duckdb(lake_dir: Path) -> Any:
         weekly.author_table(posts, s.analysis.amplification.young_account_days)
         weeks = weekly.weekly_rows(posts, daily)
         topics = weekly.topic_tallies(posts)
+        accounts = con.execute("SELECT count(*) FROM week_authors").fetchone()
     finally:
         con.close()
-    return weeks, topics
+    return weeks, topics, int(accounts[0]) if accounts else 0
 
 
 def core_pandas(lake_dir: Path) -> Any:
-    """The same figures the way an analyst would write them with pandas."""
+    """The same figures the way an analyst would write them with pandas: the tallies per local day, source,
+    language and model, the weeks' tallies and distinct authors, the week's posts per account, source and
+    language (the tables the summary reads its figures from) and the topics' tallies."""
     import pandas as pd
 
     from listening_post.layout import PATHS
@@ -178,6 +181,7 @@ def core_pandas(lake_dir: Path) -> Any:
         for f in d.glob("*.parquet")
     ]
     cols = ["post_id", "collected_at", "created_at", "author_id", "is_repost", "sentiment", "sentiment_label"]
+    cols += ["source", "lang", "sentiment_model", "author_created_at"]
     df = pd.concat([pd.read_parquet(f, columns=[*cols, "topics"]) for f in files], ignore_index=True)
     df = df[(df.created_at >= trend_start) & (df.created_at < week_end)]
     df = df.sort_values("collected_at", ascending=False).drop_duplicates("post_id")
@@ -195,10 +199,42 @@ def core_pandas(lake_dir: Path) -> Any:
             out[label] = orig[orig.sentiment_label == label].groupby(keys).size()
         return out
 
+    def parts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        orig = frame.assign(tone=frame.sentiment.where(~frame.is_repost))
+        out = orig.groupby(keys, dropna=False).agg(
+            posts=("post_id", "size"), reposts=("is_repost", "sum"), scored=("tone", "count"), total=("tone", "sum")
+        )
+        out["squares"] = (orig.tone**2).groupby([orig[k] for k in keys], dropna=False).sum()
+        for label in ("positive", "neutral", "negative"):
+            out[label] = (
+                (orig.tone.notna() & (orig.sentiment_label == label))
+                .groupby([orig[k] for k in keys], dropna=False)
+                .sum()
+            )
+        return out
+
+    df["day"] = local
+    parts(df, ["day", "source", "lang", "sentiment_model"])
+    week = df[df.w == 0]
+    accounts = (
+        week.assign(
+            tone=week.sentiment.where(~week.is_repost),
+            aged=week.author_created_at.notna(),
+            young=(week.created_at - week.author_created_at) < pd.Timedelta(days=30),
+        )
+        .groupby(["author_id", "source", "lang"], dropna=False)
+        .agg(
+            n=("post_id", "size"),
+            scored=("tone", "count"),
+            total=("tone", "sum"),
+            aged=("aged", "sum"),
+            young=("young", "sum"),
+        )
+    )
     weeks = agg(df, ["w"])
     recent = df[df.w.isin([0, -1])].explode("topics").dropna(subset=["topics"])
     topics = agg(recent, ["topics", "w"])
-    return weeks, topics
+    return weeks, topics, len(accounts)
 
 
 def vs_pandas(lake_dir: Path, repeats: int = 2) -> dict[str, Any]:
@@ -213,9 +249,9 @@ def vs_pandas(lake_dir: Path, repeats: int = 2) -> dict[str, Any]:
         result_pandas = core_pandas(lake_dir)
         t_pandas.append(time.perf_counter() - started)
     assert result_duck is not None and result_pandas is not None
-    weeks_duck, _ = result_duck
-    weeks_pandas, _ = result_pandas
-    same = all(
+    weeks_duck, _, accounts_duck = result_duck
+    weeks_pandas, _, accounts_pandas = result_pandas
+    same = accounts_duck == accounts_pandas and all(
         weeks_duck[w]["posts"] == int(weeks_pandas.loc[w, "posts"])
         and weeks_duck[w]["authors"] == int(weeks_pandas.loc[w, "authors"])
         for w in weeks_duck

@@ -91,11 +91,12 @@ def _tables(posts: PostsReader) -> None:
         """,
         {"sources": list(SOCIAL_SOURCES)},
     )
-    # Each post once: amp_shares is read directly, not through PostsReader.query, so the older copies of
-    # re-collected posts are left out here (``kept``) rather than subtracted afterwards.
     # The week by its time, which the Parquet reader filters on (``w`` is computed from it, row by row).
-    week = "created_at >= $since"
-    shares_table(posts.con, "raw" if posts.mode == CLEAN else "kept", week, {"since": posts.since(0)})
+    # Each post once: amp_shares is read directly, not through PostsReader.query, so the older copies of
+    # re-collected posts are left out (``stale_keys``) rather than subtracted afterwards: from the shares
+    # found, not from every post of the week.
+    older = None if posts.mode == CLEAN else "stale_keys"
+    shares_table(posts.con, posts.posts, "created_at >= $since", {"since": posts.since(0)}, older=older)
 
 
 def share_tables(
@@ -120,20 +121,27 @@ def share_tables(
     shares_table(con, relation, where, params, post_ids=post_ids)
 
 
-def shares_table(con: Any, relation: str, where: str, params: dict[str, Any], *, post_ids: bool = False) -> None:
+def shares_table(
+    con: Any, relation: str, where: str, params: dict[str, Any], *, post_ids: bool = False, older: str | None = None
+) -> None:
     """``amp_shares``: each account's first share of each link or reposted post among the social posts of
     ``relation`` matching ``where`` (older copies of a post share the same things, so the first share is
-    the same). ``post_ids``: it also names the post of that first share (the alerts quote it)."""
+    the same). ``post_ids``: it also names the post of that first share (the alerts quote it). ``older``:
+    a table of (post_id, collected_at, created_at) of rows to leave out."""
     where = _social(where)
     params = {**params, "sources": list(SOCIAL_SOURCES)}
     post, first = (", post_id", ", arg_min(post_id, t) AS post_id") if post_ids else ("", "")
+    shares = f"""
+        SELECT * FROM {relation}
+        WHERE {where} AND (reposted_post_id IS NOT NULL OR (NOT is_repost AND len(links) > 0))"""
+    if older:
+        shares = f"SELECT * FROM ({shares}) ANTI JOIN {older} USING (post_id, collected_at, created_at)"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE amp_shares AS
         WITH s AS (
             SELECT author_id, epoch(created_at)::BIGINT AS t, is_repost, links, reposted_post_id{post}
-            FROM {relation}
-            WHERE {where} AND (reposted_post_id IS NOT NULL OR (NOT is_repost AND len(links) > 0))
+            FROM ({shares})
         ),
         u AS (
             SELECT 'link' AS kind, unnest(links) AS object, author_id, t{post} FROM s WHERE NOT is_repost
