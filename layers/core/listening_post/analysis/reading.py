@@ -153,13 +153,20 @@ class PostsReader:
                 f"CREATE OR REPLACE TEMP TABLE stale AS SELECT {columns} FROM {relation(self.con, lake, 'none', [])}"
             )
             return CLEAN
+        multi_files = relation(self.con, lake, "multi_files", multi)
+        # The ids read more than once first (a hash aggregate), then the window over their rows only: where
+        # a partition is still in hourly appends, its smaller files are nearly all of it.
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE copies AS
             SELECT {columns},
                    row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC, created_at DESC) AS copy
-            FROM {relation(self.con, lake, "multi_files", multi)}
-            WHERE post_id IN (SELECT post_id FROM {relation(self.con, lake, "smaller_files", smaller)})
+            FROM {multi_files}
+            WHERE post_id IN (
+                SELECT post_id FROM {multi_files}
+                WHERE post_id IN (SELECT post_id FROM {relation(self.con, lake, "smaller_files", smaller)})
+                GROUP BY post_id HAVING count(*) > 1
+            )
             """
         )
         self.con.execute(

@@ -574,6 +574,9 @@ def _load_texts(
         "CREATE OR REPLACE TEMP TABLE wanted AS SELECT DISTINCT unnest($ids::VARCHAR[]) AS post_id", {"ids": wanted}
     )
     keep = " ".join(f"WHEN {w} THEN {int(rate * 1_000_000)}" for w, rate in rates.items())
+    sampled = f"NOT is_repost AND hash(post_id) % 1000000 < CASE w {keep} ELSE 0 END"
+    # Week 0 with every column its examples, clusters and coverage read; the earlier weeks only for their
+    # sample, with the columns of p_text: each of the columns left out is millions of values not decoded.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE texts AS
@@ -583,15 +586,24 @@ def _load_texts(
                coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
                CASE WHEN sampled THEN {terms.tokens_sql("text", "lang")} END AS toks
         FROM (
-            SELECT *, NOT is_repost AND hash(post_id) % 1000000 < CASE w {keep} ELSE 0 END AS sampled,
+            SELECT *, {sampled} AS sampled,
                    post_id IN (SELECT post_id FROM wanted)
-                   OR w = 0 AND NOT is_repost AND list_contains($social, source)
+                   OR NOT is_repost AND list_contains($social, source)
                       AND dup_group IN (SELECT unnest($keys::VARCHAR[])) AS quoted
-            FROM {posts.posts} WHERE created_at >= $since
+            FROM {posts.posts} WHERE created_at >= $week
         )
-        WHERE sampled OR quoted OR (w = 0 AND NOT is_repost AND sentiment IS NULL)
+        WHERE sampled OR quoted OR (NOT is_repost AND sentiment IS NULL)
+        UNION ALL
+        SELECT post_id, collected_at, created_at, w, author_id, source, lang, topics, is_repost, NULL, NULL, NULL,
+               NULL, length(text), TRUE, text, NULL, NULL, {terms.tokens_sql("text", "lang")}
+        FROM {posts.posts} WHERE created_at >= $since AND created_at < $week AND {sampled}
         """,
-        {"since": posts.since(min(rates)), "social": list(coordination.SOCIAL_SOURCES), "keys": copy_keys},
+        {
+            "since": posts.since(min(rates)),
+            "week": posts.since(0),
+            "social": list(coordination.SOCIAL_SOURCES),
+            "keys": copy_keys,
+        },
     )
     drop_older_copies(con, "texts", posts)
     con.execute(
