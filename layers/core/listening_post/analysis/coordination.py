@@ -46,30 +46,26 @@ class _Post:
     sentiment: float | None
 
 
-def copy_keys(posts: PostsReader, settings: Coordination) -> list[str]:
-    """Duplicate keys shared by at least ``min_authors`` distinct authors among this week's social original
-    posts: the exact-copy candidates, found without reading a text (their posts are read with the texts)."""
-    # Distinct authors are counted only for keys with enough posts: almost every key has one. Those are
-    # found by the keys' hashes first (numbers: a far smaller table than one of ten million strings); a
-    # hash shared by two keys only lets both through to the exact count.
-    social = (
-        "FROM {posts} WHERE created_at >= $since AND NOT is_repost AND dup_group IS NOT NULL "
-        "AND list_contains($sources, source)"
-    )
+def copy_hashes(posts: PostsReader, settings: Coordination) -> list[int]:
+    """Hashes (DuckDB's ``hash``) of the duplicate keys of at least ``min_authors`` posts among this week's
+    social original posts: the exact-copy candidates, found without reading a text. Their posts are read
+    with the texts, and :func:`find_clusters` keeps the keys of ``min_authors`` distinct authors among them:
+    a key with fewer posts has fewer authors, and a hash shared with another key only brings that key's few
+    posts along. Numbers, not keys: a far smaller table than one of ten million strings."""
     rows = posts.query(
-        f"""
-        SELECT dup_group {social}
-          AND hash(dup_group) IN (SELECT hash(dup_group) AS h {social} GROUP BY h HAVING count(*) >= $k)
-        GROUP BY dup_group HAVING count(DISTINCT author_id) >= $k
+        """
+        SELECT hash(dup_group) AS h FROM {posts}
+        WHERE created_at >= $since AND NOT is_repost AND dup_group IS NOT NULL AND list_contains($sources, source)
+        GROUP BY h HAVING count(*) >= $k
         """,
         {"since": posts.since(0), "sources": list(SOCIAL_SOURCES), "k": settings.min_authors},
     )
-    return [k for (k,) in rows]
+    return sorted(int(h) for (h,) in rows)
 
 
 def find_clusters(con: duckdb.DuckDBPyConnection, settings: Coordination, week_posts: int) -> list[Cluster]:
     """Coordinated clusters in week 0, from table ``texts`` (every post once; the posts of the
-    :func:`copy_keys` are among its rows, and the sampled ones, whose reworded copies are looked for)."""
+    :func:`copy_hashes` are among its rows, and the sampled ones, whose reworded copies are looked for)."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE coord_candidates AS

@@ -185,11 +185,11 @@ def _summarise(
     by_source, by_lang = _breakdown(posts)
     volume = _volume(by_source, by_lang, this, last, baseline_weeks)
     ranked = _rank_examples(posts)
-    copy_keys = coordination.copy_keys(posts, spec.analysis.coordination)
+    copy_hashes = coordination.copy_hashes(posts, spec.analysis.coordination)
     rates = _sampling_rates(spec, weekly)
     articles = press.latest_articles(posts)
     wanted = [r["post_id"] for r in ranked] + [a[0] for a in articles]
-    _load_texts(posts, spec, rates, wanted=wanted, copy_keys=copy_keys)
+    _load_texts(posts, spec, rates, wanted=wanted, copy_hashes=copy_hashes)
     languages = sorted({*spec.languages, *(row["lang"] for row in volume["by_language"])})
     terms.prepare(con, languages)
     clusters = coordination.find_clusters(con, spec.analysis.coordination, this["posts"])
@@ -563,12 +563,13 @@ def _sampling_rates(spec: SummaryInput, weekly: dict[int, dict[str, Any]]) -> di
 
 
 def _load_texts(
-    posts: PostsReader, spec: SummaryInput, rates: dict[int, float], *, wanted: list[str], copy_keys: list[str]
+    posts: PostsReader, spec: SummaryInput, rates: dict[int, float], *, wanted: list[str], copy_hashes: list[int]
 ) -> None:
     """Tables ``texts`` (every post read in the one scan of texts: the sample, the ``wanted`` posts, this
-    week's social originals sharing one of the ``copy_keys`` (:func:`coordination.copy_keys`) and this week's
-    unscored originals, whose text length tells why) and ``p_text`` (the sampled originals with text, which
-    emerging terms and near-duplicate detection read)."""
+    week's social originals whose duplicate key has one of the ``copy_hashes``
+    (:func:`coordination.copy_hashes`) and this week's unscored originals, whose text length tells why)
+    and ``p_text`` (the sampled originals with text, which emerging terms and near-duplicate detection
+    read)."""
     con = posts.con
     con.execute(
         "CREATE OR REPLACE TEMP TABLE wanted AS SELECT DISTINCT unnest($ids::VARCHAR[]) AS post_id", {"ids": wanted}
@@ -577,22 +578,31 @@ def _load_texts(
     sampled = f"NOT is_repost AND hash(post_id) % 1000000 < CASE w {keep} ELSE 0 END"
     # Week 0 with every column its examples, clusters and coverage read; the earlier weeks only for their
     # sample, with the columns of p_text: each of the columns left out is millions of values not decoded.
+    # Week 0's unscored posts that are neither sampled nor quoted are there for the coverage (language and
+    # length); their other columns are left empty, a million or more rows not stored whole.
+
+    def read(expr: str, name: str | None = None) -> str:
+        return f"CASE WHEN read THEN {expr} END AS {name or expr}"
+
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE texts AS
-        SELECT post_id, collected_at, created_at, w, author_id, source, lang, topics, is_repost, sentiment,
-               sentiment_label, topic_sentiment, dup_group, length(text) AS chars, sampled,
-               CASE WHEN sampled OR quoted THEN text END AS text, CASE WHEN sampled OR quoted THEN url END AS url,
-               coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) AS engagement,
+        SELECT post_id, collected_at, created_at, w, {read("author_id")}, {read("source")}, lang, {read("topics")},
+               is_repost, sentiment, {read("sentiment_label")}, {read("topic_sentiment")}, {read("dup_group")},
+               length(text) AS chars, sampled, {read("text")}, {read("url")},
+               {read("coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0)", "engagement")},
                CASE WHEN sampled THEN {terms.tokens_sql("text", "lang")} END AS toks
         FROM (
-            SELECT *, {sampled} AS sampled,
-                   post_id IN (SELECT post_id FROM wanted)
-                   OR NOT is_repost AND list_contains($social, source)
-                      AND dup_group IN (SELECT unnest($keys::VARCHAR[])) AS quoted
-            FROM {posts.posts} WHERE created_at >= $week
+            SELECT *, sampled OR quoted AS read
+            FROM (
+                SELECT *, {sampled} AS sampled,
+                       post_id IN (SELECT post_id FROM wanted)
+                       OR NOT is_repost AND list_contains($social, source)
+                          AND hash(dup_group) IN (SELECT unnest($keys::UBIGINT[])) AS quoted
+                FROM {posts.posts} WHERE created_at >= $week
+            )
         )
-        WHERE sampled OR quoted OR (NOT is_repost AND sentiment IS NULL)
+        WHERE read OR (NOT is_repost AND sentiment IS NULL)
         UNION ALL
         SELECT post_id, collected_at, created_at, w, author_id, source, lang, topics, is_repost, NULL, NULL, NULL,
                NULL, length(text), TRUE, text, NULL, NULL, {terms.tokens_sql("text", "lang")}
@@ -602,7 +612,7 @@ def _load_texts(
             "since": posts.since(min(rates)),
             "week": posts.since(0),
             "social": list(coordination.SOCIAL_SOURCES),
-            "keys": copy_keys,
+            "keys": copy_hashes,
         },
     )
     drop_older_copies(con, "texts", posts)
