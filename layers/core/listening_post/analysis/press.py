@@ -152,28 +152,18 @@ def headlines_and_outlets(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The week's top stories (the ones most outlets ran, then the most engaged, then the latest) and the
     outlets with the most articles, from :func:`latest_articles` and their texts in table ``texts``."""
-    texts = dict(
-        con.execute(
-            "SELECT post_id, [text, url] FROM texts WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))",
+    read = {
+        pid: (text, url)
+        for pid, text, url in con.execute(
+            "SELECT post_id, text, url FROM texts WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))",
             {"ids": sorted({a[0] for a in articles})},
         ).fetchall()
-    )
-    rows = [
-        (
-            pid,
-            source,
-            (texts.get(pid) or [None, None])[1],
-            (texts.get(pid) or [None, None])[0],
-            created,
-            sentiment,
-            engagement,
-        )
-        for pid, source, created, sentiment, engagement in articles
-    ]
+    }
     seen: set[str] = set()
     stories: dict[str, dict[str, Any]] = {}
     outlets: Counter[str] = Counter()
-    for post_id, source, url, text, created, sentiment, engagement in rows:
+    for post_id, source, created, sentiment, engagement in articles:
+        text, url = read.get(post_id, (None, None))
         if post_id in seen:  # an older copy (the latest copy comes first)
             continue
         seen.add(post_id)
