@@ -1,20 +1,28 @@
 """Weekly summary benchmarks on a generated lake (bench/datagen.py): time and peak memory of the full
 ``build_summary`` of one country-week, and its core aggregation against a straightforward pandas version.
 
-    .venv/bin/python bench/summary.py --posts 1000000 [--profile] [--runs 3]
+    .venv/bin/python bench/summary.py --posts 1000000 [--profile] [--runs 3] [--against REV]
 
 Each summary runs in a fresh child process (the brief function's situation: one summary per invocation);
-the peak is that process's maximum resident set size, interpreter and imports included.
+the peak is that process's maximum resident set size, interpreter and imports included. ``--against REV``
+alternates the code of commit REV with this checkout's on the same lake, so that both are timed in the same
+minutes: this host's speed varies by a factor of two within hours, their ratio much less.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
+import resource
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +33,12 @@ sys.path.insert(0, str(ROOT))
 from bench import datagen  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 6, tzinfo=UTC)
+
+# The code of the figures of record of the summary targets: `make bench` on a fresh clone of this commit,
+# 2026-11-23, took 2.60 s for the 1M week and 17.2 s for the 10M one (targets 3 and 20 s; README "Speed and
+# cost"). Timed beside the current code, it tells the code's share of a figure from the host's.
+REFERENCE = "89cdaba"
+REFERENCE_SECONDS = {1_000_000: 2.60, 10_000_000: 17.2}
 
 
 def lake_for(posts: int, history: float = 0.1, layout: str = "deployed") -> Path:
@@ -124,15 +138,61 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_summary(lake_dir: Path, profile: bool = False) -> dict[str, Any]:
+def measure_summary(lake_dir: Path, profile: bool = False, root: Path = ROOT) -> dict[str, Any]:
+    """One summary in a fresh process, by the code of ``root`` (this checkout, or a :func:`reference_tree`)."""
     code = (
-        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench.summary import summary_child; "
-        f"print(json.dumps(summary_child({str(lake_dir)!r}, {profile!r})))"
+        f"import json, sys; sys.path[:0] = [{str(root)!r}, {str(root / 'layers' / 'core')!r}]; "
+        f"from bench.summary import summary_child; print(json.dumps(summary_child({str(lake_dir)!r}, {profile!r})))"
     )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if profile:
         print(out.stderr, file=sys.stderr)
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    # Its processor time besides: less sensitive than the wall time to other work on the host's cores.
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "cpu_s": round(cpu, 2)}
+
+
+@contextmanager
+def reference_tree(rev: str = REFERENCE) -> Iterator[Path | None]:
+    """The files of commit ``rev`` in a temporary folder (``git archive``), or None where this checkout has
+    no git or not that commit (a copy without history): the reference is then not measured."""
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="lp-reference-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        yield Path(tmp)
+
+
+def against_reference(lake_dir: Path, posts: int, pairs: int = 2, rev: str = REFERENCE) -> dict[str, Any]:
+    """This checkout's summary and the reference's, alternating in fresh processes, ``pairs`` of each: the
+    faster of each, their ratio, and (for the sizes of record) the time this code would take on the host of
+    the record, the ratio times the reference's time there."""
+    current: list[dict[str, Any]] = []
+    reference: list[dict[str, Any]] = []
+    with reference_tree(rev) as tree:
+        for _ in range(pairs):
+            if tree is not None:
+                reference.append(measure_summary(lake_dir, root=tree))
+            current.append(measure_summary(lake_dir))
+    out: dict[str, Any] = {
+        "runs": current,
+        "reference": rev,
+        "reference_runs": [r["seconds"] for r in reference],
+        "reference_cpu_s": [r["cpu_s"] for r in reference],
+    }
+    if reference:
+        ratio = min(r["seconds"] for r in current) / min(r["seconds"] for r in reference)
+        out["ratio"] = round(ratio, 3)
+        out["cpu_ratio"] = round(min(r["cpu_s"] for r in current) / min(r["cpu_s"] for r in reference), 3)
+        if posts in REFERENCE_SECONDS:
+            out["on_record_host_s"] = round(ratio * REFERENCE_SECONDS[posts], 2)
+    return out
 
 
 # --- the core aggregation: DuckDB as build_summary runs it, against pandas -----------------------
@@ -271,8 +331,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--pandas", action="store_true", help="also the pandas comparison")
     parser.add_argument("--runs", type=int, default=1, help="summaries in that many processes: are they the same?")
+    parser.add_argument("--against", metavar="REV", help=f"also time commit REV, alternating (e.g. {REFERENCE})")
     args = parser.parse_args(argv)
     lake_dir = lake_for(args.posts, args.history)
+    if args.against:
+        measured = against_reference(lake_dir, args.posts, max(1, args.runs), args.against)
+        print(json.dumps({k: v for k, v in measured.items() if k != "runs"}, indent=2))
+        print(json.dumps({"runs": [r["seconds"] for r in measured["runs"]]}))
+        return 0
     runs = [measure_summary(lake_dir, args.profile) for _ in range(max(1, args.runs))]
     distinct = len({r["digest"] for r in runs})
     print(json.dumps(runs[0] if len(runs) == 1 else {"runs": runs, "distinct_summaries": distinct}, indent=2))

@@ -523,9 +523,7 @@ def history(read_summary: Any, week: Any) -> list[Previous]:
 # --- the week's storylines, as the summary carries them ---------------------------------------------
 
 
-def weekly(
-    con: duckdb.DuckDBPyConnection, posts_relation: str, lake: Any, spec: Any, summary: Summary
-) -> list[dict[str, Any]]:
+def weekly(con: duckdb.DuckDBPyConnection, lake: Any, spec: Any, summary: Summary) -> list[dict[str, Any]]:
     """``summary["storylines"]`` of the week, from tables ``p_text`` and ``texts`` (the week's sampled
     original posts) and ``cluster_posts`` (the coordinated ones); earlier weeks' storylines are read from
     their summaries in the lake. Adds ``coverage.storylines`` (what was grouped)."""
@@ -556,7 +554,7 @@ def weekly(
         )
         for pid, author, source, lang, text, toks, ms, sentiment, coord, dup in rows[:MAX_DOCS]
     ]
-    _read_domains(con, posts_relation, summary, docs)
+    _read_domains(con, docs)
     population = summary["volume"]["original_posts"] if sampled else len(docs)
     languages = sorted({*spec.languages, *(d.lang for d in docs if d.lang)})
     stop = frozenset(stop_words(languages))
@@ -609,7 +607,7 @@ def weekly(
         )
         item["tone_change"] = _tone_change(item["tone"], p.tone)
         out.append(item)
-    _join_urls(con, posts_relation, lake, spec, summary, out)
+    _join_urls(con, lake, spec, summary, out)
     summary["coverage"]["storylines"] = {
         "original_posts": summary["volume"]["original_posts"],
         "grouped": len(docs),
@@ -692,16 +690,15 @@ def _describe(
     }
 
 
-def _read_domains(con: duckdb.DuckDBPyConnection, relation: str, summary: Summary, docs: list[Doc]) -> None:
-    """Each doc's link domains (schema v3 ``domains``), read for the docs only from the week's rows."""
+def _read_domains(con: duckdb.DuckDBPyConnection, docs: list[Doc]) -> None:
+    """Each doc's link domains (schema v3 ``domains``), from table ``texts``, which read them with the
+    docs' texts (no scan of the week's files of its own)."""
     if not docs:
         return
-    start, end = datetime.fromisoformat(summary["period"]["start"]), datetime.fromisoformat(summary["period"]["end"])
     found = dict(
         con.execute(
-            f"SELECT post_id, max(domains) FROM {relation} WHERE created_at >= $start AND created_at < $end "
-            "AND len(domains) > 0 AND post_id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY 1",
-            {"ids": [d.post_id for d in docs], "start": start, "end": end},
+            "SELECT post_id, domains FROM texts WHERE len(domains) > 0 AND post_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": [d.post_id for d in docs]},
         ).fetchall()
     )
     for d in docs:
@@ -740,14 +737,14 @@ def _tone_change(tone: dict[str, Any], previous: dict[str, Any] | None) -> dict[
 
 def _join_urls(
     con: duckdb.DuckDBPyConnection,
-    relation: str,
     lake: Any,
     spec: Any,
     summary: Summary,
     items: list[dict[str, Any]],
 ) -> None:
-    """Each example's link: the post's own ``url`` when it names no author, else the reader's link from
-    ``links/`` (the one place such links are read, as for the other examples)."""
+    """Each example's link: the post's own ``url`` (from table ``texts``, which read it with the example's
+    text) when it names no author, else the reader's link from ``links/`` (the one place such links are
+    read, as for the other examples)."""
     from listening_post.links import read_links
 
     examples = [e for s in items for e in s["examples"]]
@@ -755,12 +752,9 @@ def _join_urls(
     if not ids:
         return
     start, end = datetime.fromisoformat(summary["period"]["start"]), datetime.fromisoformat(summary["period"]["end"])
-    # The week's rows only: the files are sorted by time, so the others are skipped by their statistics.
     urls = dict(
         con.execute(
-            f"SELECT post_id, max(url) FROM {relation} WHERE created_at >= $start AND created_at < $end "
-            "AND post_id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY 1",
-            {"ids": ids, "start": start, "end": end},
+            "SELECT post_id, url FROM texts WHERE post_id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": ids}
         ).fetchall()
     )
     missing = {pid for pid in ids if not urls.get(pid)}

@@ -135,7 +135,7 @@ def _build_summary(lake: Lake, spec: SummaryInput, now: datetime) -> Summary:
             con, lake, spec.country, trend_start, week_end, timezone=spec.timezone, monday=spec.week.monday
         )
         summary = _summarise(posts, spec, now, week_start, week_end)
-        summary["storylines"] = storylines.weekly(con, posts.posts, lake, spec, summary)
+        summary["storylines"] = storylines.weekly(con, lake, spec, summary)
     except duckdb.IOException as exc:
         # DuckDB's reader says a listed file is gone in its own words: make it the error relisting retries on.
         if _VANISHED.search(str(exc)):
@@ -576,7 +576,7 @@ def _load_texts(
     )
     keep = " ".join(f"WHEN {w} THEN {int(rate * 1_000_000)}" for w, rate in rates.items())
     sampled = f"NOT is_repost AND hash(post_id) % 1000000 < CASE w {keep} ELSE 0 END"
-    # Week 0 with every column its examples, clusters and coverage read; the earlier weeks only for their
+    # Week 0 with every column its examples, clusters, storylines and coverage read; the earlier weeks only for their
     # sample, with the columns of p_text: each of the columns left out is millions of values not decoded.
     # Week 0's unscored posts that are neither sampled nor quoted are there for the coverage (language and
     # length); their other columns are left empty, a million or more rows not stored whole.
@@ -589,7 +589,7 @@ def _load_texts(
         CREATE OR REPLACE TEMP TABLE texts AS
         SELECT post_id, collected_at, created_at, w, {read("author_id")}, {read("source")}, lang, {read("topics")},
                is_repost, sentiment, {read("sentiment_label")}, {read("topic_sentiment")}, {read("dup_group")},
-               length(text) AS chars, sampled, {read("text")}, {read("url")},
+               length(text) AS chars, sampled, {read("text")}, {read("url")}, {read("domains")},
                {read("coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0)", "engagement")},
                CASE WHEN sampled THEN {terms.tokens_sql("text", "lang")} END AS toks
         FROM (
@@ -605,7 +605,7 @@ def _load_texts(
         WHERE read OR (NOT is_repost AND sentiment IS NULL)
         UNION ALL
         SELECT post_id, collected_at, created_at, w, author_id, source, lang, topics, is_repost, NULL, NULL, NULL,
-               NULL, length(text), TRUE, text, NULL, NULL, {terms.tokens_sql("text", "lang")}
+               NULL, length(text), TRUE, text, NULL, NULL, NULL, {terms.tokens_sql("text", "lang")}
         FROM {posts.posts} WHERE created_at >= $since AND created_at < $week AND {sampled}
         """,
         {
