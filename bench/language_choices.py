@@ -10,7 +10,8 @@ leaves the test sets unseen until the choices are made.
 
 For every non-English UMSAB language, every local backend that reads it is tried with every combination of
 the rules it supports (``scoring/language_rules.py``: function words, negations, contrasts, fallback
-lookup), each with the (negative, positive) thresholds that maximise macro-F1 on train+val (0.01 steps).
+lookup, inflections, verbs), each with the (negative, positive) thresholds that maximise macro-F1 on
+train+val (0.01 steps).
 The candidate with the best train+val macro-F1 is the language's default (ties: fewer rules, then the
 catalogue's order); every other backend gets its own best reading of the language the same way.
 The test set (../shared/data) chooses nothing: its column is printed after the choice. English is not

