@@ -125,8 +125,8 @@ STAGES = [
     ("pyarrow.parquet", None, "write_table", "parquet encode"),
     ("listening_post.lake", "Lake", "write_bytes", "file write"),
     ("listening_post.lake", "Lake", "existing_post_ids", "dedup read"),
-    # Beside each append's posts files, the links/ dataset's (its encoding and writing are counted above).
-    ("listening_post.links", None, "write_links", "links/ files"),
+    # Beside each append's posts files, the links dataset's (its encoding and writing are counted above).
+    ("listening_post.links", None, "write_links", "links dataset"),
 ]
 
 
