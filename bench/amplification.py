@@ -246,31 +246,37 @@ def measure(weeks: int, accounts: int, window: int | None) -> dict[str, Any]:
     return out
 
 
-def timing(posts: int) -> dict[str, Any]:
-    """The analysis alone (its DuckDB queries on a week already read) on a generated week of ``posts``."""
+def _analyse_week(week: Any, settings: Any) -> tuple[dict[str, Any], float]:
+    """Amplification's analysis alone on ``week`` written to a fresh lake, and its seconds: the per-account
+    table (week_authors, which the summary makes for its volume figures too) and ``analyse``."""
     import duckdb
 
     from listening_post.analysis import amplification
+    from listening_post.analysis.reading import PostsReader
     from listening_post.analysis.weekly import author_table
-    from listening_post.config import Amplification
     from listening_post.lake import Lake
 
-    accounts = max(100, posts // 6)
-    week = generate(7, accounts=accounts, planted=True)
     with tempfile.TemporaryDirectory() as tmp:
         lake = Lake.from_uri(tmp)
         lake.append_posts(week.posts, run_id="bench")
-        from listening_post.analysis.reading import PostsReader
-
         con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
-        reader = PostsReader(con, lake, "CA", START, START + timedelta(days=7), timezone="UTC", monday=WEEK.monday)
-        settings = Amplification()
-        started = time.perf_counter()
-        # The week per account (table week_authors), which the summary makes for its volume figures too and
-        # amplification reads: part of the analysis's time here.
-        author_table(reader, settings.young_account_days)
-        block = amplification.analyse(reader, settings, 30)
-        seconds = time.perf_counter() - started
+        try:
+            reader = PostsReader(con, lake, "CA", START, START + timedelta(days=7), timezone="UTC", monday=WEEK.monday)
+            started = time.perf_counter()
+            author_table(reader, settings.young_account_days)
+            block = amplification.analyse(reader, settings, 30)
+            return block, time.perf_counter() - started
+        finally:
+            con.close()
+
+
+def timing(posts: int) -> dict[str, Any]:
+    """The analysis alone (its DuckDB queries on a week already read) on a generated week of ``posts``."""
+    from listening_post.config import Amplification
+
+    accounts = max(100, posts // 6)
+    week = generate(7, accounts=accounts, planted=True)
+    block, seconds = _analyse_week(week, Amplification())
     return {
         "posts": len(week.posts),
         "analysis_seconds": round(seconds, 2),
@@ -278,7 +284,8 @@ def timing(posts: int) -> dict[str, Any]:
         "window_seconds": block["method"]["window_seconds"],
         "seconds_per_million_posts": round(seconds / len(week.posts) * 1e6, 2),
         "extrapolated_10m_seconds": round(seconds / len(week.posts) * 1e7, 1),
-        "note": "linear extrapolation; the analysis is scans, sorts and a bounded band join",
+        "note": "linear extrapolation, an underestimate: the pair search grows with the square of the sharers "
+        "of the most shared objects (docs/AMPLIFICATION.md)",
         "log_accounts": round(math.log10(accounts), 2),
     }
 
@@ -287,26 +294,12 @@ def at_scale(accounts: int, seeds: list[int], min_cluster_accounts: int) -> dict
     """Precision and recall of the analysis alone on planted weeks of ``accounts`` organic accounts (seed 7
     is the week of ``--timing``; other seeds are weeks the method was not looked at on), and the false
     clusters by size."""
-    import duckdb
-
-    from listening_post.analysis import amplification
-    from listening_post.analysis.reading import PostsReader
-    from listening_post.analysis.weekly import author_table
     from listening_post.config import Amplification
-    from listening_post.lake import Lake
 
     out: dict[str, Any] = {"min_cluster_accounts": min_cluster_accounts, "weeks": []}
     for seed in seeds:
         week = generate(seed, accounts=accounts, planted=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            lake = Lake.from_uri(tmp)
-            lake.append_posts(week.posts, run_id="bench")
-            con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
-            reader = PostsReader(con, lake, "CA", START, START + timedelta(days=7), timezone="UTC", monday=WEEK.monday)
-            settings = Amplification(min_cluster_accounts=min_cluster_accounts)
-            author_table(reader, settings.young_account_days)
-            block = amplification.analyse(reader, settings, 30)
-            con.close()
+        block, _ = _analyse_week(week, Amplification(min_cluster_accounts=min_cluster_accounts))
         found = {m for c in block["clusters"] for m in c["members"]}
         hit = len(found & week.planted)
         false_sizes = sorted(c["accounts"] for c in block["clusters"] if not set(c["members"]) & week.planted)

@@ -1,5 +1,5 @@
 """The summary's sums of tones are exact: each value rounded to 12 decimals and added without error, so the
-same whatever order DuckDB's threads add rows in, and whatever the values' size."""
+same whatever order DuckDB's threads add rows in (a guard for any faster way of adding them)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ CASES = [
     [None],
     [0.5, -0.25],
     [0.123456789012345, -0.999999999999, 1.0],
-    [1e7, 0.5],  # an account's total past a million: the 128-bit part
+    [1e7, 0.5],  # an account's total past a million
     [1e7],
     [float("nan"), float("inf"), float("-inf"), 0.1],
     [2e6, -2e6, 1e-13],
@@ -43,7 +43,7 @@ def test_exact_total_is_the_exact_sum_of_rounded_values(values: list[float | Non
     con.execute("CREATE TABLE v AS SELECT unnest($v::DOUBLE[]) AS x", {"v": values})
     total, kind = con.execute(f"SELECT {exact_total('x')}, typeof({exact_total('x')}) FROM v").fetchone()  # type: ignore[misc]
     assert total == _expected(values)
-    assert kind == "DECIMAL(38,12)"  # partial sums of either size add up in one type
+    assert kind == "DECIMAL(38,12)"  # the partial sums table ``tallies`` adds up exactly
 
 
 def test_exact_sum_ignores_the_order_rows_come_in() -> None:

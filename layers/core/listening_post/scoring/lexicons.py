@@ -86,36 +86,51 @@ _MISSES_MAX = 200_000
 
 
 class _Fallback:
-    """Reads a word no lexicon entry spells as the entry it equals once letters repeated three times or more
-    are written once, else once diacritics are dropped too (``language_rules.plain_form``); with ``lang``,
-    else as the dictionary form it inflects (``inflected_forms``); with ``verbs``, else as the infinitive
-    of a regular verb form (``verb_forms``). ``plain``: False when only the latter two are on.
+    """Reads a word no lexicon entry spells, by the switches of ``read`` for ``language``: with ``fallback``,
+    as the entry it equals once letters repeated three times or more are written once, else once diacritics
+    are dropped too (``language_rules.plain_form``); with ``inflections``, else as the dictionary form it
+    inflects (``inflected_forms``); with ``verbs``, else as the infinitive of a regular verb form
+    (``verb_forms``).
 
     Each such word met is added to ``lexicon`` with that entry's valence before the text is scored, so the
     engine then reads it as any other entry (modifiers, negation, capitals) and later texts find it at
     once. A word's valence depends only on the word, so a text's score never depends on earlier texts.
     """
 
-    def __init__(
-        self,
-        lexicon: dict[str, float],
-        never: frozenset[str] = frozenset(),
-        lang: str = "",
-        plain: bool = True,
-        verbs: str = "",
-    ) -> None:
-        self._lang = lang  # the language whose inflections are read; "" for none
-        self._verbs = verbs  # the language whose verb forms are read; "" for none
-        self._plain_on = plain
+    def __init__(self, lexicon: dict[str, float], never: frozenset[str], language: str, read: Reading) -> None:
+        self._language, self._read = language, read
         self._lexicon = lexicon
         self._never = never  # words never read through another entry (the language's function words)
         # The entries as built: inflections and verb forms are looked up here, not in ``lexicon``, which grows
         # with the words found, so that no word is read through another word met earlier.
-        self._entries = dict(lexicon) if lang or verbs else lexicon
+        self._entries = dict(lexicon) if read.inflections or read.verbs else lexicon
         self._plain: dict[str, float] = {}
         for word, valence in lexicon.items():
             self._plain.setdefault(plain_form(word), valence)
         self._misses: set[str] = set()
+
+    def _valence(self, word: str) -> float | None:
+        read, language = self._read, self._language
+        if read.fallback:
+            valence = self._entries.get(_REPEATS.sub(r"\1", word))
+            if valence is None:
+                valence = self._plain.get(plain_form(word))
+            if valence is not None:
+                return valence
+        base = plain_form(word) if read.fallback else word
+        if read.inflections:
+            for form in inflected_forms(base, language):
+                valence = self._entries.get(form)
+                if valence is None and read.fallback:
+                    valence = self._plain.get(form)
+                if valence is not None:
+                    return valence
+        if read.verbs:
+            for form in verb_forms(base, language):
+                valence = self._entries.get(form)
+                if valence is not None:
+                    return valence
+        return None
 
     def add_words_of(self, text: str) -> None:
         lexicon, misses = self._lexicon, self._misses
@@ -125,23 +140,7 @@ class _Fallback:
             word = (token if len(stripped) <= 2 else stripped).lower()
             if word in lexicon or word in misses or word in self._never:
                 continue
-            valence = None
-            if self._plain_on:
-                valence = self._entries.get(_REPEATS.sub(r"\1", word))
-                if valence is None:
-                    valence = self._plain.get(plain_form(word))
-            if valence is None and self._lang:
-                for form in inflected_forms(plain_form(word) if self._plain_on else word, self._lang):
-                    valence = self._entries.get(form)
-                    if valence is None and self._plain_on:
-                        valence = self._plain.get(form)
-                    if valence is not None:
-                        break
-            if valence is None and self._verbs:
-                for form in verb_forms(plain_form(word) if self._plain_on else word, self._verbs):
-                    valence = self._entries.get(form)
-                    if valence is not None:
-                        break
+            valence = self._valence(word)
             if valence is None:
                 if len(misses) >= _MISSES_MAX:
                     misses.clear()
@@ -230,17 +229,8 @@ class VaderWithLexicon:
             # The language's function words are not English sentiment words (its own entries stay).
             english = {w: v for w, v in english.items() if w not in never or w in own}
         self._analyzer.lexicon = {**own, **english} if english_wins else {**english, **own}
-        self._fallback = (
-            _Fallback(
-                self._analyzer.lexicon,
-                never,
-                language if read.inflections else "",
-                read.fallback,
-                language if read.verbs else "",
-            )
-            if read.fallback or read.inflections or read.verbs
-            else None
-        )
+        looks_up = read.fallback or read.inflections or read.verbs
+        self._fallback = _Fallback(self._analyzer.lexicon, never, language, read) if looks_up else None
         self._read = read
         self.languages = frozenset({language})
         self.model = f"vader-{_version('vaderSentiment')}+{model}{read.tag}"
